@@ -1,0 +1,309 @@
+//! The names of generated things: each table's tool name `T`, Rust module and struct, and each
+//! column's field. Every name is valid, unique where it must be, and the same on every run for
+//! the same schema.
+//!
+//! Collisions are resolved so: among names that convert to the same `T`, the table spelled
+//! exactly like `T` keeps it (failing that, the first by byte order of `schema.name`); every
+//! other one gets `_` and 6 hex digits of a hash of its `schema.name`. Field names that
+//! collide within a table get `_2`, `_3`, ... in column order, the column spelled exactly like
+//! the field keeping the plain name.
+
+use std::collections::{BTreeMap, HashSet};
+
+use mcpgen_macros_core::naming::{MAX_TOOL_BASE, short_hash, snake_case, tool_base, truncate_with_hash};
+
+use crate::model::{Schema, Table};
+
+/// The names of one table's generated code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableNames {
+    /// The `T` of `list_T`.
+    pub tool_base: String,
+    /// The module (file) the struct lives in.
+    pub module: String,
+    /// The struct.
+    pub struct_name: String,
+    /// One field per column, in column order.
+    pub fields: Vec<String>,
+}
+
+/// Names for every table of `schema`, in table order.
+pub fn assign(schema: &Schema) -> Vec<TableNames> {
+    let tool_bases = tool_bases(schema);
+    let mut modules = HashSet::new();
+    let mut structs = HashSet::new();
+    schema
+        .tables
+        .iter()
+        .zip(tool_bases)
+        .map(|(table, tool_base)| {
+            let module = unique(module_name(&tool_base), &mut modules);
+            let struct_name = unique(struct_name(&tool_base), &mut structs);
+            TableNames {
+                fields: field_names(table),
+                tool_base,
+                module,
+                struct_name,
+            }
+        })
+        .collect()
+}
+
+/// `T` for every table, collisions resolved.
+fn tool_bases(schema: &Schema) -> Vec<String> {
+    let bases: Vec<String> = schema
+        .tables
+        .iter()
+        .map(|t| tool_base(t.schema.as_deref(), &t.name))
+        .collect();
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, base) in bases.iter().enumerate() {
+        groups.entry(base).or_default().push(index);
+    }
+    let mut names = bases.clone();
+    let mut taken: HashSet<String> = bases.iter().cloned().collect();
+    for (base, members) in groups {
+        if members.len() < 2 {
+            continue;
+        }
+        let keeper = members
+            .iter()
+            .copied()
+            .find(|&i| spelled_as(&schema.tables[i], base))
+            .unwrap_or_else(|| {
+                *members
+                    .iter()
+                    .min_by_key(|&&i| schema.tables[i].qualified_name())
+                    .expect("a group has members")
+            });
+        for &index in members.iter().filter(|&&i| i != keeper) {
+            let qualified = schema.tables[index].qualified_name();
+            let mut name = with_hash(base, &qualified);
+            let mut salt = 2;
+            while taken.contains(&name) {
+                name = with_hash(base, &format!("{qualified}#{salt}"));
+                salt += 1;
+            }
+            taken.insert(name.clone());
+            names[index] = name;
+        }
+    }
+    names
+}
+
+/// Whether the table's own spelling is `base` (`schema_name` for a table in a schema).
+fn spelled_as(table: &Table, base: &str) -> bool {
+    match &table.schema {
+        Some(schema) => format!("{schema}_{}", table.name) == base,
+        None => table.name == base,
+    }
+}
+
+/// `base_HASH`, within the length of `T`.
+fn with_hash(base: &str, original: &str) -> String {
+    if base.len() + 7 <= MAX_TOOL_BASE {
+        format!("{base}_{}", short_hash(original))
+    } else {
+        truncate_with_hash(base, original, MAX_TOOL_BASE)
+    }
+}
+
+/// Rust keywords, strict and reserved, of edition 2024.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Names a generated struct must not take: they are in scope in every table module.
+const TAKEN_TYPES: &[&str] = &[
+    "McpTable", "Decimal", "Bytes", "NaiveDate", "NaiveTime", "NaiveDateTime", "DateTime",
+    "FixedOffset", "Value", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box",
+    "Clone", "Copy", "Debug", "Default", "PartialEq", "Eq", "Send", "Sync", "Sized", "Drop", "Fn",
+    "FnMut", "FnOnce", "Iterator", "IntoIterator", "ToString", "ToOwned", "From", "Into",
+];
+
+/// The module of a table: `T`, made a valid and non-keyword identifier.
+fn module_name(tool_base: &str) -> String {
+    let name = if tool_base.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("t{tool_base}")
+    } else {
+        tool_base.to_owned()
+    };
+    if name == "_" || name.chars().all(|c| c == '_') {
+        format!("table{name}")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// The struct of a table: `T` in PascalCase.
+fn struct_name(tool_base: &str) -> String {
+    let pascal: String = tool_base
+        .split('_')
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect();
+    let pascal = if pascal.is_empty() || pascal.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("T{pascal}")
+    } else {
+        pascal
+    };
+    if TAKEN_TYPES.contains(&pascal.as_str()) || KEYWORDS.contains(&pascal.as_str()) {
+        format!("{pascal}Row")
+    } else {
+        pascal
+    }
+}
+
+/// The fields of a table: each column's name in snake_case, made a valid identifier, unique.
+fn field_names(table: &Table) -> Vec<String> {
+    let bases: Vec<String> = table
+        .columns
+        .iter()
+        .map(|column| field_base(&column.name))
+        .collect();
+    let mut names: Vec<Option<String>> = vec![None; bases.len()];
+    let mut taken: HashSet<String> = HashSet::new();
+    // First, columns spelled exactly like their field keep it.
+    for (index, column) in table.columns.iter().enumerate() {
+        let base = &bases[index];
+        if column.name == base.trim_start_matches("r#") && taken.insert(base.clone()) {
+            names[index] = Some(base.clone());
+        }
+    }
+    for (index, base) in bases.iter().enumerate() {
+        if names[index].is_some() {
+            continue;
+        }
+        let mut name = base.clone();
+        let mut suffix = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{}_{suffix}", base.trim_start_matches("r#"));
+            suffix += 1;
+        }
+        names[index] = Some(name);
+    }
+    names.into_iter().map(|name| name.expect("every field is named")).collect()
+}
+
+/// A column's field name before collisions: snake_case, a valid identifier.
+fn field_base(column: &str) -> String {
+    let snake = snake_case(column);
+    if snake.chars().all(|c| c == '_') {
+        return format!("column_{}", short_hash(column));
+    }
+    if snake.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("_{snake}");
+    }
+    if NOT_RAW.contains(&snake.as_str()) {
+        return format!("{snake}_");
+    }
+    if KEYWORDS.contains(&snake.as_str()) {
+        return format!("r#{snake}");
+    }
+    snake
+}
+
+/// `name`, or `name_2`, `name_3`... when `name` is taken; the result is marked as taken.
+fn unique(name: String, taken: &mut HashSet<String>) -> String {
+    let mut candidate = name.clone();
+    let mut suffix = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{name}{suffix}");
+        suffix += 1;
+    }
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, DataType, Dialect, TableKind};
+
+    fn table(name: &str, columns: &[&str]) -> Table {
+        Table {
+            schema: None,
+            name: name.to_owned(),
+            kind: TableKind::Table,
+            comment: None,
+            columns: columns
+                .iter()
+                .map(|c| Column {
+                    name: (*c).to_owned(),
+                    sql_type: "TEXT".to_owned(),
+                    data_type: DataType::Text,
+                    nullable: true,
+                    default: None,
+                    generated: false,
+                    enum_values: Vec::new(),
+                    comment: None,
+                })
+                .collect(),
+            primary_key: None,
+            foreign_keys: Vec::new(),
+            referenced_by: Vec::new(),
+            unique_keys: Vec::new(),
+            rowid: true,
+        }
+    }
+
+    fn schema(tables: Vec<Table>) -> Schema {
+        Schema {
+            dialect: Dialect::Sqlite,
+            database: None,
+            tables,
+            routines: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn names_that_collide_after_case_conversion_stay_apart() {
+        let names = assign(&schema(vec![table("UserAccount", &["a"]), table("user_account", &["a"])]));
+        assert_eq!(names[1].tool_base, "user_account");
+        assert!(names[0].tool_base.starts_with("user_account_"));
+        assert_eq!(names[0].tool_base.len(), "user_account_".len() + 6);
+        assert_ne!(names[0].module, names[1].module);
+        assert_ne!(names[0].struct_name, names[1].struct_name);
+        // The same schema gives the same names every time.
+        assert_eq!(names, assign(&schema(vec![table("UserAccount", &["a"]), table("user_account", &["a"])])));
+    }
+
+    #[test]
+    fn fields_are_valid_identifiers() {
+        let names = assign(&schema(vec![table(
+            "t",
+            &["userId", "user_id", "type", "self", "2fa", "created at", "!!!", "Ünï"],
+        )]));
+        assert_eq!(
+            names[0].fields,
+            ["user_id_2", "user_id", "r#type", "self_", "_2fa", "created_at", "column_", "uni"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .map(|s| if s == "column_" { format!("column_{}", short_hash("!!!")) } else { s })
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn modules_and_structs_avoid_keywords_and_taken_names() {
+        let names = assign(&schema(vec![table("type", &["a"]), table("Value", &["a"]), table("2fa", &["a"])]));
+        assert_eq!(names[0].module, "type_");
+        assert_eq!(names[0].struct_name, "Type");
+        assert_eq!(names[1].struct_name, "ValueRow");
+        assert_eq!(names[2].module, "t2fa");
+        assert_eq!(names[2].struct_name, "T2fa");
+    }
+}

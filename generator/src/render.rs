@@ -1,0 +1,492 @@
+//! Model -> the files of a Rust crate, in memory, from the templates in `templates/`.
+//!
+//! Every `.rs` file is parsed with syn before it is returned (so invalid Rust fails here, not
+//! in the user's build), each struct's `#[mcp(...)]` attributes are checked by the derive's
+//! own validator, and the file is formatted with prettyplease.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::model::{ForeignKey, Key, Schema, Table, TableKind};
+use crate::naming::{self, TableNames};
+use crate::typemap;
+
+/// A file of the generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Its path inside the crate's directory.
+    pub path: PathBuf,
+    /// Its contents.
+    pub contents: String,
+}
+
+/// How the generated crate depends on mcpgen-runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// `path = "..."`.
+    Path(PathBuf),
+    /// `version = "..."`.
+    Version(String),
+}
+
+/// What the crate is called and how it is put together.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// The crate's (and binary's) name.
+    pub crate_name: String,
+    /// How it depends on the runtime.
+    pub runtime: RuntimeDependency,
+    /// Serve no write tools.
+    pub read_only: bool,
+    /// The database URL the binary falls back to.
+    pub database_url: Option<String>,
+    /// Where the schema came from, for documentation.
+    pub source: String,
+    /// The directory the crate is written to, for the README's paths.
+    pub out_dir: PathBuf,
+    /// The `Cargo.lock` to start from (the one mcpgen was built and tested with).
+    pub lockfile: Option<String>,
+}
+
+/// Rendering failed: a bug in mcpgen, never the user's input.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template failed.
+    #[error("template {template} failed: {message}")]
+    Template {
+        /// The template.
+        template: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A generated file is not valid Rust or has invalid attributes.
+    #[error("generated {file} is invalid ({message}); this is a bug in mcpgen")]
+    InvalidRust {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+macro_rules! template {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../templates/", $name)))
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    template!("Cargo.toml.tera"),
+    template!("main.rs.tera"),
+    template!("tables_mod.rs.tera"),
+    template!("table.rs.tera"),
+    template!("README.md.tera"),
+    template!("mcpgen.toml.tera"),
+    template!("gitignore.tera"),
+];
+
+/// Renders the crate for `schema`.
+pub fn render(schema: &Schema, options: &RenderOptions) -> Result<Vec<OutputFile>, RenderError> {
+    let tera = templates()?;
+    let names = naming::assign(schema);
+    let tables: Vec<TableContext> = schema
+        .tables
+        .iter()
+        .zip(&names)
+        .map(|(table, names)| table_context(schema, table, names, options))
+        .collect();
+    let common = common_context(schema, options, &tables);
+
+    let mut files = vec![
+        file(&tera, "Cargo.toml.tera", "Cargo.toml", &common)?,
+        rust(&tera, "main.rs.tera", "src/main.rs", &common)?,
+        rust(&tera, "tables_mod.rs.tera", "src/tables/mod.rs", &common)?,
+        file(&tera, "README.md.tera", "README.md", &common)?,
+        file(&tera, "mcpgen.toml.tera", "mcpgen.toml", &common)?,
+        file(&tera, "gitignore.tera", ".gitignore", &common)?,
+    ];
+    for table in &tables {
+        let mut context = common.clone();
+        context.insert("kind", table.kind);
+        context.insert("display_name", &table.display_name_quoted);
+        context.insert("struct_name", &table.struct_name);
+        context.insert("table_attributes", &table.attributes);
+        context.insert("imports", &table.imports);
+        context.insert("doc", &table.doc);
+        context.insert("fields", &table.fields);
+        let path = format!("src/tables/{}.rs", table.module);
+        files.push(rust(&tera, "table.rs.tera", &path, &context)?);
+    }
+    if let Some(lockfile) = &options.lockfile {
+        files.push(OutputFile {
+            path: PathBuf::from("Cargo.lock"),
+            contents: lockfile.clone(),
+        });
+    }
+    Ok(files)
+}
+
+fn templates() -> Result<Tera, RenderError> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&'static str>::new());
+    for (name, text) in TEMPLATES {
+        tera.add_raw_template(name, text)
+            .map_err(|error| RenderError::Template {
+                template: (*name).to_owned(),
+                message: error.to_string(),
+            })?;
+    }
+    Ok(tera)
+}
+
+fn file(
+    tera: &Tera,
+    template: &str,
+    path: &str,
+    context: &Context,
+) -> Result<OutputFile, RenderError> {
+    let contents = tera
+        .render(template, context)
+        .map_err(|error| RenderError::Template {
+            template: template.to_owned(),
+            message: format!("{error:?}"),
+        })?;
+    Ok(OutputFile {
+        path: PathBuf::from(path),
+        contents,
+    })
+}
+
+/// Renders a `.rs` file, checks it and formats it.
+fn rust(
+    tera: &Tera,
+    template: &str,
+    path: &str,
+    context: &Context,
+) -> Result<OutputFile, RenderError> {
+    let mut output = file(tera, template, path, context)?;
+    let invalid = |message: String| RenderError::InvalidRust {
+        file: path.to_owned(),
+        message,
+    };
+    let parsed = syn::parse_file(&output.contents)
+        .map_err(|error| invalid(error.to_string()))?;
+    for item in &parsed.items {
+        if let syn::Item::Struct(item) = item {
+            let input = syn::DeriveInput::from(item.clone());
+            mcpgen_macros_core::check(&input).map_err(|errors| {
+                invalid(
+                    errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })?;
+        }
+    }
+    output.contents = space_items(&prettyplease::unparse(&parsed));
+    Ok(output)
+}
+
+/// Puts a blank line between top-level items of different kinds (module docs, `use`s, `mod`s,
+/// each other item), which prettyplease leaves out.
+fn space_items(code: &str) -> String {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Kind {
+        InnerDoc,
+        Use,
+        Mod,
+        Attached,
+        Item,
+        Close,
+    }
+    let kind = |line: &str| {
+        if line.starts_with("//!") {
+            Kind::InnerDoc
+        } else if line.starts_with("use ") || line.starts_with("pub use ") {
+            Kind::Use
+        } else if (line.starts_with("mod ") || line.starts_with("pub mod ")) && line.ends_with(';') {
+            Kind::Mod
+        } else if line.starts_with("///") || line.starts_with("#[") || line.starts_with(')') {
+            // Doc comments, attributes and the close of a multi-line attribute.
+            Kind::Attached
+        } else if line.starts_with('}') {
+            Kind::Close
+        } else {
+            Kind::Item
+        }
+    };
+    let mut out = String::with_capacity(code.len() + 64);
+    let mut previous: Option<Kind> = None;
+    for line in code.lines() {
+        let top_level = !line.is_empty() && !line.starts_with(char::is_whitespace);
+        if top_level {
+            let current = kind(line);
+            let blank = match (previous, current) {
+                (None | Some(Kind::Attached), _) | (_, Kind::Close) => false,
+                (Some(before), now) => before != now || matches!(now, Kind::Item),
+            };
+            if blank {
+                out.push('\n');
+            }
+            previous = Some(current);
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// What every template sees.
+fn common_context(schema: &Schema, options: &RenderOptions, tables: &[TableContext]) -> Context {
+    let mut context = Context::new();
+    let database_title = schema
+        .database
+        .clone()
+        .unwrap_or_else(|| options.crate_name.clone());
+    let tool_count: usize = 2 + tables.iter().map(|t| t.tool_count).sum::<usize>();
+    let binary = options
+        .out_dir
+        .join("target")
+        .join("release")
+        .join(&options.crate_name);
+    context.insert("crate_name", &options.crate_name);
+    context.insert("crate_name_literal", &rust_string(&options.crate_name));
+    context.insert("database_title", &database_title);
+    context.insert("dialect", schema.dialect.name());
+    context.insert("mcpgen_version", env!("CARGO_PKG_VERSION"));
+    context.insert("source", &options.source);
+    context.insert(
+        "description_toml",
+        &toml_string(&format!(
+            "MCP server for the {database_title} database, generated by mcpgen"
+        )),
+    );
+    context.insert("runtime_dependency", &runtime_dependency(&options.runtime));
+    context.insert("runtime_feature", schema.dialect.runtime_feature());
+    context.insert("database_url", &options.database_url);
+    context.insert(
+        "database_url_literal",
+        &options.database_url.as_deref().map(rust_string),
+    );
+    context.insert(
+        "database_url_escaped",
+        &options
+            .database_url
+            .as_deref()
+            .map(|url| toml_string(url).trim_matches('"').to_owned()),
+    );
+    context.insert("example_url", example_url(schema));
+    context.insert("binary_path", &json_path(&binary));
+    context.insert("table_count", &tables.len());
+    context.insert("tool_count", &tool_count);
+    context.insert("tables", tables);
+    context
+}
+
+/// What the templates need of one table.
+#[derive(Debug, Clone, Serialize)]
+struct TableContext {
+    module: String,
+    struct_name: String,
+    kind: &'static str,
+    display_name: String,
+    display_name_quoted: String,
+    tools: String,
+    tool_count: usize,
+    attributes: String,
+    imports: Vec<String>,
+    doc: Vec<String>,
+    fields: Vec<FieldContext>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct FieldContext {
+    name: String,
+    ty: String,
+    attributes: String,
+    doc: Vec<String>,
+}
+
+fn table_context(
+    schema: &Schema,
+    table: &Table,
+    names: &TableNames,
+    options: &RenderOptions,
+) -> TableContext {
+    let kind = match table.kind {
+        TableKind::Table => "table",
+        TableKind::View => "view",
+    };
+    let primary: Vec<&str> = table
+        .primary_key
+        .as_ref()
+        .map(|key| key.columns.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut imports = vec!["mcpgen_runtime::McpTable".to_owned()];
+    let mut fields = Vec::with_capacity(table.columns.len());
+    for (column, field_name) in table.columns.iter().zip(&names.fields) {
+        let rust = typemap::rust_type(schema.dialect, &column.data_type);
+        if let Some(import) = rust.import
+            && !imports.iter().any(|i| i == import)
+        {
+            imports.push(import.to_owned());
+        }
+        let ty = if column.nullable {
+            format!("Option<{}>", rust.name)
+        } else {
+            rust.name.to_owned()
+        };
+        let mut attributes = Vec::new();
+        if field_name.trim_start_matches("r#") != column.name {
+            attributes.push(format!("column = {}", rust_string(&column.name)));
+        }
+        if primary.contains(&column.name.as_str()) {
+            attributes.push("primary_key".to_owned());
+        }
+        if !column.sql_type.is_empty() {
+            attributes.push(format!("sql_type = {}", rust_string(&column.sql_type)));
+        }
+        if let Some(default) = &column.default {
+            attributes.push(format!("default = {}", rust_string(default)));
+        }
+        if column.generated {
+            attributes.push("generated".to_owned());
+        }
+        if !column.enum_values.is_empty() {
+            attributes.push(format!("enum_values = {}", rust_array(&column.enum_values)));
+        }
+        if rust.as_text {
+            attributes.push("as_text".to_owned());
+        }
+        fields.push(FieldContext {
+            name: field_name.clone(),
+            ty,
+            attributes: attributes.join(", "),
+            doc: doc_lines(column.comment.as_deref()),
+        });
+    }
+    imports[1..].sort();
+
+    let mut attributes = vec![format!("table = {}", rust_string(&table.name))];
+    if let Some(schema_name) = &table.schema {
+        attributes.push(format!("schema = {}", rust_string(schema_name)));
+    }
+    let default_tool_base =
+        mcpgen_macros_core::naming::tool_base(table.schema.as_deref(), &table.name);
+    if names.tool_base != default_tool_base {
+        attributes.push(format!("name = {}", rust_string(&names.tool_base)));
+    }
+    if table.kind == TableKind::View {
+        attributes.push("view".to_owned());
+    }
+    if options.read_only {
+        attributes.push("read_only".to_owned());
+    }
+    if table.rowid && table.primary_key.is_none() {
+        attributes.push("rowid".to_owned());
+    }
+    attributes.extend(table.foreign_keys.iter().map(foreign_key_attribute));
+    attributes.extend(table.unique_keys.iter().map(unique_attribute));
+
+    let doc = match &table.comment {
+        Some(comment) => doc_lines(Some(comment)),
+        None => vec![format!("A row of the {kind} `{}`.", table.qualified_name())],
+    };
+    let mut tools = vec![format!("`list_{}`", names.tool_base)];
+    if table.primary_key.is_some() {
+        tools.push(format!("`get_{}`", names.tool_base));
+    }
+    tools.push(format!("`count_{}`", names.tool_base));
+    TableContext {
+        module: names.module.clone(),
+        struct_name: names.struct_name.clone(),
+        kind,
+        display_name: table.qualified_name(),
+        display_name_quoted: format!("`{}`", table.qualified_name()),
+        tool_count: tools.len(),
+        tools: tools.join(", "),
+        attributes: attributes.join(", "),
+        imports,
+        doc,
+        fields,
+    }
+}
+
+fn foreign_key_attribute(key: &ForeignKey) -> String {
+    let mut parts = Vec::new();
+    if let Some(name) = &key.name {
+        parts.push(format!("name = {}", rust_string(name)));
+    }
+    parts.push(format!("columns = {}", rust_array(&key.columns)));
+    parts.push(format!("references = {}", rust_string(&key.referenced_table)));
+    if let Some(schema) = &key.referenced_schema {
+        parts.push(format!("referenced_schema = {}", rust_string(schema)));
+    }
+    parts.push(format!(
+        "referenced_columns = {}",
+        rust_array(&key.referenced_columns)
+    ));
+    format!("foreign_key({})", parts.join(", "))
+}
+
+fn unique_attribute(key: &Key) -> String {
+    let mut parts = Vec::new();
+    if let Some(name) = &key.name {
+        parts.push(format!("name = {}", rust_string(name)));
+    }
+    parts.push(format!("columns = {}", rust_array(&key.columns)));
+    format!("unique({})", parts.join(", "))
+}
+
+/// A comment as doc-comment lines (none for no comment).
+fn doc_lines(comment: Option<&str>) -> Vec<String> {
+    comment
+        .map(|text| {
+            text.lines()
+                .map(|line| line.trim_end().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+}
+
+/// A Rust string literal of `text`.
+fn rust_string(text: &str) -> String {
+    format!("{text:?}")
+}
+
+fn rust_array(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|item| rust_string(item)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A TOML basic string of `text` (JSON string escapes are valid TOML).
+fn toml_string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serializes")
+}
+
+/// A path as the inside of a JSON string.
+fn json_path(path: &Path) -> String {
+    let quoted = serde_json::to_string(&path.display().to_string()).expect("a string serializes");
+    quoted[1..quoted.len() - 1].to_owned()
+}
+
+fn runtime_dependency(runtime: &RuntimeDependency) -> String {
+    match runtime {
+        RuntimeDependency::Path(path) => {
+            format!("path = {}", toml_string(&path.display().to_string()))
+        }
+        RuntimeDependency::Version(version) => format!("version = {}", toml_string(version)),
+    }
+}
+
+fn example_url(schema: &Schema) -> &'static str {
+    match schema.dialect {
+        crate::model::Dialect::Sqlite => "sqlite:///path/to/database.db",
+        crate::model::Dialect::Postgres => "postgres://user:password@localhost:5432/database",
+        crate::model::Dialect::Mysql => "mysql://user:password@localhost:3306/database",
+    }
+}

@@ -1,0 +1,119 @@
+//! The derive input as a table: the struct, its attributes, and one [`Field`] per column.
+
+use syn::{Data, DeriveInput, Fields, Ident, Type};
+
+use crate::attr::{FieldAttrs, StructAttrs};
+use crate::ctxt::Ctxt;
+
+/// A struct that derives `McpTable`.
+pub(crate) struct Input<'a> {
+    pub(crate) original: &'a DeriveInput,
+    pub(crate) ident: &'a Ident,
+    pub(crate) attrs: StructAttrs,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+/// One named field, that is one column.
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    pub(crate) attrs: FieldAttrs,
+    /// The column's name: `#[mcp(column = "...")]`, else the field's name.
+    pub(crate) column: String,
+    /// The field's type is spelled `Option<...>`.
+    pub(crate) nullable: bool,
+}
+
+impl<'a> Input<'a> {
+    /// Reads the struct; `None` when it is not a struct with named fields (already reported).
+    pub(crate) fn from_syn(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        let attrs = StructAttrs::from_attrs(cx, &input.attrs);
+        let named = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => named,
+                Fields::Unnamed(_) | Fields::Unit => {
+                    cx.error_spanned_by(
+                        &input.ident,
+                        "McpTable needs a struct with named fields, one per column",
+                    );
+                    return None;
+                }
+            },
+            Data::Enum(data) => {
+                cx.error_spanned_by(
+                    data.enum_token,
+                    "McpTable can only be derived for a struct, one field per column",
+                );
+                return None;
+            }
+            Data::Union(data) => {
+                cx.error_spanned_by(
+                    data.union_token,
+                    "McpTable can only be derived for a struct, one field per column",
+                );
+                return None;
+            }
+        };
+        let fields = named
+            .named
+            .iter()
+            .map(|field| {
+                let ident = field.ident.as_ref().expect("named field");
+                let attrs = FieldAttrs::from_attrs(cx, &field.attrs);
+                let column = attrs.column.as_ref().map_or_else(
+                    || ident.to_string().trim_start_matches("r#").to_owned(),
+                    |column| column.value.clone(),
+                );
+                Field {
+                    ident,
+                    ty: &field.ty,
+                    nullable: is_option(&field.ty),
+                    attrs,
+                    column,
+                }
+            })
+            .collect();
+        Some(Self {
+            original: input,
+            ident: &input.ident,
+            attrs,
+            fields,
+        })
+    }
+
+    /// The `T` of the table's tool names: `#[mcp(name = "...")]`, else derived from the table's
+    /// schema and name.
+    pub(crate) fn tool_base(&self) -> String {
+        self.attrs.name.as_ref().map_or_else(
+            || {
+                crate::naming::tool_base(
+                    self.attrs.schema.as_ref().map(|schema| schema.value.as_str()),
+                    &self.table_name(),
+                )
+            },
+            |name| name.value.clone(),
+        )
+    }
+
+    /// The table's name: `#[mcp(table = "...")]`, else the struct's name in snake_case.
+    pub(crate) fn table_name(&self) -> String {
+        self.attrs.table.as_ref().map_or_else(
+            || crate::naming::snake_case(&self.ident.to_string()),
+            |table| table.value.clone(),
+        )
+    }
+}
+
+/// Whether `ty` is spelled `Option<T>` (also `std::option::Option<T>`).
+fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "Option"),
+        Type::Group(group) => is_option(&group.elem),
+        Type::Paren(paren) => is_option(&paren.elem),
+        _ => false,
+    }
+}

@@ -1,0 +1,389 @@
+//! Reads `#[mcp(...)]` attributes and doc comments into plain values, recording every misuse in
+//! the [`Ctxt`].
+
+use proc_macro2::Span;
+use quote::ToTokens;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+use syn::{Attribute, Expr, ExprArray, Lit, LitStr};
+
+use crate::ctxt::Ctxt;
+
+/// The attribute keys a struct accepts.
+pub(crate) const STRUCT_KEYS: &[&str] = &[
+    "table",
+    "schema",
+    "name",
+    "description",
+    "view",
+    "read_only",
+    "rowid",
+    "foreign_key",
+    "unique",
+    "crate",
+];
+
+/// The attribute keys a field accepts.
+pub(crate) const FIELD_KEYS: &[&str] = &[
+    "column",
+    "primary_key",
+    "sql_type",
+    "default",
+    "generated",
+    "description",
+    "enum_values",
+    "as_text",
+];
+
+/// A string value together with where it was written.
+#[derive(Clone)]
+pub(crate) struct Spanned<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+/// One `key = value` or `key` attribute, remembered so a repeat can be reported.
+pub(crate) struct Attr<T> {
+    name: &'static str,
+    value: Option<Spanned<T>>,
+}
+
+impl<T> Attr<T> {
+    pub(crate) fn none(name: &'static str) -> Self {
+        Self { name, value: None }
+    }
+
+    pub(crate) fn set(&mut self, cx: &Ctxt, span: Span, value: T) {
+        if self.value.is_some() {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!("duplicate mcp attribute `{}`", self.name),
+            ));
+        } else {
+            self.value = Some(Spanned { value, span });
+        }
+    }
+
+    pub(crate) fn get(self) -> Option<Spanned<T>> {
+        self.value
+    }
+}
+
+/// `#[mcp(foreign_key(...))]` on a struct.
+pub(crate) struct ForeignKeyAttr {
+    pub(crate) span: Span,
+    pub(crate) name: Option<String>,
+    pub(crate) columns: Vec<Spanned<String>>,
+    pub(crate) referenced_schema: Option<String>,
+    pub(crate) referenced_table: Option<String>,
+    pub(crate) referenced_columns: Vec<String>,
+}
+
+/// `#[mcp(unique(...))]` on a struct.
+pub(crate) struct UniqueAttr {
+    pub(crate) span: Span,
+    pub(crate) name: Option<String>,
+    pub(crate) columns: Vec<Spanned<String>>,
+}
+
+/// Everything the struct's own attributes say.
+pub(crate) struct StructAttrs {
+    pub(crate) table: Option<Spanned<String>>,
+    pub(crate) schema: Option<Spanned<String>>,
+    pub(crate) name: Option<Spanned<String>>,
+    pub(crate) description: Option<String>,
+    pub(crate) view: bool,
+    pub(crate) read_only: bool,
+    pub(crate) rowid: bool,
+    pub(crate) foreign_keys: Vec<ForeignKeyAttr>,
+    pub(crate) unique_keys: Vec<UniqueAttr>,
+    pub(crate) crate_path: Option<Spanned<syn::Path>>,
+}
+
+/// Everything a field's attributes say.
+pub(crate) struct FieldAttrs {
+    pub(crate) column: Option<Spanned<String>>,
+    pub(crate) primary_key: bool,
+    pub(crate) sql_type: Option<String>,
+    pub(crate) default: Option<String>,
+    pub(crate) generated: bool,
+    pub(crate) description: Option<String>,
+    pub(crate) enum_values: Vec<String>,
+    pub(crate) as_text: bool,
+}
+
+impl StructAttrs {
+    pub(crate) fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut table = Attr::none("table");
+        let mut schema = Attr::none("schema");
+        let mut name = Attr::none("name");
+        let mut description = Attr::none("description");
+        let mut view = Attr::none("view");
+        let mut read_only = Attr::none("read_only");
+        let mut rowid = Attr::none("rowid");
+        let mut crate_path = Attr::none("crate");
+        let mut foreign_keys = Vec::new();
+        let mut unique_keys = Vec::new();
+
+        for attr in attrs.iter().filter(|attr| attr.path().is_ident("mcp")) {
+            let result = attr.parse_nested_meta(|meta| {
+                let key = meta_key(&meta);
+                match key.as_str() {
+                    "table" => table.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
+                    "schema" => schema.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
+                    "name" => name.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
+                    "description" => {
+                        description.set(cx, meta.path.span(), string(&meta)?.value());
+                    }
+                    "view" => view.set(cx, meta.path.span(), ()),
+                    "read_only" => read_only.set(cx, meta.path.span(), ()),
+                    "rowid" => rowid.set(cx, meta.path.span(), ()),
+                    "crate" => {
+                        let path = string(&meta)?.parse::<syn::Path>()?;
+                        crate_path.set(cx, meta.path.span(), path);
+                    }
+                    "foreign_key" => foreign_keys.push(foreign_key(cx, &meta)?),
+                    "unique" => unique_keys.push(unique(cx, &meta)?),
+                    _ => unknown_key(cx, &meta, &key, "a struct", STRUCT_KEYS)?,
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                cx.syn_error(error);
+            }
+        }
+
+        Self {
+            table: table.get(),
+            schema: schema.get(),
+            name: name.get(),
+            description: description
+                .get()
+                .map(|spanned| spanned.value)
+                .or_else(|| doc_comment(attrs)),
+            view: view.get().is_some(),
+            read_only: read_only.get().is_some(),
+            rowid: rowid.get().is_some(),
+            foreign_keys,
+            unique_keys,
+            crate_path: crate_path.get(),
+        }
+    }
+}
+
+impl FieldAttrs {
+    pub(crate) fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut column = Attr::none("column");
+        let mut primary_key = Attr::none("primary_key");
+        let mut sql_type = Attr::none("sql_type");
+        let mut default = Attr::none("default");
+        let mut generated = Attr::none("generated");
+        let mut description = Attr::none("description");
+        let mut enum_values = Attr::none("enum_values");
+        let mut as_text = Attr::none("as_text");
+
+        for attr in attrs.iter().filter(|attr| attr.path().is_ident("mcp")) {
+            let result = attr.parse_nested_meta(|meta| {
+                let key = meta_key(&meta);
+                match key.as_str() {
+                    "column" => column.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
+                    "primary_key" => primary_key.set(cx, meta.path.span(), ()),
+                    "sql_type" => sql_type.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
+                    "default" => default.set(cx, meta.path.span(), string(&meta)?.value()),
+                    "generated" => generated.set(cx, meta.path.span(), ()),
+                    "description" => {
+                        description.set(cx, meta.path.span(), string(&meta)?.value());
+                    }
+                    "enum_values" => {
+                        let values = string_array(&meta)?
+                            .into_iter()
+                            .map(|value| value.value)
+                            .collect::<Vec<_>>();
+                        enum_values.set(cx, meta.path.span(), values);
+                    }
+                    "as_text" => as_text.set(cx, meta.path.span(), ()),
+                    _ => unknown_key(cx, &meta, &key, "a field", FIELD_KEYS)?,
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                cx.syn_error(error);
+            }
+        }
+
+        Self {
+            column: column.get(),
+            primary_key: primary_key.get().is_some(),
+            sql_type: sql_type.get().map(|spanned| spanned.value),
+            default: default.get().map(|spanned| spanned.value),
+            generated: generated.get().is_some(),
+            description: description
+                .get()
+                .map(|spanned| spanned.value)
+                .or_else(|| doc_comment(attrs)),
+            enum_values: enum_values
+                .get()
+                .map(|spanned| spanned.value)
+                .unwrap_or_default(),
+            as_text: as_text.get().is_some(),
+        }
+    }
+}
+
+fn foreign_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<ForeignKeyAttr> {
+    let mut key = ForeignKeyAttr {
+        span: meta.path.span(),
+        name: None,
+        columns: Vec::new(),
+        referenced_schema: None,
+        referenced_table: None,
+        referenced_columns: Vec::new(),
+    };
+    meta.parse_nested_meta(|inner| {
+        match meta_key(&inner).as_str() {
+            "name" => key.name = Some(nonempty_string(cx, &inner)?),
+            "columns" => key.columns = string_array(&inner)?,
+            "references" => key.referenced_table = Some(nonempty_string(cx, &inner)?),
+            "referenced_schema" => {
+                key.referenced_schema = Some(nonempty_string(cx, &inner)?);
+            }
+            "referenced_columns" => {
+                key.referenced_columns = string_array(&inner)?
+                    .into_iter()
+                    .map(|column| column.value)
+                    .collect();
+            }
+            other => unknown_key(
+                cx,
+                &inner,
+                other,
+                "`foreign_key(...)`",
+                &[
+                    "name",
+                    "columns",
+                    "references",
+                    "referenced_schema",
+                    "referenced_columns",
+                ],
+            )?,
+        }
+        Ok(())
+    })?;
+    Ok(key)
+}
+
+fn unique(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<UniqueAttr> {
+    let mut key = UniqueAttr {
+        span: meta.path.span(),
+        name: None,
+        columns: Vec::new(),
+    };
+    meta.parse_nested_meta(|inner| {
+        match meta_key(&inner).as_str() {
+            "name" => key.name = Some(nonempty_string(cx, &inner)?),
+            "columns" => key.columns = string_array(&inner)?,
+            other => unknown_key(cx, &inner, other, "`unique(...)`", &["name", "columns"])?,
+        }
+        Ok(())
+    })?;
+    Ok(key)
+}
+
+/// The key of a nested meta item, keywords included (`crate`).
+fn meta_key(meta: &ParseNestedMeta<'_>) -> String {
+    meta.path
+        .get_ident()
+        .map(|ident| ident.to_string().trim_start_matches("r#").to_owned())
+        .unwrap_or_else(|| meta.path.to_token_stream().to_string())
+}
+
+/// Records an unknown key and skips its value, so the keys after it are still read.
+fn unknown_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+    on: &str,
+    expected: &[&str],
+) -> syn::Result<()> {
+    cx.syn_error(meta.error(format!(
+        "unknown mcp attribute `{key}` on {on}; expected one of: {}",
+        expected.join(", ")
+    )));
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _content;
+        syn::parenthesized!(_content in meta.input);
+    }
+    Ok(())
+}
+
+fn string(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {
+    let expr: Expr = meta.value()?.parse()?;
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => Ok(lit),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!(
+                "expected a string literal: `{} = \"...\"`",
+                meta_key(meta)
+            ),
+        )),
+    }
+}
+
+fn nonempty_string(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<String> {
+    let lit = string(meta)?;
+    if lit.value().is_empty() {
+        cx.error_spanned_by(&lit, format!("`{}` must not be empty", meta_key(meta)));
+    }
+    Ok(lit.value())
+}
+
+fn string_array(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<Spanned<String>>> {
+    let key = meta_key(meta);
+    let array: ExprArray = meta.value()?.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("expected an array of string literals: `{key} = [\"a\", \"b\"]`"),
+        )
+    })?;
+    array
+        .elems
+        .iter()
+        .map(|element| match element {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(lit), ..
+            }) => Ok(Spanned {
+                value: lit.value(),
+                span: lit.span(),
+            }),
+            other => Err(syn::Error::new_spanned(
+                other,
+                format!("expected a string literal in `{key} = [...]`"),
+            )),
+        })
+        .collect()
+}
+
+/// The text of `///` comments, lines joined, trimmed; `None` when there is none.
+fn doc_comment(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    Expr::Lit(syn::ExprLit {
+                        lit: Lit::Str(lit), ..
+                    }),
+                ..
+            }) => Some(lit.value().trim().to_owned()),
+            _ => None,
+        })
+        .collect();
+    let text = lines.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}

@@ -1,0 +1,195 @@
+//! Writes the `McpTable` impl for a checked [`Input`], or a minimal stand-in when the input had
+//! errors, so the user sees those errors and not a cascade of missing-impl ones.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::ast::Input;
+
+/// The runtime crate's path in the expansion.
+fn runtime_path(input: &Input<'_>) -> TokenStream {
+    match &input.attrs.crate_path {
+        Some(path) => {
+            let path = &path.value;
+            quote!(#path)
+        }
+        None => quote!(::mcpgen_runtime),
+    }
+}
+
+pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
+    let rt = runtime_path(input);
+    let ident = input.ident;
+    let table = input.table_name();
+    let schema = option_str(input.attrs.schema.as_ref().map(|s| s.value.as_str()));
+    let tool_name = input.tool_base();
+    let description = option_str(input.attrs.description.as_deref());
+    let kind = if input.attrs.view {
+        quote!(#rt::TableKind::View)
+    } else {
+        quote!(#rt::TableKind::Table)
+    };
+    let read_only = input.attrs.read_only || input.attrs.view;
+    let rowid = input.attrs.rowid;
+
+    let columns = input.fields.iter().map(|field| {
+        let name = &field.column;
+        let rust_field = field.ident.to_string().trim_start_matches("r#").to_owned();
+        let sql_type = option_str(field.attrs.sql_type.as_deref());
+        let nullable = field.nullable;
+        let primary_key = field.attrs.primary_key;
+        let default = option_str(field.attrs.default.as_deref());
+        let generated = field.attrs.generated;
+        let description = option_str(field.attrs.description.as_deref());
+        let enum_values = &field.attrs.enum_values;
+        let as_text = field.attrs.as_text;
+        quote! {
+            #rt::ColumnDef {
+                name: #name,
+                field: #rust_field,
+                sql_type: #sql_type,
+                nullable: #nullable,
+                primary_key: #primary_key,
+                default: #default,
+                generated: #generated,
+                description: #description,
+                enum_values: &[#(#enum_values),*],
+                as_text: #as_text,
+            }
+        }
+    });
+
+    let foreign_keys = input.attrs.foreign_keys.iter().map(|key| {
+        let name = option_str(key.name.as_deref());
+        let columns = key.columns.iter().map(|column| &column.value);
+        let referenced_schema = option_str(key.referenced_schema.as_deref());
+        let referenced_table = key.referenced_table.as_deref().unwrap_or_default();
+        let referenced_columns = &key.referenced_columns;
+        quote! {
+            #rt::ForeignKeyDef {
+                name: #name,
+                columns: &[#(#columns),*],
+                referenced_schema: #referenced_schema,
+                referenced_table: #referenced_table,
+                referenced_columns: &[#(#referenced_columns),*],
+            }
+        }
+    });
+
+    let unique_keys = input.attrs.unique_keys.iter().map(|key| {
+        let name = option_str(key.name.as_deref());
+        let columns = key.columns.iter().map(|column| &column.value);
+        quote! {
+            #rt::UniqueKeyDef { name: #name, columns: &[#(#columns),*] }
+        }
+    });
+
+    let arms = input.fields.iter().enumerate().map(|(index, field)| {
+        let ty = field.ty;
+        let visit = quote_spanned!(ty.span()=> visitor.visit::<#ty>());
+        quote!(#index => ::core::option::Option::Some(#visit),)
+    });
+    let reads = input.fields.iter().enumerate().map(|(index, field)| {
+        let (ident, ty) = (field.ident, field.ty);
+        let read = quote_spanned!(ty.span()=> row.field::<#ty>(#index)?);
+        quote!(#ident: #read,)
+    });
+    let writes = input.fields.iter().enumerate().map(|(index, field)| {
+        let (ident, ty) = (field.ident, field.ty);
+        quote_spanned!(ty.span()=> sink.field::<#ty>(#index, &self.#ident)?;)
+    });
+
+    quote! {
+        #[automatically_derived]
+        impl #rt::McpTable for #ident {
+            const TABLE: &'static #rt::TableDef = &#rt::TableDef {
+                name: #table,
+                schema: #schema,
+                tool_name: #tool_name,
+                kind: #kind,
+                description: #description,
+                read_only: #read_only,
+                rowid: #rowid,
+                columns: &[#(#columns),*],
+                foreign_keys: &[#(#foreign_keys),*],
+                unique_keys: &[#(#unique_keys),*],
+            };
+
+            fn visit_column<V: #rt::ColumnVisitor>(
+                column: usize,
+                visitor: V,
+            ) -> ::core::option::Option<V::Output> {
+                match column {
+                    #(#arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+
+            fn from_row<R: #rt::RowSource>(
+                row: &mut R,
+            ) -> ::core::result::Result<Self, R::Error> {
+                ::core::result::Result::Ok(Self { #(#reads)* })
+            }
+
+            fn write_row<S: #rt::RowSink>(
+                &self,
+                sink: &mut S,
+            ) -> ::core::result::Result<(), S::Error> {
+                #(#writes)*
+                ::core::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// An impl with no columns, emitted next to the errors.
+pub(crate) fn fallback(input: &syn::DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let rt = quote!(::mcpgen_runtime);
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #rt::McpTable for #ident #ty_generics #where_clause {
+            const TABLE: &'static #rt::TableDef = &#rt::TableDef {
+                name: "",
+                schema: ::core::option::Option::None,
+                tool_name: "",
+                kind: #rt::TableKind::Table,
+                description: ::core::option::Option::None,
+                read_only: true,
+                rowid: false,
+                columns: &[],
+                foreign_keys: &[],
+                unique_keys: &[],
+            };
+
+            fn visit_column<V: #rt::ColumnVisitor>(
+                _column: usize,
+                _visitor: V,
+            ) -> ::core::option::Option<V::Output> {
+                ::core::option::Option::None
+            }
+
+            fn from_row<R: #rt::RowSource>(
+                _row: &mut R,
+            ) -> ::core::result::Result<Self, R::Error> {
+                ::core::unreachable!("the derive failed")
+            }
+
+            fn write_row<S: #rt::RowSink>(
+                &self,
+                _sink: &mut S,
+            ) -> ::core::result::Result<(), S::Error> {
+                ::core::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
+}

@@ -1,0 +1,100 @@
+//! The expansion behind `#[derive(McpTable)]`, as an ordinary library: the proc-macro crate
+//! calls [`derive_mcp_table`], and the generator calls [`check`] on every struct it writes, so
+//! an attribute it got wrong fails generation rather than the user's build.
+//!
+//! The way through: [`attr`] reads attributes, [`ast`] builds the table model, [`valid`] checks
+//! it, [`expand`] writes the impl. Errors are collected in a [`ctxt::Ctxt`] and reported
+//! together.
+
+mod ast;
+mod attr;
+mod ctxt;
+mod expand;
+pub mod naming;
+mod valid;
+
+use proc_macro2::TokenStream;
+use syn::DeriveInput;
+
+/// Expands `#[derive(McpTable)]` on `input`: the impl, or the errors next to a minimal impl.
+pub fn derive_mcp_table(input: TokenStream) -> TokenStream {
+    let input = match syn::parse2::<DeriveInput>(input) {
+        Ok(input) => input,
+        Err(error) => return error.to_compile_error(),
+    };
+    match expand_checked(&input) {
+        Ok(tokens) => tokens,
+        Err(errors) => {
+            let mut tokens = expand::fallback(&input);
+            tokens.extend(errors.iter().map(syn::Error::to_compile_error));
+            tokens
+        }
+    }
+}
+
+/// Checks the `#[mcp(...)]` attributes of `input` without expanding them.
+pub fn check(input: &DeriveInput) -> Result<(), Vec<syn::Error>> {
+    expand_checked(input).map(|_| ())
+}
+
+fn expand_checked(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
+    let cx = ctxt::Ctxt::new();
+    let Some(model) = ast::Input::from_syn(&cx, input) else {
+        cx.check()?;
+        unreachable!("Input::from_syn returns None only after recording an error");
+    };
+    valid::check(&cx, &model);
+    cx.check()?;
+    Ok(expand::expand(&model))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn errors(tokens: TokenStream) -> Vec<String> {
+        let input: DeriveInput = syn::parse2(tokens).unwrap();
+        check(&input)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_plain_struct_expands_to_an_impl() {
+        let tokens = derive_mcp_table(quote! {
+            #[mcp(table = "books")]
+            struct Book { #[mcp(primary_key)] id: i64, title: String }
+        });
+        let text = tokens.to_string();
+        assert!(text.contains("impl :: mcpgen_runtime :: McpTable for Book"), "{text}");
+        assert!(text.contains("name : \"books\""), "{text}");
+        assert!(!text.contains("compile_error"), "{text}");
+    }
+
+    #[test]
+    fn every_misuse_is_reported_at_once() {
+        let found = errors(quote! {
+            #[mcp(tabel = "x", read_only, read_only)]
+            struct Book { #[mcp(colum = "a")] id: i64 }
+        });
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].starts_with("unknown mcp attribute `tabel`"), "{found:?}");
+        assert!(found[1].starts_with("duplicate mcp attribute `read_only`"), "{found:?}");
+        assert!(found[2].starts_with("unknown mcp attribute `colum`"), "{found:?}");
+    }
+
+    #[test]
+    fn keys_must_name_existing_columns() {
+        let found = errors(quote! {
+            #[mcp(unique(columns = ["nope"]))]
+            struct Book { id: i64 }
+        });
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("no column `nope`"), "{found:?}");
+    }
+}

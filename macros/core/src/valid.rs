@@ -1,0 +1,106 @@
+//! Checks an [`Input`] for what attributes alone cannot enforce: generic structs, repeated
+//! columns, keys that name columns the struct does not have.
+
+use std::collections::HashSet;
+
+use crate::ast::Input;
+use crate::ctxt::Ctxt;
+
+use crate::naming::MAX_TOOL_BASE as MAX_TOOL_NAME;
+
+pub(crate) fn check(cx: &Ctxt, input: &Input<'_>) {
+    check_generics(cx, input);
+    check_columns(cx, input);
+    check_tool_name(cx, input);
+    check_keys(cx, input);
+}
+
+fn check_generics(cx: &Ctxt, input: &Input<'_>) {
+    let generics = &input.original.generics;
+    if !generics.params.is_empty() {
+        cx.error_spanned_by(
+            generics,
+            "McpTable cannot be derived for a generic struct: a table's columns have fixed types",
+        );
+    }
+}
+
+fn check_columns(cx: &Ctxt, input: &Input<'_>) {
+    if input.fields.is_empty() {
+        cx.error_spanned_by(input.ident, "McpTable needs at least one column");
+    }
+    let mut seen = HashSet::new();
+    for field in &input.fields {
+        if !seen.insert(field.column.as_str()) {
+            let message = format!(
+                "column `{}` appears twice; give one of the fields another `#[mcp(column = \"...\")]`",
+                field.column
+            );
+            match &field.attrs.column {
+                Some(column) => cx.syn_error(syn::Error::new(column.span, message)),
+                None => cx.error_spanned_by(field.ident, message),
+            }
+        }
+    }
+}
+
+fn check_tool_name(cx: &Ctxt, input: &Input<'_>) {
+    if let Some(name) = &input.attrs.name {
+        let valid = !name.value.is_empty()
+            && name.value.len() <= MAX_TOOL_NAME
+            && name
+                .value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !valid {
+            cx.syn_error(syn::Error::new(
+                name.span,
+                format!(
+                    "`name` is the `T` of tool names like `list_T`: 1 to {MAX_TOOL_NAME} characters of a-z, 0-9 and _"
+                ),
+            ));
+        }
+    }
+}
+
+fn check_keys(cx: &Ctxt, input: &Input<'_>) {
+    let columns: HashSet<&str> = input.fields.iter().map(|f| f.column.as_str()).collect();
+    let unknown = |column: &crate::attr::Spanned<String>| {
+        if !columns.contains(column.value.as_str()) {
+            cx.syn_error(syn::Error::new(
+                column.span,
+                format!(
+                    "no column `{}` in this struct; name a column as the database spells it",
+                    column.value
+                ),
+            ));
+        }
+    };
+    for key in &input.attrs.foreign_keys {
+        key.columns.iter().for_each(unknown);
+        if key.columns.is_empty() {
+            cx.syn_error(syn::Error::new(
+                key.span,
+                "`foreign_key` needs `columns = [...]`",
+            ));
+        }
+        if key.referenced_table.is_none() {
+            cx.syn_error(syn::Error::new(
+                key.span,
+                "`foreign_key` needs `references = \"table\"`",
+            ));
+        }
+        if key.referenced_columns.len() != key.columns.len() {
+            cx.syn_error(syn::Error::new(
+                key.span,
+                "`foreign_key` needs as many `referenced_columns` as `columns`",
+            ));
+        }
+    }
+    for key in &input.attrs.unique_keys {
+        key.columns.iter().for_each(unknown);
+        if key.columns.is_empty() {
+            cx.syn_error(syn::Error::new(key.span, "`unique` needs `columns = [...]`"));
+        }
+    }
+}

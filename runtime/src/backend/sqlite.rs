@@ -1,0 +1,263 @@
+//! SQLite: its dialect, and running statements with sqlx's SQLite driver.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde_json::Value;
+use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
+use sqlx::{Arguments as _, AssertSqlSafe, Row as _};
+
+use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
+use crate::catalog::{FieldError, Table};
+use crate::sql::{Param, Selected, Statement};
+use crate::table::{ColumnVisitor, FieldType, RowSource};
+
+/// Whether `url` is a SQLite URL (`sqlite://PATH`, `sqlite:PATH`).
+pub(crate) fn handles(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+/// SQLite's spelling of SQL.
+#[derive(Debug, Clone, Copy)]
+pub struct SqliteDialect;
+
+impl Dialect for SqliteDialect {
+    fn push_identifier(&self, out: &mut String, name: &str) {
+        out.push('"');
+        out.push_str(&name.replace('"', "\"\""));
+        out.push('"');
+    }
+
+    fn push_placeholder(&self, out: &mut String, index: usize) {
+        out.push('?');
+        out.push_str(&index.to_string());
+    }
+
+    fn push_cast_to_text(&self, out: &mut String, expression: &str) {
+        out.push_str("CAST(");
+        out.push_str(expression);
+        out.push_str(" AS TEXT)");
+    }
+
+    fn nulls_lowest(&self, _descending: bool) -> &'static str {
+        // SQLite already sorts NULL before every other value.
+        ""
+    }
+
+    fn push_like(
+        &self,
+        out: &mut String,
+        expression: &str,
+        placeholder: &str,
+        case_insensitive: bool,
+    ) {
+        out.push_str(expression);
+        if case_insensitive {
+            // SQLite's LIKE ignores the case of ASCII letters.
+            out.push_str(" LIKE ");
+            out.push_str(placeholder);
+            out.push_str(" ESCAPE '\\'");
+        } else {
+            // SQLite's GLOB is LIKE that respects case; the pattern is translated.
+            out.push_str(" GLOB ");
+            out.push_str(placeholder);
+        }
+    }
+
+    fn like_pattern(&self, pattern: &str, case_insensitive: bool) -> String {
+        if case_insensitive {
+            pattern.to_owned()
+        } else {
+            like_to_glob(pattern)
+        }
+    }
+
+    fn default_schema(&self) -> &str {
+        "main"
+    }
+
+    fn name(&self) -> &'static str {
+        "SQLite"
+    }
+}
+
+/// A SQL `LIKE` pattern (`%`, `_`, `\` escapes) as the GLOB pattern that matches the same
+/// strings, case-sensitively.
+fn like_to_glob(pattern: &str) -> String {
+    let mut glob = String::with_capacity(pattern.len() + 4);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => glob.push('*'),
+            '_' => glob.push('?'),
+            '\\' => match chars.next() {
+                Some(escaped) => push_glob_literal(&mut glob, escaped),
+                None => push_glob_literal(&mut glob, '\\'),
+            },
+            other => push_glob_literal(&mut glob, other),
+        }
+    }
+    glob
+}
+
+fn push_glob_literal(glob: &mut String, c: char) {
+    match c {
+        '*' | '?' | '[' => {
+            glob.push('[');
+            glob.push(c);
+            glob.push(']');
+        }
+        other => glob.push(other),
+    }
+}
+
+/// A pool of connections to one SQLite file.
+#[derive(Debug)]
+pub struct SqliteDatabase {
+    pool: SqlitePool,
+}
+
+impl SqliteDatabase {
+    pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, DatabaseError> {
+        let connect_error = |source| DatabaseError::Connect {
+            url: redact_url(url),
+            source,
+        };
+        let connect_options = SqliteConnectOptions::from_str(url)
+            .map_err(connect_error)?
+            .create_if_missing(false)
+            .read_only(options.read_only)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(connect_options)
+            .await
+            .map_err(connect_error)?;
+        Ok(Self { pool })
+    }
+
+    pub(crate) async fn fetch_rows(
+        &self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<Vec<Vec<Value>>, DatabaseError> {
+        let arguments = bind(table, &statement.params)?;
+        // The statement's text holds identifiers from the table's metadata only; every value
+        // is in `arguments`.
+        let rows = sqlx::query_with(AssertSqlSafe(statement.sql.as_str()), arguments)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| decode(table, row, statement)).collect()
+    }
+
+    pub(crate) async fn fetch_count(
+        &self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<i64, DatabaseError> {
+        let arguments = bind(table, &statement.params)?;
+        let row = sqlx::query_with(AssertSqlSafe(statement.sql.as_str()), arguments)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>(0)?)
+    }
+
+    pub(crate) async fn ping(&self) -> Result<(), DatabaseError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// The row's values: every column of the table (read through the struct), then the extra
+/// values the statement selected.
+fn decode(table: &Table, row: &SqliteRow, statement: &Statement) -> Result<Vec<Value>, DatabaseError> {
+    let mut values = table
+        .codec()
+        .decode_row_sqlite(row)
+        .map_err(|error| DatabaseError::Decode {
+            column: table.column_name(error.column).to_owned(),
+            message: error.message,
+        })?;
+    for (index, selected) in statement.columns.iter().enumerate().skip(values.len()) {
+        match selected {
+            Selected::RowId => values.push(Value::from(row.try_get::<i64, _>(index)?)),
+            Selected::Column(_) => unreachable!("extra values are row ids"),
+        }
+    }
+    Ok(values)
+}
+
+fn bind(table: &Table, params: &[Param]) -> Result<SqliteArguments, DatabaseError> {
+    let mut arguments = SqliteArguments::default();
+    for param in params {
+        let (column, added) = match param {
+            Param::Column { column, value } => (
+                table.column_name(*column),
+                table.codec().bind_sqlite(&mut arguments, *column, value),
+            ),
+            Param::Text(text) => ("", arguments.add(text.clone()).map_err(|e| e.to_string())),
+            Param::Integer(integer) => ("", arguments.add(*integer).map_err(|e| e.to_string())),
+        };
+        added.map_err(|message| DatabaseError::Bind {
+            column: column.to_owned(),
+            message,
+        })?;
+    }
+    Ok(arguments)
+}
+
+/// Binds a JSON value of a column as the column's Rust type.
+pub(crate) struct Bind<'a> {
+    pub(crate) arguments: &'a mut SqliteArguments,
+    pub(crate) value: &'a Value,
+}
+
+impl ColumnVisitor for Bind<'_> {
+    type Output = Result<(), String>;
+
+    fn visit<F: FieldType>(self) -> Self::Output {
+        let value = F::deserialize(self.value).map_err(|error| error.to_string())?;
+        self.arguments.add(value).map_err(|error| error.to_string())
+    }
+}
+
+/// A row whose first values are the table's columns, in order.
+pub(crate) struct Source<'a> {
+    pub(crate) row: &'a SqliteRow,
+}
+
+impl RowSource for Source<'_> {
+    type Error = FieldError;
+
+    fn field<F: FieldType>(&mut self, column: usize) -> Result<F, FieldError> {
+        self.row.try_get(column).map_err(|error| FieldError {
+            column,
+            message: match error {
+                sqlx::Error::ColumnDecode { source, .. } => source.to_string(),
+                other => other.to_string(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_become_case_sensitive_globs() {
+        assert_eq!(like_to_glob("Ab%"), "Ab*");
+        assert_eq!(like_to_glob("a_c"), "a?c");
+        assert_eq!(like_to_glob("100\\%"), "100%");
+        assert_eq!(like_to_glob("what?*[x]"), "what[?][*][[]x]");
+        assert_eq!(like_to_glob("ends\\"), "ends\\");
+    }
+
+    #[test]
+    fn identifiers_are_quoted_with_doubled_quotes() {
+        let mut out = String::new();
+        SqliteDialect.push_identifier(&mut out, "we\"ird name");
+        assert_eq!(out, "\"we\"\"ird name\"");
+    }
+}

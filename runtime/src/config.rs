@@ -1,0 +1,172 @@
+//! A server's settings, read from its TOML config file (`mcpgen.toml`); every setting has a
+//! default, so the file and each of its sections are optional.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The whole config file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `[database]`
+    pub database: DatabaseConfig,
+    /// `[limits]`
+    pub limits: Limits,
+    /// `[http]`
+    pub http: HttpConfig,
+    /// `[tools]`
+    pub tools: ToolsConfig,
+}
+
+/// `[database]`: where the data is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// The database URL, when neither `--database-url` nor `DATABASE_URL` gives one.
+    pub url: Option<String>,
+    /// The most connections the server opens.
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            max_connections: 5,
+        }
+    }
+}
+
+/// `[limits]`: how much one call may return.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Rows per page when a call gives no `limit`.
+    pub default_limit: u32,
+    /// The largest `limit` honoured; larger ones are lowered to it.
+    pub max_limit: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            default_limit: 50,
+            max_limit: 1000,
+        }
+    }
+}
+
+/// `[http]`: the Streamable HTTP transport.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// The address to listen on, when `--listen` gives none.
+    pub listen: String,
+    /// `Host` header values accepted (DNS-rebinding protection); host or host:port.
+    pub allowed_hosts: Vec<String>,
+    /// Browser `Origin`s accepted; requests without an `Origin` header are always accepted.
+    pub allowed_origins: Vec<String>,
+    /// The largest request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Serve 2025-11-25 clients with `Mcp-Session-Id` sessions (2026-07-28 clients are always
+    /// served statelessly).
+    pub sessions: bool,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".to_owned(),
+            allowed_hosts: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
+            allowed_origins: vec![
+                "http://localhost:*".into(),
+                "http://127.0.0.1:*".into(),
+                "http://[::1]:*".into(),
+            ],
+            max_body_bytes: 1024 * 1024,
+            sessions: true,
+        }
+    }
+}
+
+/// `[tools]`: the tool list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ToolsConfig {
+    /// Tools per page of `tools/list`.
+    pub page_size: usize,
+}
+
+impl Default for ToolsConfig {
+    fn default() -> Self {
+        Self { page_size: 100 }
+    }
+}
+
+/// A config file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown or mistyped settings.
+    #[error("invalid config file {path}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong, and where.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads a config file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: display.clone(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|message| ConfigError::Invalid {
+            path: display,
+            message,
+        })
+    }
+
+    /// Reads a config from TOML text.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: Config = toml::from_str(text).map_err(|error| error.to_string())?;
+        if config.limits.max_limit == 0 || config.limits.default_limit == 0 {
+            return Err("limits.default_limit and limits.max_limit must be at least 1".to_owned());
+        }
+        if config.tools.page_size == 0 {
+            return Err("tools.page_size must be at least 1".to_owned());
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_gives_the_defaults() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.limits.default_limit, 50);
+        assert_eq!(config.limits.max_limit, 1000);
+        assert_eq!(config.http.listen, "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn unknown_settings_are_refused() {
+        let error = Config::parse("[limits]\nmax_limt = 5\n").unwrap_err();
+        assert!(error.contains("max_limt"), "{error}");
+    }
+}

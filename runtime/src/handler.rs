@@ -1,0 +1,107 @@
+//! The MCP side of a server: rmcp's [`ServerHandler`] over the [`ToolSet`]. rmcp speaks the
+//! protocol (both revisions); this answers `tools/list` and `tools/call`.
+
+use std::sync::Arc;
+
+use rmcp::model::{
+    CacheScope, CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+
+use crate::backend::Database;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::tools::{CallContext, ToolSet};
+
+/// How long clients may cache `tools/list`: the tools never change while a server runs.
+const TOOL_LIST_TTL_MS: u64 = 5 * 60 * 1000;
+
+/// Everything a running server shares between requests.
+pub struct ServerState {
+    /// The tables.
+    pub catalog: Catalog,
+    /// Their tools.
+    pub tools: ToolSet,
+    /// The database.
+    pub database: Database,
+    /// The settings.
+    pub config: Config,
+    /// The server's name and version.
+    pub implementation: Implementation,
+}
+
+/// The rmcp handler: cheap to clone, one per session or stateless request.
+#[derive(Clone)]
+pub struct McpHandler {
+    state: Arc<ServerState>,
+}
+
+impl McpHandler {
+    /// A handler over `state`.
+    pub fn new(state: Arc<ServerState>) -> Self {
+        Self { state }
+    }
+
+    /// The shared state.
+    pub fn state(&self) -> &Arc<ServerState> {
+        &self.state
+    }
+}
+
+impl ServerHandler for McpHandler {
+    fn get_info(&self) -> ServerConfig {
+        let name = &self.state.implementation.name;
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(self.state.implementation.clone())
+            .with_instructions(format!(
+                "Read-only access to the {name} database. list_tables shows its tables and views; describe_table shows one in detail; list_T, get_T and count_T read table T."
+            ))
+    }
+
+    async fn list_tools(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let cursor = request.and_then(|request| request.cursor);
+        let (tools, next_cursor) = self
+            .state
+            .tools
+            .page(cursor.as_deref(), self.state.config.tools.page_size)?;
+        let mut result = ListToolsResult::with_all_items(tools)
+            .with_ttl_ms(TOOL_LIST_TTL_MS)
+            .with_cache_scope(CacheScope::Public);
+        result.next_cursor = next_cursor;
+        Ok(result)
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let target = self.state.tools.target(&request.name).ok_or_else(|| {
+            ErrorData::invalid_params(
+                format!(
+                    "unknown tool {:?}; tools/list gives the tools of this server",
+                    request.name
+                ),
+                None,
+            )
+        })?;
+        let arguments = request.arguments.unwrap_or_default();
+        let context = CallContext {
+            catalog: &self.state.catalog,
+            tools: &self.state.tools,
+            database: &self.state.database,
+            limits: &self.state.config.limits,
+        };
+        Ok(context.call(target, &arguments).await.into())
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.state.tools.get(name).cloned()
+    }
+}

@@ -1,0 +1,181 @@
+//! [`Server`]: put tables together, connect to the database, serve.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use rmcp::model::Implementation;
+
+use crate::backend::{ConnectOptions, Database, DatabaseError};
+use crate::catalog::{Catalog, CatalogError, Registration};
+use crate::config::Config;
+use crate::handler::{McpHandler, ServerState};
+use crate::table::McpTable;
+use crate::tools::ToolSet;
+use crate::transport::{self, TransportError};
+
+/// An MCP server over some tables. Start with [`Server::builder`].
+pub struct Server {
+    handler: McpHandler,
+}
+
+/// How a server is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transport {
+    /// One client on stdin/stdout.
+    Stdio,
+    /// Streamable HTTP on this address (`host:port`).
+    Http(String),
+}
+
+/// A server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// No database URL anywhere.
+    #[error(
+        "no database URL: pass --database-url URL, set DATABASE_URL, or set database.url in the config file"
+    )]
+    NoDatabaseUrl,
+    /// The tables do not fit together.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The database cannot be reached.
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    /// The transport failed.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl Server {
+    /// A builder with no table yet.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder {
+            name: "mcpgen-server".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            title: None,
+            database_url: None,
+            registrations: Vec::new(),
+        }
+    }
+
+    /// The rmcp handler, to serve on a transport of your own.
+    pub fn handler(&self) -> McpHandler {
+        self.handler.clone()
+    }
+
+    /// Serves on `transport` until the client leaves (stdio) or a shutdown signal (HTTP).
+    pub async fn serve(self, transport: Transport) -> Result<(), ServeError> {
+        match transport {
+            Transport::Stdio => transport::serve_stdio(self.handler).await?,
+            Transport::Http(listen) => {
+                let http = self.handler.state().config.http.clone();
+                transport::serve_http(self.handler, &listen, &http).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Puts a [`Server`] together.
+pub struct ServerBuilder {
+    name: String,
+    version: String,
+    title: Option<String>,
+    database_url: Option<String>,
+    registrations: Vec<Registration>,
+}
+
+impl ServerBuilder {
+    /// The server's name, as clients and `--help` show it.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The server's version (default: the runtime's).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// A human-readable title for clients.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The database URL used when neither `--database-url`, `DATABASE_URL` nor the config file
+    /// gives one.
+    pub fn database_url(mut self, url: impl Into<String>) -> Self {
+        self.database_url = Some(url.into());
+        self
+    }
+
+    /// Serves table `T`.
+    pub fn table<T: McpTable>(mut self) -> Self {
+        self.registrations.push(Registration::of::<T>());
+        self
+    }
+
+    /// Connects to the database at `url` (or the builder's own URL) with `config`.
+    pub async fn build(self, url: Option<String>, config: Config) -> Result<Server, ServeError> {
+        let url = url
+            .or_else(|| config.database.url.clone())
+            .or(self.database_url)
+            .ok_or(ServeError::NoDatabaseUrl)?;
+        let catalog = Catalog::new(self.registrations)?;
+        let database = Database::connect(
+            &url,
+            &ConnectOptions {
+                read_only: true,
+                max_connections: config.database.max_connections,
+            },
+        )
+        .await?;
+        let tools = ToolSet::new(&catalog, database.dialect(), &config.limits);
+        let mut implementation = Implementation::new(self.name, self.version);
+        if let Some(title) = self.title {
+            implementation = implementation.with_title(title);
+        }
+        tracing::info!(
+            tables = catalog.tables().len(),
+            tools = tools.all().len(),
+            database = %crate::backend::redact_url(&url),
+            "server ready"
+        );
+        let state = ServerState {
+            catalog,
+            tools,
+            database,
+            config,
+            implementation,
+        };
+        Ok(Server {
+            handler: McpHandler::new(Arc::new(state)),
+        })
+    }
+
+    /// Reads the command line (`NAME serve [--transport stdio|http] ...`) and serves.
+    pub async fn serve_from_args(self) -> ExitCode {
+        crate::cli::run(self).await
+    }
+
+    /// [`ServerBuilder::serve_from_args`] on a runtime of its own, for a plain `fn main`.
+    pub fn run_from_args(self) -> ExitCode {
+        match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(runtime) => runtime.block_on(self.serve_from_args()),
+            Err(error) => {
+                crate::cli::report(&format!("cannot start the async runtime: {error}"));
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    pub(crate) fn server_name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn server_version(&self) -> &str {
+        &self.version
+    }
+}

@@ -1,0 +1,384 @@
+//! Writes the statements of the tools in a backend's [`Dialect`].
+//!
+//! Injection-proof by construction: identifiers come only from the tables' derive metadata,
+//! and every value a client sends becomes a [`Param`], never SQL text.
+
+use serde_json::Value;
+
+use crate::backend::Dialect;
+use crate::catalog::{Operator, Table};
+use crate::query::{CountRequest, Filter, GetRequest, ListRequest, Position, SortKey, SortTarget};
+
+/// A statement, its parameters in placeholder order, and what its result columns are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// The SQL text.
+    pub sql: String,
+    /// One value per placeholder.
+    pub params: Vec<Param>,
+    /// What each result column holds (empty for `COUNT`).
+    pub columns: Vec<Selected>,
+}
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    /// A value of a column, bound as the column's Rust type.
+    Column {
+        /// The column's index.
+        column: usize,
+        /// Its JSON value, already checked.
+        value: Value,
+    },
+    /// Text (`LIKE` patterns).
+    Text(String),
+    /// An integer (`LIMIT`, `OFFSET`, row ids).
+    Integer(i64),
+}
+
+/// What a result column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selected {
+    /// A column of the table, by index.
+    Column(usize),
+    /// SQLite's row id.
+    RowId,
+}
+
+/// `SELECT` of one page of `list_T`. The result holds every column of the table (rows are read
+/// into the struct), then the row id when the page key is one; it has up to `limit + 1` rows,
+/// the last one only telling that another page follows.
+pub fn select_page(dialect: &dyn Dialect, table: &Table, request: &ListRequest) -> Statement {
+    let mut writer = Writer::new(dialect, table);
+    let mut selected: Vec<Selected> = (0..table.columns.len()).map(Selected::Column).collect();
+    if request
+        .sort
+        .iter()
+        .any(|key| matches!(key.target, SortTarget::RowId(_)))
+    {
+        selected.push(Selected::RowId);
+    }
+    writer.push("SELECT ");
+    for (i, target) in selected.iter().enumerate() {
+        if i > 0 {
+            writer.push(", ");
+        }
+        match target {
+            Selected::Column(column) => writer.push_column(*column),
+            Selected::RowId => writer.push_row_id(request),
+        }
+    }
+    writer.push(" FROM ");
+    writer.push_table();
+
+    let after = match &request.position {
+        Some(Position::After(values)) => Some(values),
+        _ => None,
+    };
+    if request.filter.is_some() || after.is_some() {
+        writer.push(" WHERE ");
+        if let Some(filter) = &request.filter {
+            writer.push("(");
+            writer.push_filter(filter);
+            writer.push(")");
+            if after.is_some() {
+                writer.push(" AND ");
+            }
+        }
+        if let Some(values) = after {
+            writer.push("(");
+            writer.push_after(&request.sort, values);
+            writer.push(")");
+        }
+    }
+
+    writer.push(" ORDER BY ");
+    for (i, key) in request.sort.iter().enumerate() {
+        if i > 0 {
+            writer.push(", ");
+        }
+        writer.push_sort_target(key.target);
+        writer.push(if key.descending { " DESC" } else { " ASC" });
+        writer.push(dialect.nulls_lowest(key.descending));
+    }
+    writer.push(" LIMIT ");
+    writer.push_param(Param::Integer(i64::from(request.limit) + 1));
+    if let Some(Position::Offset(offset)) = &request.position {
+        writer.push(" OFFSET ");
+        writer.push_param(Param::Integer(i64::try_from(*offset).unwrap_or(i64::MAX)));
+    }
+    writer.finish(selected)
+}
+
+/// `SELECT` of the row of `get_T`.
+pub fn select_by_key(dialect: &dyn Dialect, table: &Table, request: &GetRequest) -> Statement {
+    let mut writer = Writer::new(dialect, table);
+    let selected: Vec<Selected> = (0..table.columns.len()).map(Selected::Column).collect();
+    writer.push("SELECT ");
+    for column in 0..table.columns.len() {
+        if column > 0 {
+            writer.push(", ");
+        }
+        writer.push_column(column);
+    }
+    writer.push(" FROM ");
+    writer.push_table();
+    writer.push(" WHERE ");
+    for (i, (column, value)) in request.key.iter().enumerate() {
+        if i > 0 {
+            writer.push(" AND ");
+        }
+        writer.push_column(*column);
+        writer.push(" = ");
+        writer.push_value(*column, value);
+    }
+    writer.push(" LIMIT 1");
+    writer.finish(selected)
+}
+
+/// `SELECT COUNT(*)` of `count_T`.
+pub fn count(dialect: &dyn Dialect, table: &Table, request: &CountRequest) -> Statement {
+    let mut writer = Writer::new(dialect, table);
+    writer.push("SELECT COUNT(*) FROM ");
+    writer.push_table();
+    if let Some(filter) = &request.filter {
+        writer.push(" WHERE ");
+        writer.push_filter(filter);
+    }
+    writer.finish(Vec::new())
+}
+
+struct Writer<'a> {
+    dialect: &'a dyn Dialect,
+    table: &'a Table,
+    sql: String,
+    params: Vec<Param>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(dialect: &'a dyn Dialect, table: &'a Table) -> Self {
+        Self {
+            dialect,
+            table,
+            sql: String::with_capacity(256),
+            params: Vec::new(),
+        }
+    }
+
+    fn finish(self, columns: Vec<Selected>) -> Statement {
+        Statement {
+            sql: self.sql,
+            params: self.params,
+            columns,
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        self.sql.push_str(text);
+    }
+
+    fn push_table(&mut self) {
+        if let Some(schema) = self.table.def.schema {
+            self.dialect.push_identifier(&mut self.sql, schema);
+            self.sql.push('.');
+        }
+        self.dialect.push_identifier(&mut self.sql, self.table.def.name);
+    }
+
+    /// The column as every clause reads it: quoted, or cast to text for `as_text` columns.
+    fn column_expression(&self, column: usize) -> String {
+        let def = self.table.columns[column].def;
+        let mut quoted = String::new();
+        self.dialect.push_identifier(&mut quoted, def.name);
+        if def.as_text {
+            let mut cast = String::new();
+            self.dialect.push_cast_to_text(&mut cast, &quoted);
+            cast
+        } else {
+            quoted
+        }
+    }
+
+    fn push_column(&mut self, column: usize) {
+        let expression = self.column_expression(column);
+        self.sql.push_str(&expression);
+    }
+
+    fn push_row_id(&mut self, request: &ListRequest) {
+        let alias = request
+            .sort
+            .iter()
+            .find_map(|key| match key.target {
+                SortTarget::RowId(alias) => Some(alias),
+                SortTarget::Column(_) => None,
+            })
+            .expect("a selected row id is a sort key");
+        self.sql.push_str(alias);
+    }
+
+    fn push_sort_target(&mut self, target: SortTarget) {
+        match target {
+            SortTarget::Column(column) => self.push_column(column),
+            SortTarget::RowId(alias) => self.sql.push_str(alias),
+        }
+    }
+
+    fn push_param(&mut self, param: Param) {
+        self.params.push(param);
+        self.dialect.push_placeholder(&mut self.sql, self.params.len());
+    }
+
+    fn push_value(&mut self, column: usize, value: &Value) {
+        self.push_param(Param::Column {
+            column,
+            value: value.clone(),
+        });
+    }
+
+    fn push_filter(&mut self, filter: &Filter) {
+        match filter {
+            Filter::And(filters) | Filter::Or(filters) => {
+                let (joiner, empty) = match filter {
+                    Filter::And(_) => (" AND ", "1=1"),
+                    _ => (" OR ", "1=0"),
+                };
+                if filters.is_empty() {
+                    self.push(empty);
+                    return;
+                }
+                self.push("(");
+                for (i, part) in filters.iter().enumerate() {
+                    if i > 0 {
+                        self.push(joiner);
+                    }
+                    self.push_filter(part);
+                }
+                self.push(")");
+            }
+            Filter::Not(inner) => {
+                // NOT over a comparison with NULL is NULL; COALESCE makes "not" mean "not true".
+                self.push("NOT COALESCE((");
+                self.push_filter(inner);
+                self.push("), 0=1)");
+            }
+            Filter::Compare { column, op, value } => {
+                self.push_column(*column);
+                self.push(match op {
+                    Operator::Eq => " = ",
+                    Operator::Ne => " <> ",
+                    Operator::Gt => " > ",
+                    Operator::Gte => " >= ",
+                    Operator::Lt => " < ",
+                    Operator::Lte => " <= ",
+                    other => unreachable!("{other:?} is not a comparison"),
+                });
+                self.push_value(*column, value);
+            }
+            Filter::In {
+                column,
+                values,
+                negated,
+            } => {
+                if values.is_empty() {
+                    self.push(if *negated { "1=1" } else { "1=0" });
+                    return;
+                }
+                self.push_column(*column);
+                self.push(if *negated { " NOT IN (" } else { " IN (" });
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.push_value(*column, value);
+                }
+                self.push(")");
+            }
+            Filter::Like {
+                column,
+                pattern,
+                case_insensitive,
+            } => {
+                let expression = self.column_expression(*column);
+                let bound = self.dialect.like_pattern(pattern, *case_insensitive);
+                self.params.push(Param::Text(bound));
+                let mut placeholder = String::new();
+                self.dialect
+                    .push_placeholder(&mut placeholder, self.params.len());
+                self.dialect
+                    .push_like(&mut self.sql, &expression, &placeholder, *case_insensitive);
+            }
+            Filter::IsNull { column, is_null } => {
+                self.push_column(*column);
+                self.push(if *is_null { " IS NULL" } else { " IS NOT NULL" });
+            }
+        }
+    }
+
+    /// Rows after the one whose sort key is `values`, NULL being the lowest value:
+    /// `k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...`, each part spelled for NULLs.
+    fn push_after(&mut self, sort: &[SortKey], values: &[Value]) {
+        let mut disjuncts = 0;
+        for (i, key) in sort.iter().enumerate() {
+            // After a NULL in a descending key nothing is lower: no row follows on this key.
+            if key.descending && values[i].is_null() {
+                continue;
+            }
+            self.push(if disjuncts == 0 { "(" } else { " OR (" });
+            disjuncts += 1;
+            for (j, previous) in sort[..i].iter().enumerate() {
+                self.push_equal(previous.target, &values[j]);
+                self.push(" AND ");
+            }
+            self.push_beyond(key, &values[i]);
+            self.push(")");
+        }
+        if disjuncts == 0 {
+            self.push("1=0");
+        }
+    }
+
+    fn push_equal(&mut self, target: SortTarget, value: &Value) {
+        self.push_sort_target(target);
+        if value.is_null() {
+            self.push(" IS NULL");
+        } else {
+            self.push(" = ");
+            self.push_key_value(target, value);
+        }
+    }
+
+    fn push_beyond(&mut self, key: &SortKey, value: &Value) {
+        let nullable = match key.target {
+            SortTarget::Column(column) => self.table.columns[column].def.nullable,
+            SortTarget::RowId(_) => false,
+        };
+        if value.is_null() {
+            // Ascending: every non-NULL value comes after NULL.
+            self.push_sort_target(key.target);
+            self.push(" IS NOT NULL");
+        } else if key.descending {
+            if nullable {
+                self.push("(");
+            }
+            self.push_sort_target(key.target);
+            self.push(" < ");
+            self.push_key_value(key.target, value);
+            if nullable {
+                self.push(" OR ");
+                self.push_sort_target(key.target);
+                self.push(" IS NULL)");
+            }
+        } else {
+            self.push_sort_target(key.target);
+            self.push(" > ");
+            self.push_key_value(key.target, value);
+        }
+    }
+
+    fn push_key_value(&mut self, target: SortTarget, value: &Value) {
+        match target {
+            SortTarget::Column(column) => self.push_value(column, value),
+            SortTarget::RowId(_) => self.push_param(Param::Integer(value.as_i64().unwrap_or(0))),
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! What `#[derive(McpTable)]` produces: a static description of a table ([`TableDef`]) and a way
+//! to reach the Rust type of each of its columns ([`McpTable::visit_column`]).
+//!
+//! Everything the runtime does with a table (decode a row, bind a filter value, describe a
+//! column's JSON Schema) goes through these two, so one derive serves every backend.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A database table or view served as MCP tools.
+///
+/// Implement it with `#[derive(McpTable)]`; the attributes are documented on the derive.
+pub trait McpTable: Send + Sync + 'static {
+    /// The table's names, columns and keys, as the database spells them.
+    const TABLE: &'static TableDef;
+
+    /// Calls `visitor.visit::<F>()`, where `F` is the Rust type of the field that holds column
+    /// number `column` of [`TableDef::columns`]; `None` when there is no such column.
+    fn visit_column<V: ColumnVisitor>(column: usize, visitor: V) -> Option<V::Output>;
+
+    /// Builds the struct from a row, each field read as its own type.
+    fn from_row<R: RowSource>(row: &mut R) -> Result<Self, R::Error>
+    where
+        Self: Sized;
+
+    /// Hands each field, in column order, to `sink`.
+    fn write_row<S: RowSink>(&self, sink: &mut S) -> Result<(), S::Error>;
+}
+
+/// Where [`McpTable::from_row`] reads field values from: a database row.
+pub trait RowSource {
+    /// Why a value cannot be read.
+    type Error;
+    /// Reads column number `column` as `F`.
+    fn field<F: FieldType>(&mut self, column: usize) -> Result<F, Self::Error>;
+}
+
+/// Where [`McpTable::write_row`] writes field values to: a JSON object, for example.
+pub trait RowSink {
+    /// Why a value cannot be written.
+    type Error;
+    /// Writes column number `column`, whose value is `value`.
+    fn field<F: FieldType>(&mut self, column: usize, value: &F) -> Result<(), Self::Error>;
+}
+
+/// An operation on a value of one column, generic over the column's Rust type.
+///
+/// The runtime uses visitors to decode rows, bind parameters and describe columns without
+/// knowing the struct.
+pub trait ColumnVisitor {
+    /// What the operation returns.
+    type Output;
+    /// Runs the operation with `F`, the column's Rust type.
+    fn visit<F: FieldType>(self) -> Self::Output;
+}
+
+/// A Rust type that can hold a column's value: it is read and written with sqlx for every
+/// enabled backend, and it is (de)serialized as the column's JSON value.
+///
+/// Every type that meets the bounds implements it; see the README's type table for the types
+/// the generator uses, and [`crate::types`] for the few the runtime adds.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a column of an `McpTable`",
+    label = "this field's type must be readable and writable with sqlx and (de)serializable with serde",
+    note = "a column's type needs serde::Serialize + serde::de::DeserializeOwned + schemars::JsonSchema, and sqlx::Type + Encode + Decode for each enabled database backend"
+)]
+pub trait FieldType:
+    Serialize
+    + DeserializeOwned
+    + JsonSchema
+    + Send
+    + Sync
+    + 'static
+    + crate::backend::sqlite_bounds::SqliteField
+{
+}
+
+impl<T> FieldType for T where
+    T: Serialize
+        + DeserializeOwned
+        + JsonSchema
+        + Send
+        + Sync
+        + 'static
+        + crate::backend::sqlite_bounds::SqliteField
+{
+}
+
+/// Whether a relation stores rows or is a query over others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// A base table.
+    Table,
+    /// A view (never written to).
+    View,
+}
+
+/// A table or view, as `#[derive(McpTable)]` describes it.
+#[derive(Debug)]
+pub struct TableDef {
+    /// The table's name as the database spells it.
+    pub name: &'static str,
+    /// The schema (PostgreSQL schema, MySQL database, SQLite attached database) when it is not
+    /// the connection's default one.
+    pub schema: Option<&'static str>,
+    /// The `T` of the tool names (`list_T`, ...).
+    pub tool_name: &'static str,
+    /// Table or view.
+    pub kind: TableKind,
+    /// What the table holds, for tool descriptions.
+    pub description: Option<&'static str>,
+    /// No write tools are served for it.
+    pub read_only: bool,
+    /// SQLite only: the table has the implicit `rowid`, a stable key for paging when it has no
+    /// primary key.
+    pub rowid: bool,
+    /// The columns, in the order of the struct's fields.
+    pub columns: &'static [ColumnDef],
+    /// The table's own foreign keys (those pointing at other tables).
+    pub foreign_keys: &'static [ForeignKeyDef],
+    /// Unique keys other than the primary key.
+    pub unique_keys: &'static [UniqueKeyDef],
+}
+
+impl TableDef {
+    /// Indexes into [`TableDef::columns`] of the primary key's columns, in key order.
+    pub fn primary_key(&self) -> impl Iterator<Item = usize> + '_ {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, column)| column.primary_key)
+            .map(|(index, _)| index)
+    }
+
+    /// The index of the column the database calls `name`.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|column| column.name == name)
+    }
+}
+
+/// One column of a [`TableDef`].
+#[derive(Debug)]
+pub struct ColumnDef {
+    /// The column's name as the database spells it; also its name in JSON.
+    pub name: &'static str,
+    /// The Rust field that holds it.
+    pub field: &'static str,
+    /// The column's SQL type as the database declares it.
+    pub sql_type: Option<&'static str>,
+    /// The field is an `Option`.
+    pub nullable: bool,
+    /// Part of the primary key.
+    pub primary_key: bool,
+    /// The SQL default expression.
+    pub default: Option<&'static str>,
+    /// Filled in by the database (generated, identity or auto-increment column).
+    pub generated: bool,
+    /// What the column holds, for schemas.
+    pub description: Option<&'static str>,
+    /// The values the column may take (an enum type or a `CHECK (col IN (...))`).
+    pub enum_values: &'static [&'static str],
+    /// Read as text (`CAST(col AS TEXT)`): the column's type has no exact mapping.
+    pub as_text: bool,
+}
+
+/// A foreign key of a [`TableDef`].
+#[derive(Debug)]
+pub struct ForeignKeyDef {
+    /// The constraint's name, when it has one.
+    pub name: Option<&'static str>,
+    /// The referencing columns of this table.
+    pub columns: &'static [&'static str],
+    /// The referenced table's schema, when it is not the default one.
+    pub referenced_schema: Option<&'static str>,
+    /// The referenced table.
+    pub referenced_table: &'static str,
+    /// The referenced columns, in the order of `columns`.
+    pub referenced_columns: &'static [&'static str],
+}
+
+/// A unique key of a [`TableDef`].
+#[derive(Debug)]
+pub struct UniqueKeyDef {
+    /// The constraint's or index's name, when it has one.
+    pub name: Option<&'static str>,
+    /// Its columns.
+    pub columns: &'static [&'static str],
+}

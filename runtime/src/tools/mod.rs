@@ -1,0 +1,473 @@
+//! The MCP tools of a server: their definitions (built once from the catalog) and what a call
+//! does: read the arguments ([`crate::query`]), write the statement ([`crate::sql`]), run it
+//! ([`crate::backend`]) and shape the result.
+
+mod schema;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rmcp::ErrorData;
+use rmcp::model::{CallToolResult, ContentBlock, Tool, ToolAnnotations};
+use serde_json::{Map, Value, json};
+
+use crate::backend::{Database, DatabaseError, Dialect};
+use crate::catalog::{Catalog, Table};
+use crate::config::Limits;
+use crate::query::{self, ArgumentError, CountRequest, GetRequest, ListRequest, Position};
+use crate::sql::{self, Selected};
+use crate::table::TableKind;
+
+/// What a tool does, and to which table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// `list_tables`
+    ListTables,
+    /// `describe_table`
+    DescribeTable,
+    /// `list_T` of the table at this catalog index.
+    List(usize),
+    /// `get_T`
+    Get(usize),
+    /// `count_T`
+    Count(usize),
+}
+
+/// The tools of a server, in a fixed order: `list_tables`, `describe_table`, then each table's.
+pub struct ToolSet {
+    tools: Vec<Tool>,
+    targets: HashMap<String, (usize, Target)>,
+}
+
+impl ToolSet {
+    /// The tools of every table in `catalog`.
+    pub fn new(catalog: &Catalog, dialect: &dyn Dialect, limits: &Limits) -> Self {
+        let mut set = Self {
+            tools: Vec::new(),
+            targets: HashMap::new(),
+        };
+        let read = || ToolAnnotations::new().read_only(true).open_world(false);
+        set.push(
+            Target::ListTables,
+            Tool::new(
+                "list_tables",
+                format!(
+                    "The tables and views of this {} database that this server serves, with the tools of each.",
+                    dialect.name()
+                ),
+                schema::no_input(),
+            ),
+            schema::list_tables_output(),
+            read(),
+        );
+        set.push(
+            Target::DescribeTable,
+            Tool::new(
+                "describe_table",
+                "One table or view in detail: its columns (SQL and JSON types, nullability, defaults, primary key), its foreign keys both ways and its unique keys.",
+                schema::describe_input(catalog),
+            ),
+            schema::describe_output(),
+            read(),
+        );
+        for (index, table) in catalog.tables().iter().enumerate() {
+            let what = describe_relation(table, dialect);
+            set.push(
+                Target::List(index),
+                Tool::new(
+                    format!("list_{}", table.tool_base),
+                    format!(
+                        "Rows of {what}. Filter with `where`, sort with `order_by`, pick `columns`; pages of `limit` rows: pass `next_cursor` back as `cursor` for the next one.{}",
+                        suffix(table.def.description)
+                    ),
+                    schema::list_input(table, limits),
+                ),
+                schema::list_output(table),
+                read(),
+            );
+            let key = table.primary_key();
+            if !key.is_empty() {
+                let names: Vec<&str> = key.iter().map(|&c| table.column_name(c)).collect();
+                set.push(
+                    Target::Get(index),
+                    Tool::new(
+                        format!("get_{}", table.tool_base),
+                        format!(
+                            "One row of {what} by its primary key ({}); `row` is null when there is none.",
+                            names.join(", ")
+                        ),
+                        schema::get_input(table),
+                    ),
+                    schema::get_output(table),
+                    read(),
+                );
+            }
+            set.push(
+                Target::Count(index),
+                Tool::new(
+                    format!("count_{}", table.tool_base),
+                    format!("The number of rows of {what} that match `where`."),
+                    schema::count_input(table),
+                ),
+                schema::count_output(),
+                read(),
+            );
+        }
+        set
+    }
+
+    fn push(
+        &mut self,
+        target: Target,
+        mut tool: Tool,
+        output: Map<String, Value>,
+        annotations: ToolAnnotations,
+    ) {
+        tool.output_schema = Some(Arc::new(output));
+        tool.annotations = Some(annotations);
+        self.targets
+            .insert(tool.name.to_string(), (self.tools.len(), target));
+        self.tools.push(tool);
+    }
+
+    /// Every tool, in order.
+    pub fn all(&self) -> &[Tool] {
+        &self.tools
+    }
+
+    /// The tool called `name`.
+    pub fn get(&self, name: &str) -> Option<&Tool> {
+        self.targets.get(name).map(|&(index, _)| &self.tools[index])
+    }
+
+    /// What the tool called `name` does.
+    pub fn target(&self, name: &str) -> Option<Target> {
+        self.targets.get(name).map(|&(_, target)| target)
+    }
+
+    /// One page of `tools/list`: the tools from `cursor` on, and the cursor of the next page.
+    pub fn page(
+        &self,
+        cursor: Option<&str>,
+        page_size: usize,
+    ) -> Result<(Vec<Tool>, Option<String>), ErrorData> {
+        let start = match cursor {
+            None => 0,
+            Some(cursor) => URL_SAFE_NO_PAD
+                .decode(cursor)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .and_then(|name| name.strip_prefix("tool:").map(str::to_owned))
+                .and_then(|name| self.targets.get(&name).map(|&(index, _)| index))
+                .ok_or_else(|| {
+                    ErrorData::invalid_params(
+                        "invalid cursor for tools/list: pass nextCursor of the previous page unchanged",
+                        None,
+                    )
+                })?,
+        };
+        let end = start.saturating_add(page_size.max(1)).min(self.tools.len());
+        let next = self
+            .tools
+            .get(end)
+            .map(|tool| URL_SAFE_NO_PAD.encode(format!("tool:{}", tool.name)));
+        Ok((self.tools[start..end].to_vec(), next))
+    }
+}
+
+/// `table "Album"` or `view "public"."v"`, with the database's name.
+fn describe_relation(table: &Table, dialect: &dyn Dialect) -> String {
+    let kind = match table.def.kind {
+        TableKind::Table => "table",
+        TableKind::View => "view",
+    };
+    match table.def.schema {
+        Some(schema) => format!("the {} {kind} {schema:?}.{:?}", dialect.name(), table.def.name),
+        None => format!("the {} {kind} {:?}", dialect.name(), table.def.name),
+    }
+}
+
+fn suffix(description: Option<&str>) -> String {
+    description.map_or_else(String::new, |text| format!(" The table holds: {text}"))
+}
+
+/// `name` with every character outside `[A-Za-z0-9_]` replaced by `_`.
+pub(crate) fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect()
+}
+
+/// What a tool call needs: the tables, the database and the limits.
+pub struct CallContext<'a> {
+    /// The tables.
+    pub catalog: &'a Catalog,
+    /// The tools (for `list_tables`).
+    pub tools: &'a ToolSet,
+    /// The database.
+    pub database: &'a Database,
+    /// Page sizes.
+    pub limits: &'a Limits,
+}
+
+/// Why a call failed: the client's arguments or the database.
+#[derive(Debug, thiserror::Error)]
+enum CallError {
+    #[error(transparent)]
+    Arguments(#[from] ArgumentError),
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+}
+
+impl CallContext<'_> {
+    /// Runs a call of `target`; failures become results with `isError: true`.
+    pub async fn call(&self, target: Target, arguments: &Map<String, Value>) -> CallToolResult {
+        let outcome = match target {
+            Target::ListTables => self.list_tables(arguments),
+            Target::DescribeTable => self.describe_table(arguments),
+            Target::List(table) => self.list(self.catalog.table(table), arguments).await,
+            Target::Get(table) => self.get(self.catalog.table(table), arguments).await,
+            Target::Count(table) => self.count(self.catalog.table(table), arguments).await,
+        };
+        match outcome {
+            Ok(value) => CallToolResult::structured(value),
+            Err(error) => {
+                if let CallError::Database(error) = &error {
+                    tracing::warn!(%error, "tool call failed in the database");
+                }
+                CallToolResult::error(vec![ContentBlock::text(error.to_string())])
+            }
+        }
+    }
+
+    fn dialect(&self) -> &dyn Dialect {
+        self.database.dialect()
+    }
+
+    fn list_tables(&self, arguments: &Map<String, Value>) -> Result<Value, CallError> {
+        if let Some(key) = arguments.keys().next() {
+            return Err(ArgumentError::new(format!("list_tables takes no arguments; got {key:?}")).into());
+        }
+        let tables: Vec<Value> = (0..self.catalog.tables().len())
+            .map(|index| {
+                let table = self.catalog.table(index);
+                json!({
+                    "name": table.def.name,
+                    "schema": self.schema_of(table),
+                    "kind": table.def.kind,
+                    "description": table.def.description,
+                    "tools": self.tools_of(index),
+                })
+            })
+            .collect();
+        Ok(json!({ "tables": tables }))
+    }
+
+    fn describe_table(&self, arguments: &Map<String, Value>) -> Result<Value, CallError> {
+        if let Some(key) = arguments.keys().find(|key| *key != "table") {
+            return Err(ArgumentError::new(format!(
+                "describe_table takes only `table`; got {key:?}"
+            ))
+            .into());
+        }
+        let name = arguments
+            .get("table")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ArgumentError::new("describe_table needs `table`, a table's name as list_tables gives it"))?;
+        let index = self.catalog.find(name).ok_or_else(|| {
+            let similar = self.catalog.similar_names(name);
+            let hint = if similar.is_empty() {
+                "call list_tables for the names".to_owned()
+            } else {
+                format!("did you mean {}? (list_tables gives every name)", similar.join(", "))
+            };
+            ArgumentError::new(format!("no table or view named {name:?}; {hint}"))
+        })?;
+        let table = self.catalog.table(index);
+        let columns: Vec<Value> = table
+            .columns
+            .iter()
+            .map(|column| {
+                let mut value = json!({
+                    "name": column.def.name,
+                    "sql_type": column.def.sql_type,
+                    "json_type": column.json_type(),
+                    "nullable": column.def.nullable,
+                    "default": column.def.default,
+                    "primary_key": column.def.primary_key,
+                });
+                if column.def.generated {
+                    value["generated"] = json!(true);
+                }
+                if let Some(description) = column.def.description {
+                    value["description"] = json!(description);
+                }
+                if !column.def.enum_values.is_empty() {
+                    value["enum"] = json!(column.def.enum_values);
+                }
+                value
+            })
+            .collect();
+        let default_schema = self.dialect().default_schema();
+        let foreign_keys: Vec<Value> = table
+            .def
+            .foreign_keys
+            .iter()
+            .map(|key| {
+                json!({
+                    "name": key.name,
+                    "columns": key.columns,
+                    "references": {
+                        "schema": key.referenced_schema.unwrap_or(default_schema),
+                        "table": key.referenced_table,
+                        "columns": key.referenced_columns,
+                    }
+                })
+            })
+            .collect();
+        let referenced_by: Vec<Value> = table
+            .referenced_by
+            .iter()
+            .map(|inbound| {
+                let other = self.catalog.table(inbound.table);
+                let key = &other.def.foreign_keys[inbound.key];
+                json!({
+                    "name": key.name,
+                    "schema": self.schema_of(other),
+                    "table": other.def.name,
+                    "columns": key.columns,
+                    "referenced_columns": key.referenced_columns,
+                })
+            })
+            .collect();
+        let unique_keys: Vec<Value> = table
+            .def
+            .unique_keys
+            .iter()
+            .map(|key| json!({"name": key.name, "columns": key.columns}))
+            .collect();
+        let primary_key: Vec<&str> = table
+            .primary_key()
+            .into_iter()
+            .map(|c| table.column_name(c))
+            .collect();
+        Ok(json!({
+            "name": table.def.name,
+            "schema": self.schema_of(table),
+            "kind": table.def.kind,
+            "description": table.def.description,
+            "tools": self.tools_of(index),
+            "columns": columns,
+            "primary_key": primary_key,
+            "foreign_keys": foreign_keys,
+            "referenced_by": referenced_by,
+            "unique_keys": unique_keys,
+        }))
+    }
+
+    async fn list(&self, table: &Table, arguments: &Map<String, Value>) -> Result<Value, CallError> {
+        let request = ListRequest::parse(table, arguments, self.limits)?;
+        let statement = sql::select_page(self.dialect(), table, &request);
+        let mut rows = self.database.fetch_rows(table, &statement).await?;
+        let limit = request.limit as usize;
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            let position = match (&request.position, &table.page_key) {
+                (_, crate::catalog::PageKey::Offset) => {
+                    let before = match request.position {
+                        Some(Position::Offset(offset)) => offset,
+                        _ => 0,
+                    };
+                    Position::Offset(before + limit as u64)
+                }
+                _ => {
+                    let last = rows.last().expect("a full page has a last row");
+                    Position::After(sort_values(&request, &statement.columns, last))
+                }
+            };
+            Some(query::cursor::encode(&request.fingerprint, &position))
+        } else {
+            None
+        };
+        let rows: Vec<Value> = rows
+            .into_iter()
+            .map(|mut values| {
+                let row: Map<String, Value> = request
+                    .columns
+                    .iter()
+                    .map(|&column| {
+                        let value = std::mem::take(&mut values[column]);
+                        (table.column_name(column).to_owned(), value)
+                    })
+                    .collect();
+                Value::Object(row)
+            })
+            .collect();
+        Ok(json!({ "rows": rows, "next_cursor": next_cursor }))
+    }
+
+    async fn get(&self, table: &Table, arguments: &Map<String, Value>) -> Result<Value, CallError> {
+        let request = GetRequest::parse(table, arguments)?;
+        let statement = sql::select_by_key(self.dialect(), table, &request);
+        let rows = self.database.fetch_rows(table, &statement).await?;
+        let row = rows.into_iter().next().map(|values| {
+            let row: Map<String, Value> = table
+                .columns
+                .iter()
+                .zip(values)
+                .map(|(column, value)| (column.def.name.to_owned(), value))
+                .collect();
+            Value::Object(row)
+        });
+        Ok(json!({ "row": row }))
+    }
+
+    async fn count(&self, table: &Table, arguments: &Map<String, Value>) -> Result<Value, CallError> {
+        let request = CountRequest::parse(table, arguments)?;
+        let statement = sql::count(self.dialect(), table, &request);
+        let count = self.database.fetch_count(table, &statement).await?;
+        Ok(json!({ "count": count }))
+    }
+
+    fn schema_of<'t>(&'t self, table: &'t Table) -> &'t str {
+        table
+            .def
+            .schema
+            .unwrap_or_else(|| self.dialect().default_schema())
+    }
+
+    fn tools_of(&self, index: usize) -> Vec<&str> {
+        self.tools
+            .all()
+            .iter()
+            .filter(|tool| {
+                matches!(
+                    self.tools.target(&tool.name),
+                    Some(Target::List(i) | Target::Get(i) | Target::Count(i)) if i == index
+                )
+            })
+            .map(|tool| tool.name.as_ref())
+            .collect()
+    }
+}
+
+/// The values of the sort keys in a decoded row (one value per [`Selected`]), in sort order.
+fn sort_values(request: &ListRequest, selected: &[Selected], row: &[Value]) -> Vec<Value> {
+    request
+        .sort
+        .iter()
+        .map(|key| {
+            let target = match key.target {
+                query::SortTarget::Column(column) => Selected::Column(column),
+                query::SortTarget::RowId(_) => Selected::RowId,
+            };
+            let position = selected
+                .iter()
+                .position(|s| *s == target)
+                .expect("every sort key is selected");
+            row[position].clone()
+        })
+        .collect()
+}

@@ -1,0 +1,431 @@
+//! The JSON Schemas of the tools: input schemas that list each table's columns with their
+//! types and operators, and output schemas that `structuredContent` conforms to.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::catalog::{Catalog, Column, Operator, Table, ValueKind};
+use crate::config::Limits;
+
+/// Above this many tables, `describe_table` lists no `enum` of names (it would be long).
+const MAX_TABLE_ENUM: usize = 200;
+
+/// `list_T`'s input: where, order_by, columns, limit, cursor.
+pub(crate) fn list_input(table: &Table, limits: &Limits) -> Map<String, Value> {
+    let mut defs = Defs::default();
+    let filter = defs.filter(table);
+    let names = column_names(table, |_| true);
+    let orderable = column_names(table, Column::orderable);
+    object(json!({
+        "type": "object",
+        "properties": {
+            "where": filter,
+            "order_by": {
+                "type": "array",
+                "description": "Sort order, first key first.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "column": {"enum": orderable},
+                        "direction": {"enum": ["asc", "desc"], "default": "asc"}
+                    },
+                    "required": ["column"],
+                    "additionalProperties": false
+                }
+            },
+            "columns": {
+                "type": "array",
+                "description": "Columns to return (default: all).",
+                "items": {"enum": names},
+                "uniqueItems": true,
+                "minItems": 1
+            },
+            "limit": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": limits.max_limit,
+                "default": limits.default_limit.min(limits.max_limit)
+            },
+            "cursor": {
+                "type": "string",
+                "description": "next_cursor of the previous page."
+            }
+        },
+        "additionalProperties": false,
+        "$defs": defs.into_value()
+    }))
+}
+
+/// `count_T`'s input: where.
+pub(crate) fn count_input(table: &Table) -> Map<String, Value> {
+    let mut defs = Defs::default();
+    let filter = defs.filter(table);
+    object(json!({
+        "type": "object",
+        "properties": {"where": filter},
+        "additionalProperties": false,
+        "$defs": defs.into_value()
+    }))
+}
+
+/// `get_T`'s input: the primary key's columns.
+pub(crate) fn get_input(table: &Table) -> Map<String, Value> {
+    let key = table.primary_key();
+    let properties: Map<String, Value> = key
+        .iter()
+        .map(|&c| (table.column_name(c).to_owned(), table.columns[c].operand.clone()))
+        .collect();
+    let required: Vec<&str> = key.iter().map(|&c| table.column_name(c)).collect();
+    object(json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false
+    }))
+}
+
+/// `list_tables`'s input: nothing.
+pub(crate) fn no_input() -> Map<String, Value> {
+    object(json!({"type": "object", "additionalProperties": false}))
+}
+
+/// `describe_table`'s input: a table's name.
+pub(crate) fn describe_input(catalog: &Catalog) -> Map<String, Value> {
+    let mut table = json!({
+        "type": "string",
+        "description": "The table's name as list_tables gives it (schema.name outside the default schema)."
+    });
+    if catalog.tables().len() <= MAX_TABLE_ENUM {
+        let names: Vec<String> = catalog.tables().iter().map(Table::display_name).collect();
+        table["enum"] = json!(names);
+    }
+    object(json!({
+        "type": "object",
+        "properties": {"table": table},
+        "required": ["table"],
+        "additionalProperties": false
+    }))
+}
+
+/// A row of the table: every column (`required`) or some of them.
+fn row(table: &Table, all_required: bool) -> Value {
+    let properties: Map<String, Value> = table
+        .columns
+        .iter()
+        .map(|column| (column.def.name.to_owned(), column.schema.clone()))
+        .collect();
+    let mut row = json!({
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": false
+    });
+    if all_required {
+        row["required"] = json!(column_names(table, |_| true));
+    }
+    row
+}
+
+/// `list_T`'s output.
+pub(crate) fn list_output(table: &Table) -> Map<String, Value> {
+    object(json!({
+        "type": "object",
+        "properties": {
+            "rows": {"type": "array", "items": row(table, false)},
+            "next_cursor": {"type": ["string", "null"]}
+        },
+        "required": ["rows", "next_cursor"],
+        "additionalProperties": false
+    }))
+}
+
+/// `get_T`'s output.
+pub(crate) fn get_output(table: &Table) -> Map<String, Value> {
+    let mut row = row(table, true);
+    row["type"] = json!(["object", "null"]);
+    object(json!({
+        "type": "object",
+        "properties": {"row": row},
+        "required": ["row"],
+        "additionalProperties": false
+    }))
+}
+
+/// `count_T`'s output.
+pub(crate) fn count_output() -> Map<String, Value> {
+    object(json!({
+        "type": "object",
+        "properties": {"count": {"type": "integer", "minimum": 0}},
+        "required": ["count"],
+        "additionalProperties": false
+    }))
+}
+
+/// `list_tables`'s output.
+pub(crate) fn list_tables_output() -> Map<String, Value> {
+    object(json!({
+        "type": "object",
+        "properties": {
+            "tables": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "schema": {"type": "string"},
+                        "kind": {"enum": ["table", "view"]},
+                        "description": {"type": ["string", "null"]},
+                        "tools": {"type": "array", "items": {"type": "string"}}
+                    },
+                    "required": ["name", "schema", "kind", "description", "tools"],
+                    "additionalProperties": false
+                }
+            }
+        },
+        "required": ["tables"],
+        "additionalProperties": false
+    }))
+}
+
+/// `describe_table`'s output.
+pub(crate) fn describe_output() -> Map<String, Value> {
+    let names = json!({"type": "array", "items": {"type": "string"}});
+    let nullable_string = json!({"type": ["string", "null"]});
+    object(json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "schema": {"type": "string"},
+            "kind": {"enum": ["table", "view"]},
+            "description": nullable_string,
+            "tools": names,
+            "columns": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "sql_type": nullable_string,
+                        "json_type": {"type": "string"},
+                        "nullable": {"type": "boolean"},
+                        "default": nullable_string,
+                        "primary_key": {"type": "boolean"},
+                        "generated": {"type": "boolean"},
+                        "description": nullable_string,
+                        "enum": names
+                    },
+                    "required": ["name", "sql_type", "json_type", "nullable", "default", "primary_key"],
+                    "additionalProperties": false
+                }
+            },
+            "primary_key": names,
+            "foreign_keys": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": nullable_string,
+                        "columns": names,
+                        "references": {
+                            "type": "object",
+                            "properties": {
+                                "schema": {"type": "string"},
+                                "table": {"type": "string"},
+                                "columns": names
+                            },
+                            "required": ["schema", "table", "columns"],
+                            "additionalProperties": false
+                        }
+                    },
+                    "required": ["name", "columns", "references"],
+                    "additionalProperties": false
+                }
+            },
+            "referenced_by": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": nullable_string,
+                        "schema": {"type": "string"},
+                        "table": {"type": "string"},
+                        "columns": names,
+                        "referenced_columns": names
+                    },
+                    "required": ["name", "schema", "table", "columns", "referenced_columns"],
+                    "additionalProperties": false
+                }
+            },
+            "unique_keys": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": nullable_string, "columns": names},
+                    "required": ["name", "columns"],
+                    "additionalProperties": false
+                }
+            }
+        },
+        "required": ["name", "schema", "kind", "description", "tools", "columns", "primary_key", "foreign_keys", "referenced_by", "unique_keys"],
+        "additionalProperties": false
+    }))
+}
+
+/// The `$defs` of one input schema: the `where` filter, one definition per operand type, and
+/// one operator object per operand type, all shared by the columns of that type.
+#[derive(Default)]
+struct Defs {
+    defs: BTreeMap<String, Value>,
+}
+
+impl Defs {
+    /// Adds the `where` definition and returns the reference to it.
+    fn filter(&mut self, table: &Table) -> Value {
+        let mut properties = Map::new();
+        for column in &table.columns {
+            let operators = column.operators();
+            if operators.is_empty() {
+                continue;
+            }
+            let takes_values = operators
+                .iter()
+                .any(|op| !matches!(op, Operator::IsNull | Operator::Like | Operator::Ilike));
+            let operand = if takes_values {
+                self.operand(column)
+            } else {
+                Value::Null
+            };
+            let ops = self.operators(column, &operand, &operators);
+            let mut choices = Vec::new();
+            if operators.contains(&Operator::Eq) {
+                choices.push(operand);
+            }
+            if column.def.nullable {
+                choices.push(json!({"type": "null"}));
+            }
+            choices.push(ops);
+            properties.insert(column.def.name.to_owned(), json!({"anyOf": choices}));
+        }
+        let nested = json!({"$ref": "#/$defs/where"});
+        properties.insert("and".to_owned(), json!({"type": "array", "items": nested}));
+        properties.insert("or".to_owned(), json!({"type": "array", "items": nested}));
+        properties.insert("not".to_owned(), nested.clone());
+        self.defs.insert(
+            "where".to_owned(),
+            json!({
+                "type": "object",
+                "description": "Rows to match: {\"Col\": value} (null: IS NULL) or {\"Col\": {\"op\": value}}; keys AND together; and/or/not nest. like: % any text, _ one character.",
+                "properties": properties,
+                "additionalProperties": false
+            }),
+        );
+        nested
+    }
+
+    /// Adds (or reuses) the definition of a column's operand type; returns the reference.
+    fn operand(&mut self, column: &Column) -> Value {
+        let name = self.unique_name(&type_name(column), &column.operand);
+        self.defs.insert(name.clone(), column.operand.clone());
+        json!({"$ref": format!("#/$defs/{name}")})
+    }
+
+    /// Adds (or reuses) the operator object of a column type; returns the reference. The
+    /// comparisons (`eq ne gt gte lt lte`) take one operand, `in`/`nin` a list of them.
+    fn operators(&mut self, column: &Column, operand: &Value, operators: &[Operator]) -> Value {
+        let mut properties = Map::new();
+        let mut compares = false;
+        for op in operators {
+            let schema = match op {
+                Operator::In | Operator::Nin => json!({"type": "array", "items": operand}),
+                Operator::Like | Operator::Ilike => json!({"type": "string"}),
+                Operator::IsNull => json!({"type": "boolean"}),
+                _ => {
+                    compares = true;
+                    continue;
+                }
+            };
+            properties.insert(op.name().to_owned(), schema);
+        }
+        let names: Vec<&str> = operators.iter().map(|op| op.name()).collect();
+        let mut definition = json!({
+            "type": "object",
+            "propertyNames": {"enum": names},
+            "properties": properties,
+            "additionalProperties": if compares { operand.clone() } else { json!(false) },
+            "minProperties": 1
+        });
+        if properties_empty(&definition) {
+            definition
+                .as_object_mut()
+                .expect("an object")
+                .remove("properties");
+        }
+        let mut base = type_name(column);
+        if column.def.nullable {
+            base.push_str("_or_null");
+        }
+        base.push_str("_ops");
+        let name = self.unique_name(&base, &definition);
+        self.defs.insert(name.clone(), definition);
+        json!({"$ref": format!("#/$defs/{name}")})
+    }
+
+    /// `base`, or `base_2`, `base_3`... when `base` already names another definition.
+    fn unique_name(&self, base: &str, definition: &Value) -> String {
+        let mut name = base.to_owned();
+        let mut suffix = 2;
+        while let Some(existing) = self.defs.get(&name) {
+            if existing == definition {
+                break;
+            }
+            name = format!("{base}_{suffix}");
+            suffix += 1;
+        }
+        name
+    }
+
+    fn into_value(self) -> Value {
+        Value::Object(self.defs.into_iter().collect())
+    }
+}
+
+fn properties_empty(definition: &Value) -> bool {
+    definition["properties"]
+        .as_object()
+        .is_some_and(Map::is_empty)
+}
+
+/// A readable name for a column's operand type: `integer`, `date`, `genre_values`.
+fn type_name(column: &Column) -> String {
+    if column.operand.get("enum").is_some() {
+        return format!("{}_values", crate::tools::sanitize(column.def.name));
+    }
+    match column.operand.get("format").and_then(Value::as_str) {
+        Some(format) => crate::tools::sanitize(format),
+        None => match column.kind {
+            ValueKind::Integer => "integer",
+            ValueKind::Number => "number",
+            ValueKind::Text | ValueKind::FormattedText => "string",
+            ValueKind::Boolean => "boolean",
+            ValueKind::Bytes => "bytes",
+            ValueKind::Json => "json",
+        }
+        .to_owned(),
+    }
+}
+
+fn column_names(table: &Table, keep: impl Fn(&Column) -> bool) -> Vec<&'static str> {
+    table
+        .columns
+        .iter()
+        .filter(|column| keep(column))
+        .map(|column| column.def.name)
+        .collect()
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => unreachable!("schemas are objects"),
+    }
+}
