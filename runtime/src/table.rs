@@ -58,12 +58,14 @@ pub trait ColumnVisitor {
 /// A Rust type that can hold a column's value: it is read and written with sqlx for every
 /// enabled backend, and it is (de)serialized as the column's JSON value.
 ///
-/// Every type that meets the bounds implements it; see the README's type table for the types
-/// the generator uses, and [`crate::types`] for the few the runtime adds.
+/// The runtime implements it for the types the generator uses (see the README's type table)
+/// and for `Option` of each. For a type of your own that meets the bounds, one line does:
+/// `impl mcpgen_runtime::FieldType for MyType {}`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot hold a column of an `McpTable`",
-    label = "this field's type must be readable and writable with sqlx and (de)serializable with serde",
-    note = "a column's type needs serde::Serialize + serde::de::DeserializeOwned + schemars::JsonSchema, and sqlx::Type + Encode + Decode for each enabled database backend"
+    label = "not a column type",
+    note = "column types are bool, integers, f32/f64, String, mcpgen_runtime::types::{{Decimal, Bytes}}, chrono dates and times, serde_json::Value, and Option of each",
+    note = "for a type of your own that sqlx reads and writes and serde (de)serializes, add `impl mcpgen_runtime::FieldType for {Self} {{}}`"
 )]
 pub trait FieldType:
     Serialize
@@ -76,16 +78,35 @@ pub trait FieldType:
 {
 }
 
-impl<T> FieldType for T where
-    T: Serialize
-        + DeserializeOwned
-        + JsonSchema
-        + Send
-        + Sync
-        + 'static
-        + crate::backend::sqlite_bounds::SqliteField
-{
+macro_rules! field_types {
+    ($($ty:ty),* $(,)?) => {
+        $(impl FieldType for $ty {})*
+    };
 }
+
+field_types!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    f32,
+    f64,
+    String,
+    crate::types::Decimal,
+    crate::types::Bytes,
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    chrono::NaiveDateTime,
+    chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::FixedOffset>,
+    serde_json::Value,
+);
+
+impl<T: FieldType> FieldType for Option<T> where Option<T>: crate::backend::sqlite_bounds::SqliteField {}
 
 /// Whether a relation stores rows or is a query over others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -147,10 +147,9 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
 pub(crate) fn fallback(input: &syn::DeriveInput) -> TokenStream {
     let ident = &input.ident;
     let rt = quote!(::mcpgen_runtime);
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #[automatically_derived]
-        impl #impl_generics #rt::McpTable for #ident #ty_generics #where_clause {
+        impl #rt::McpTable for #ident {
             const TABLE: &'static #rt::TableDef = &#rt::TableDef {
                 name: "",
                 schema: ::core::option::Option::None,
