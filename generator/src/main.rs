@@ -31,7 +31,12 @@ enum Command {
 #[derive(Args)]
 struct SourceArgs {
     /// A live database: sqlite://PATH (also sqlite:PATH).
-    #[arg(long, value_name = "URL", required_unless_present = "schema", conflicts_with = "schema")]
+    #[arg(
+        long,
+        value_name = "URL",
+        required_unless_present = "schema",
+        conflicts_with = "schema"
+    )]
     database_url: Option<String>,
     /// A SQL DDL file, read with --dialect.
     #[arg(long, value_name = "FILE", requires = "dialect")]
@@ -168,7 +173,11 @@ async fn inspect(args: InspectArgs) -> anyhow::Result<()> {
         };
         writeln_stdout(
             &mut stdout,
-            &format!("{kind} {} ({} columns)", table.qualified_name(), table.columns.len()),
+            &format!(
+                "{kind} {} ({} columns)",
+                table.qualified_name(),
+                table.columns.len()
+            ),
         )?;
         for column in &table.columns {
             let key = table
@@ -180,7 +189,11 @@ async fn inspect(args: InspectArgs) -> anyhow::Result<()> {
                 &format!(
                     "    {:<30} {:<20} {}{}",
                     column.name,
-                    if column.sql_type.is_empty() { "-" } else { &column.sql_type },
+                    if column.sql_type.is_empty() {
+                        "-"
+                    } else {
+                        &column.sql_type
+                    },
                     if column.nullable { "null" } else { "not null" },
                     if key { ", primary key" } else { "" },
                 ),
@@ -223,7 +236,10 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     let (database_url, described_source) = match &source {
         Source::Database { url } => {
             let url = absolute_sqlite_url(url)?;
-            (Some(url.clone()), format!("`{}`", introspect::redact_url(&url)))
+            (
+                Some(url.clone()),
+                format!("`{}`", introspect::redact_url(&url)),
+            )
         }
         Source::Ddl { path, .. } => (None, format!("`{}`", file_name(path))),
     };
@@ -267,8 +283,7 @@ fn check_out_dir(out: &Path, force: bool) -> anyhow::Result<()> {
     }
     let non_empty = out
         .read_dir()
-        .map(|mut entries| entries.next().is_some())
-        .unwrap_or(false);
+        .is_ok_and(|mut entries| entries.next().is_some());
     if non_empty && !force {
         bail!(
             "{} is not empty; pass --force to overwrite the files mcpgen writes there",
@@ -319,7 +334,9 @@ fn runtime_dependency(spec: Option<&str>) -> anyhow::Result<RuntimeDependency> {
                         bundled.display(),
                         env!("CARGO_PKG_VERSION")
                     ));
-                    Ok(RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_owned()))
+                    Ok(RuntimeDependency::Version(
+                        env!("CARGO_PKG_VERSION").to_owned(),
+                    ))
                 }
             }
         }
@@ -358,7 +375,10 @@ fn absolute_sqlite_url(url: &str) -> anyhow::Result<String> {
         return Ok(url.to_owned());
     }
     let path = introspect::sqlite::database_path(url);
-    let query = url.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    let query = url
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
     let absolute = Path::new(path)
         .canonicalize()
         .with_context(|| format!("cannot find {path}"))?;
@@ -370,8 +390,10 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Status lines on stderr in cargo's style: a right-aligned verb, green when on a terminal.

@@ -10,7 +10,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use mcpgen_macros_core::naming::{MAX_TOOL_BASE, short_hash, snake_case, tool_base, truncate_with_hash};
+use mcpgen_macros_core::naming::{
+    MAX_TOOL_BASE, short_hash, snake_case, tool_base, truncate_with_hash,
+};
 
 use crate::model::{Schema, Table};
 
@@ -37,8 +39,8 @@ pub fn assign(schema: &Schema) -> Vec<TableNames> {
         .iter()
         .zip(tool_bases)
         .map(|(table, tool_base)| {
-            let module = unique(module_name(&tool_base), &mut modules);
-            let struct_name = unique(struct_name(&tool_base), &mut structs);
+            let module = unique(&module_name(&tool_base), &mut modules);
+            let struct_name = unique(&struct_name(&tool_base), &mut structs);
             TableNames {
                 fields: field_names(table),
                 tool_base,
@@ -122,10 +124,43 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
 /// Names a generated struct must not take: they are in scope in every table module.
 const TAKEN_TYPES: &[&str] = &[
-    "McpTable", "Decimal", "Bytes", "NaiveDate", "NaiveTime", "NaiveDateTime", "DateTime",
-    "FixedOffset", "Value", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box",
-    "Clone", "Copy", "Debug", "Default", "PartialEq", "Eq", "Send", "Sync", "Sized", "Drop", "Fn",
-    "FnMut", "FnOnce", "Iterator", "IntoIterator", "ToString", "ToOwned", "From", "Into",
+    "McpTable",
+    "Decimal",
+    "Bytes",
+    "NaiveDate",
+    "NaiveTime",
+    "NaiveDateTime",
+    "DateTime",
+    "FixedOffset",
+    "Value",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "PartialEq",
+    "Eq",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "ToString",
+    "ToOwned",
+    "From",
+    "Into",
 ];
 
 /// The module of a table: `T`, made a valid and non-keyword identifier.
@@ -196,7 +231,10 @@ fn field_names(table: &Table) -> Vec<String> {
         }
         names[index] = Some(name);
     }
-    names.into_iter().map(|name| name.expect("every field is named")).collect()
+    names
+        .into_iter()
+        .map(|name| name.expect("every field is named"))
+        .collect()
 }
 
 /// A column's field name before collisions: snake_case, a valid identifier.
@@ -218,8 +256,8 @@ fn field_base(column: &str) -> String {
 }
 
 /// `name`, or `name_2`, `name_3`... when `name` is taken; the result is marked as taken.
-fn unique(name: String, taken: &mut HashSet<String>) -> String {
-    let mut candidate = name.clone();
+fn unique(name: &str, taken: &mut HashSet<String>) -> String {
+    let mut candidate = name.to_owned();
     let mut suffix = 2;
     while !taken.insert(candidate.clone()) {
         candidate = format!("{name}{suffix}");
@@ -271,35 +309,70 @@ mod tests {
 
     #[test]
     fn names_that_collide_after_case_conversion_stay_apart() {
-        let names = assign(&schema(vec![table("UserAccount", &["a"]), table("user_account", &["a"])]));
+        let names = assign(&schema(vec![
+            table("UserAccount", &["a"]),
+            table("user_account", &["a"]),
+        ]));
         assert_eq!(names[1].tool_base, "user_account");
         assert!(names[0].tool_base.starts_with("user_account_"));
         assert_eq!(names[0].tool_base.len(), "user_account_".len() + 6);
         assert_ne!(names[0].module, names[1].module);
         assert_ne!(names[0].struct_name, names[1].struct_name);
         // The same schema gives the same names every time.
-        assert_eq!(names, assign(&schema(vec![table("UserAccount", &["a"]), table("user_account", &["a"])])));
+        assert_eq!(
+            names,
+            assign(&schema(vec![
+                table("UserAccount", &["a"]),
+                table("user_account", &["a"])
+            ]))
+        );
     }
 
     #[test]
     fn fields_are_valid_identifiers() {
         let names = assign(&schema(vec![table(
             "t",
-            &["userId", "user_id", "type", "self", "2fa", "created at", "!!!", "Ünï"],
+            &[
+                "userId",
+                "user_id",
+                "type",
+                "self",
+                "2fa",
+                "created at",
+                "!!!",
+                "Ünï",
+            ],
         )]));
         assert_eq!(
             names[0].fields,
-            ["user_id_2", "user_id", "r#type", "self_", "_2fa", "created_at", "column_", "uni"]
-                .iter()
-                .map(|s| (*s).to_owned())
-                .map(|s| if s == "column_" { format!("column_{}", short_hash("!!!")) } else { s })
-                .collect::<Vec<_>>()
+            [
+                "user_id_2",
+                "user_id",
+                "r#type",
+                "self_",
+                "_2fa",
+                "created_at",
+                "column_",
+                "uni"
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .map(|s| if s == "column_" {
+                format!("column_{}", short_hash("!!!"))
+            } else {
+                s
+            })
+            .collect::<Vec<_>>()
         );
     }
 
     #[test]
     fn modules_and_structs_avoid_keywords_and_taken_names() {
-        let names = assign(&schema(vec![table("type", &["a"]), table("Value", &["a"]), table("2fa", &["a"])]));
+        let names = assign(&schema(vec![
+            table("type", &["a"]),
+            table("Value", &["a"]),
+            table("2fa", &["a"]),
+        ]));
         assert_eq!(names[0].module, "type_");
         assert_eq!(names[0].struct_name, "Type");
         assert_eq!(names[1].struct_name, "ValueRow");

@@ -171,8 +171,7 @@ fn rust(
         file: path.to_owned(),
         message,
     };
-    let parsed = syn::parse_file(&output.contents)
-        .map_err(|error| invalid(error.to_string()))?;
+    let parsed = syn::parse_file(&output.contents).map_err(|error| invalid(error.to_string()))?;
     for item in &parsed.items {
         if let syn::Item::Struct(item) = item {
             let input = syn::DeriveInput::from(item.clone());
@@ -208,7 +207,8 @@ fn space_items(code: &str) -> String {
             Kind::InnerDoc
         } else if line.starts_with("use ") || line.starts_with("pub use ") {
             Kind::Use
-        } else if (line.starts_with("mod ") || line.starts_with("pub mod ")) && line.ends_with(';') {
+        } else if (line.starts_with("mod ") || line.starts_with("pub mod ")) && line.ends_with(';')
+        {
             Kind::Mod
         } else if line.starts_with("///") || line.starts_with("#[") || line.starts_with(')') {
             // Doc comments, attributes and the close of a multi-line attribute.
@@ -422,7 +422,10 @@ fn foreign_key_attribute(key: &ForeignKey) -> String {
         parts.push(format!("name = {}", rust_string(name)));
     }
     parts.push(format!("columns = {}", rust_array(&key.columns)));
-    parts.push(format!("references = {}", rust_string(&key.referenced_table)));
+    parts.push(format!(
+        "references = {}",
+        rust_string(&key.referenced_table)
+    ));
     if let Some(schema) = &key.referenced_schema {
         parts.push(format!("referenced_schema = {}", rust_string(schema)));
     }

@@ -48,9 +48,9 @@ impl Selection {
     pub fn apply(&self, schema: &mut Schema) -> usize {
         let before = schema.tables.len();
         let default = schema.dialect.default_schema();
-        schema.tables.retain(|table| {
-            self.keeps(table.schema.as_deref().unwrap_or(default), &table.name)
-        });
+        schema
+            .tables
+            .retain(|table| self.keeps(table.schema.as_deref().unwrap_or(default), &table.name));
         before - schema.tables.len()
     }
 }
@@ -87,7 +87,8 @@ mod tests {
 
     #[test]
     fn include_and_exclude_match_table_or_schema_table() {
-        let selection = Selection::new(&strings(&["main.in*", "Track"]), &strings(&["*line"])).unwrap();
+        let selection =
+            Selection::new(&strings(&["main.in*", "Track"]), &strings(&["*line"])).unwrap();
         assert!(selection.keeps("main", "Invoice"));
         assert!(!selection.keeps("main", "InvoiceLine"));
         assert!(selection.keeps("main", "track"));

@@ -123,8 +123,12 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
         (_, DataType::Decimal { .. }) => imported("Decimal", "mcpgen_runtime::types::Decimal"),
         (_, DataType::Text) => plain("String"),
         (_, DataType::Bytes) => imported("Bytes", "mcpgen_runtime::types::Bytes"),
-        (_, DataType::Date) => imported("NaiveDate", "mcpgen_runtime::reexports::chrono::NaiveDate"),
-        (_, DataType::Time) => imported("NaiveTime", "mcpgen_runtime::reexports::chrono::NaiveTime"),
+        (_, DataType::Date) => {
+            imported("NaiveDate", "mcpgen_runtime::reexports::chrono::NaiveDate")
+        }
+        (_, DataType::Time) => {
+            imported("NaiveTime", "mcpgen_runtime::reexports::chrono::NaiveTime")
+        }
         (_, DataType::Timestamp) => imported(
             "NaiveDateTime",
             "mcpgen_runtime::reexports::chrono::NaiveDateTime",
@@ -155,7 +159,13 @@ mod tests {
         assert_eq!(t("INTEGER"), DataType::BigInt);
         assert_eq!(t("tinyint(1)"), DataType::BigInt);
         assert_eq!(t("NVARCHAR(160)"), DataType::Text);
-        assert_eq!(t("NUMERIC(10,2)"), DataType::Decimal { precision: Some(10), scale: Some(2) });
+        assert_eq!(
+            t("NUMERIC(10,2)"),
+            DataType::Decimal {
+                precision: Some(10),
+                scale: Some(2)
+            }
+        );
         assert_eq!(t("DATETIME"), DataType::Timestamp);
         assert_eq!(t("date"), DataType::Date);
         assert_eq!(t("BOOLEAN"), DataType::Boolean);

@@ -63,10 +63,11 @@ pub async fn introspect(source: &Source) -> Result<(Schema, Vec<Warning>), Intro
             }
         }
         Source::Ddl { path, dialect } => {
-            let text = std::fs::read_to_string(path).map_err(|source| IntrospectError::ReadFile {
-                path: path.display().to_string(),
-                source,
-            })?;
+            let text =
+                std::fs::read_to_string(path).map_err(|source| IntrospectError::ReadFile {
+                    path: path.display().to_string(),
+                    source,
+                })?;
             let mut parsed = ddl::parse(&text, *dialect, &path.display().to_string())?;
             parsed.0.database = file_stem(path);
             parsed

@@ -59,11 +59,31 @@ pub async fn introspect(url: &str) -> Result<(Schema, Vec<Warning>), IntrospectE
     .fetch_all(&mut connection)
     .await
     .map_err(fail)?;
+    let special: HashMap<String, String> = sqlx::query(
+        "SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .map_err(fail)?
+    .iter()
+    .map(|row| (row.get(0), row.get(1)))
+    .collect();
     let mut tables = Vec::with_capacity(objects.len());
     for object in &objects {
         let kind: String = object.get(0);
         let name: String = object.get(1);
         let sql: Option<String> = object.get(2);
+        match special.get(&name).map(String::as_str) {
+            Some("virtual") => {
+                warnings.push(Warning::new(
+                    name.clone(),
+                    "skipped: a virtual table (its module's own tables are skipped too)",
+                ));
+                continue;
+            }
+            Some(_) => continue,
+            None => {}
+        }
         match read_table(&mut connection, &kind, &name, sql.as_deref(), &mut warnings).await {
             Ok(table) => tables.push(table),
             Err(error) => warnings.push(Warning::new(
@@ -185,7 +205,7 @@ async fn read_foreign_keys(
             key.referenced_columns.push(to);
         }
     }
-    keys.sort_by(|a, b| b.0.cmp(&a.0));
+    keys.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
     Ok(keys.into_iter().map(|(_, key)| key).collect())
 }
 
@@ -252,13 +272,20 @@ fn merge_declaration(table: &mut Table, sql: &str, warnings: &mut Vec<Warning>) 
         key.name.clone_from(&found.name);
     }
     for key in &mut table.foreign_keys {
-        if let Some(found) = declared.foreign_keys.iter().find(|f| f.columns == key.columns) {
+        if let Some(found) = declared
+            .foreign_keys
+            .iter()
+            .find(|f| f.columns == key.columns)
+        {
             key.name.clone_from(&found.name);
         }
     }
     for key in &mut table.unique_keys {
         if key.name.is_none()
-            && let Some(found) = declared.unique_keys.iter().find(|u| u.columns == key.columns)
+            && let Some(found) = declared
+                .unique_keys
+                .iter()
+                .find(|u| u.columns == key.columns)
         {
             key.name.clone_from(&found.name);
         }
@@ -267,7 +294,11 @@ fn merge_declaration(table: &mut Table, sql: &str, warnings: &mut Vec<Warning>) 
 
 /// Whether a `CREATE TABLE` ends with `WITHOUT ROWID`.
 fn is_without_rowid(sql: &str) -> bool {
-    let tail = sql.rsplit(')').next().unwrap_or_default().to_ascii_uppercase();
+    let tail = sql
+        .rsplit(')')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
     tail.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| !word.is_empty())
         .collect::<Vec<_>>()
@@ -287,7 +318,11 @@ pub fn normalize(schema: &mut Schema) {
         .tables
         .iter()
         .map(|t| {
-            let key = t.primary_key.as_ref().map(|k| k.columns.clone()).unwrap_or_default();
+            let key = t
+                .primary_key
+                .as_ref()
+                .map(|k| k.columns.clone())
+                .unwrap_or_default();
             (t.name.to_ascii_lowercase(), (t.name.clone(), key))
         })
         .collect();
@@ -333,8 +368,12 @@ mod tests {
 
     #[test]
     fn without_rowid_is_found_after_the_columns() {
-        assert!(is_without_rowid("CREATE TABLE t (a INT PRIMARY KEY) WITHOUT ROWID"));
-        assert!(is_without_rowid("create table t (a int primary key) without  rowid, strict"));
+        assert!(is_without_rowid(
+            "CREATE TABLE t (a INT PRIMARY KEY) WITHOUT ROWID"
+        ));
+        assert!(is_without_rowid(
+            "create table t (a int primary key) without  rowid, strict"
+        ));
         assert!(!is_without_rowid("CREATE TABLE t (without_rowid INT)"));
     }
 

@@ -159,15 +159,31 @@ fn is_word_char(c: char) -> bool {
 /// leading keywords (`[Album]`, `main.t`), or the statement's start when there is none.
 pub(super) fn object_name(text: &str) -> String {
     const SKIPPED: &[&str] = &[
-        "CREATE", "OR", "REPLACE", "TEMP", "TEMPORARY", "UNIQUE", "INDEX", "TABLE", "VIEW",
-        "VIRTUAL", "MATERIALIZED", "IF", "NOT", "EXISTS", "ALTER", "ONLY", "COMMENT", "ON",
-        "TYPE", "UNLOGGED", "COLUMN",
+        "CREATE",
+        "OR",
+        "REPLACE",
+        "TEMP",
+        "TEMPORARY",
+        "UNIQUE",
+        "INDEX",
+        "TABLE",
+        "VIEW",
+        "VIRTUAL",
+        "MATERIALIZED",
+        "IF",
+        "NOT",
+        "EXISTS",
+        "ALTER",
+        "ONLY",
+        "COMMENT",
+        "ON",
+        "TYPE",
+        "UNLOGGED",
+        "COLUMN",
     ];
     let mut rest = text.trim_start();
     loop {
-        let end = rest
-            .find(|c: char| !is_word_char(c))
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
         let word = &rest[..end];
         if end == 0 || !SKIPPED.iter().any(|skip| word.eq_ignore_ascii_case(skip)) {
             break;
@@ -194,11 +210,23 @@ mod tests {
     fn tables_views_unique_indexes_and_additions_matter() {
         let kind = |text| classify(text, Dialect::Sqlite);
         assert_eq!(kind("CREATE TABLE t (x)"), StatementKind::CreateTable);
-        assert_eq!(kind("create temp table if not exists t (x)"), StatementKind::CreateTable);
+        assert_eq!(
+            kind("create temp table if not exists t (x)"),
+            StatementKind::CreateTable
+        );
         assert_eq!(kind("CREATE VIEW v AS SELECT 1"), StatementKind::CreateView);
-        assert_eq!(kind("CREATE UNIQUE INDEX i ON t (x)"), StatementKind::CreateUniqueIndex);
-        assert_eq!(kind("ALTER TABLE t ADD COLUMN y"), StatementKind::AlterTableAdd);
-        assert_eq!(kind("CREATE VIRTUAL TABLE f USING fts5(x)"), StatementKind::CreateVirtualTable);
+        assert_eq!(
+            kind("CREATE UNIQUE INDEX i ON t (x)"),
+            StatementKind::CreateUniqueIndex
+        );
+        assert_eq!(
+            kind("ALTER TABLE t ADD COLUMN y"),
+            StatementKind::AlterTableAdd
+        );
+        assert_eq!(
+            kind("CREATE VIRTUAL TABLE f USING fts5(x)"),
+            StatementKind::CreateVirtualTable
+        );
     }
 
     #[test]
@@ -234,14 +262,23 @@ mod tests {
     fn postgres_comments_and_types_matter() {
         let kind = |text| classify(text, Dialect::Postgres);
         assert_eq!(kind("COMMENT ON TABLE t IS 'x'"), StatementKind::CommentOn);
-        assert_eq!(kind("CREATE TYPE mood AS ENUM ('a')"), StatementKind::CreateType);
-        assert_eq!(kind("CREATE MATERIALIZED VIEW m AS SELECT 1"), StatementKind::CreateView);
+        assert_eq!(
+            kind("CREATE TYPE mood AS ENUM ('a')"),
+            StatementKind::CreateType
+        );
+        assert_eq!(
+            kind("CREATE MATERIALIZED VIEW m AS SELECT 1"),
+            StatementKind::CreateView
+        );
     }
 
     #[test]
     fn object_names_come_after_the_keywords() {
         assert_eq!(object_name("CREATE TABLE [Album]\n("), "[Album]");
-        assert_eq!(object_name("create table if not exists main.t(x)"), "main.t");
+        assert_eq!(
+            object_name("create table if not exists main.t(x)"),
+            "main.t"
+        );
         assert_eq!(object_name("CREATE UNIQUE INDEX i ON t (x)"), "i");
     }
 }

@@ -46,9 +46,15 @@ pub(super) fn name_parts(dialect: Dialect, name: &ObjectName) -> Vec<String> {
 /// The schema and name of the table called `name`: SQLite's `main` and `temp` and
 /// PostgreSQL's `public` are the default schema; a MySQL database qualifier is the schema.
 pub(super) fn table_name(dialect: Dialect, name: &ObjectName) -> Option<TableName> {
-    let mut parts = name_parts(dialect, name);
+    table_name_of_parts(dialect, name_parts(dialect, name))
+}
+
+/// The schema and name of the table called `parts` (already converted by [`ident_name`]).
+pub(super) fn table_name_of_parts(dialect: Dialect, mut parts: Vec<String>) -> Option<TableName> {
     let table = parts.pop()?;
-    let schema = parts.pop().filter(|schema| !is_default_schema(dialect, schema));
+    let schema = parts
+        .pop()
+        .filter(|schema| !is_default_schema(dialect, schema));
     Some(TableName {
         schema,
         name: table,

@@ -380,7 +380,8 @@ mod tests {
 
     #[test]
     fn semicolons_inside_quotes_do_not_end_a_statement() {
-        let sql = "INSERT INTO t VALUES ('a;b', 'it''s;'); CREATE TABLE \"x;y\" (`c;d` INT, [e;f] INT);";
+        let sql =
+            "INSERT INTO t VALUES ('a;b', 'it''s;'); CREATE TABLE \"x;y\" (`c;d` INT, [e;f] INT);";
         assert_eq!(
             texts(sql, Dialect::Sqlite),
             vec![
@@ -414,9 +415,26 @@ mod tests {
     }
 
     #[test]
+    fn columns_named_trigger_and_begin_open_no_body() {
+        assert_eq!(
+            texts(
+                "CREATE TABLE t (trigger TEXT, begin TEXT); CREATE TABLE u (x);",
+                Dialect::Sqlite
+            ),
+            vec![
+                "CREATE TABLE t (trigger TEXT, begin TEXT)",
+                "CREATE TABLE u (x)"
+            ]
+        );
+    }
+
+    #[test]
     fn a_transaction_begin_is_its_own_statement() {
         assert_eq!(
-            texts("BEGIN TRANSACTION; CREATE TABLE a (x); COMMIT;", Dialect::Sqlite),
+            texts(
+                "BEGIN TRANSACTION; CREATE TABLE a (x); COMMIT;",
+                Dialect::Sqlite
+            ),
             vec!["BEGIN TRANSACTION", "CREATE TABLE a (x)", "COMMIT"]
         );
     }
@@ -434,7 +452,10 @@ mod tests {
     #[test]
     fn postgres_positional_parameters_are_not_dollar_quotes() {
         assert_eq!(
-            texts("PREPARE p AS SELECT $1; CREATE TABLE a (x int);", Dialect::Postgres),
+            texts(
+                "PREPARE p AS SELECT $1; CREATE TABLE a (x int);",
+                Dialect::Postgres
+            ),
             vec!["PREPARE p AS SELECT $1", "CREATE TABLE a (x int)"]
         );
     }
@@ -456,15 +477,24 @@ mod tests {
     #[test]
     fn mysql_backslash_escapes_and_hash_comments() {
         assert_eq!(
-            texts("# a comment; here\nINSERT INTO t VALUES ('a\\';b'); CREATE TABLE a (x INT);", Dialect::Mysql),
+            texts(
+                "# a comment; here\nINSERT INTO t VALUES ('a\\';b'); CREATE TABLE a (x INT);",
+                Dialect::Mysql
+            ),
             vec!["INSERT INTO t VALUES ('a\\';b')", "CREATE TABLE a (x INT)"]
         );
     }
 
     #[test]
     fn unterminated_quotes_and_comments_run_to_the_end() {
-        assert_eq!(texts("CREATE TABLE a ('x;", Dialect::Sqlite), vec!["CREATE TABLE a ('x;"]);
+        assert_eq!(
+            texts("CREATE TABLE a ('x;", Dialect::Sqlite),
+            vec!["CREATE TABLE a ('x;"]
+        );
         assert!(texts("/* never closed; ", Dialect::Sqlite).is_empty());
-        assert_eq!(texts("SELECT $$ x;", Dialect::Postgres), vec!["SELECT $$ x;"]);
+        assert_eq!(
+            texts("SELECT $$ x;", Dialect::Postgres),
+            vec!["SELECT $$ x;"]
+        );
     }
 }

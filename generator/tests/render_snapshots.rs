@@ -1,0 +1,212 @@
+//! One snapshot per kind of generated file, from a model that uses every feature the
+//! templates render: composite and missing primary keys, foreign and unique keys, a view,
+//! enums, defaults, a type served as text, names that are Rust keywords or collide.
+
+use std::path::PathBuf;
+
+use mcpgen::model::{Column, DataType, Dialect, ForeignKey, Key, Schema, Table, TableKind};
+use mcpgen::render::{OutputFile, RenderOptions, RuntimeDependency, render};
+
+fn column(name: &str, sql_type: &str, data_type: DataType, nullable: bool) -> Column {
+    Column {
+        name: name.to_owned(),
+        sql_type: sql_type.to_owned(),
+        data_type,
+        nullable,
+        default: None,
+        generated: false,
+        enum_values: Vec::new(),
+        comment: None,
+    }
+}
+
+fn table(name: &str, kind: TableKind, columns: Vec<Column>) -> Table {
+    Table {
+        schema: None,
+        name: name.to_owned(),
+        kind,
+        comment: None,
+        columns,
+        primary_key: None,
+        foreign_keys: Vec::new(),
+        referenced_by: Vec::new(),
+        unique_keys: Vec::new(),
+        rowid: kind == TableKind::Table,
+    }
+}
+
+fn shop() -> Schema {
+    let mut books = table(
+        "Books",
+        TableKind::Table,
+        vec![
+            Column {
+                generated: true,
+                ..column("BookId", "INTEGER", DataType::BigInt, false)
+            },
+            column("Title", "NVARCHAR(200)", DataType::Text, false),
+            column(
+                "Price",
+                "NUMERIC(10,2)",
+                DataType::Decimal {
+                    precision: Some(10),
+                    scale: Some(2),
+                },
+                false,
+            ),
+            Column {
+                default: Some("CURRENT_TIMESTAMP".to_owned()),
+                ..column("added at", "DATETIME", DataType::Timestamp, false)
+            },
+            Column {
+                enum_values: vec!["fiction".to_owned(), "poetry".to_owned()],
+                comment: Some("What kind of book it is.".to_owned()),
+                ..column("genre", "TEXT", DataType::Text, true)
+            },
+            column("type", "BLOB", DataType::Bytes, true),
+            column("shape", "GEOMETRY", DataType::Unknown, true),
+            column("details", "JSON", DataType::Json, true),
+            column("published", "DATE", DataType::Date, true),
+        ],
+    );
+    books.comment = Some("Books on sale.\nOne row per edition.".to_owned());
+    books.primary_key = Some(Key {
+        name: None,
+        columns: vec!["BookId".to_owned()],
+    });
+    books.unique_keys = vec![Key {
+        name: Some("uq_title".to_owned()),
+        columns: vec!["Title".to_owned()],
+    }];
+
+    let mut lines = table(
+        "order_lines",
+        TableKind::Table,
+        vec![
+            column("order_id", "INTEGER", DataType::BigInt, false),
+            column("line", "INTEGER", DataType::BigInt, false),
+            column("BookId", "INTEGER", DataType::BigInt, false),
+            column("userId", "INTEGER", DataType::BigInt, true),
+            column("user_id", "INTEGER", DataType::BigInt, true),
+        ],
+    );
+    lines.primary_key = Some(Key {
+        name: Some("pk_order_lines".to_owned()),
+        columns: vec!["order_id".to_owned(), "line".to_owned()],
+    });
+    lines.foreign_keys = vec![ForeignKey {
+        name: Some("fk_book".to_owned()),
+        columns: vec!["BookId".to_owned()],
+        referenced_schema: None,
+        referenced_table: "Books".to_owned(),
+        referenced_columns: vec!["BookId".to_owned()],
+    }];
+
+    let events = table(
+        "events",
+        TableKind::Table,
+        vec![column("at", "DATETIME", DataType::Timestamp, false)],
+    );
+    let same_name = table(
+        "Order_Lines",
+        TableKind::Table,
+        vec![column("x", "REAL", DataType::Double, true)],
+    );
+    let view = table(
+        "book totals",
+        TableKind::View,
+        vec![
+            column("BookId", "INTEGER", DataType::BigInt, true),
+            column("SUM(quantity)", "", DataType::Unknown, true),
+        ],
+    );
+    let mut schema = Schema {
+        dialect: Dialect::Sqlite,
+        database: Some("shop".to_owned()),
+        tables: vec![books, lines, events, same_name, view],
+        routines: Vec::new(),
+    };
+    schema.link();
+    schema
+}
+
+fn rendered() -> Vec<OutputFile> {
+    let options = RenderOptions {
+        crate_name: "shop".to_owned(),
+        runtime: RuntimeDependency::Path(PathBuf::from("/opt/mcpgen/runtime")),
+        read_only: false,
+        database_url: Some("sqlite:///data/shop.db".to_owned()),
+        source: "`sqlite:///data/shop.db`".to_owned(),
+        out_dir: PathBuf::from("/home/me/shop-server"),
+        lockfile: None,
+    };
+    render(&shop(), &options).expect("the shop renders")
+}
+
+fn file(path: &str) -> String {
+    rendered()
+        .into_iter()
+        .find(|file| file.path == std::path::Path::new(path))
+        .unwrap_or_else(|| panic!("no {path} was rendered"))
+        .contents
+}
+
+#[test]
+fn the_crate_has_one_module_per_table_and_its_support_files() {
+    let mut paths: Vec<String> = rendered()
+        .iter()
+        .map(|file| file.path.display().to_string())
+        .collect();
+    paths.sort();
+    insta::assert_debug_snapshot!(paths);
+}
+
+#[test]
+fn cargo_toml() {
+    insta::assert_snapshot!(file("Cargo.toml"));
+}
+
+#[test]
+fn main_rs() {
+    insta::assert_snapshot!(file("src/main.rs"));
+}
+
+#[test]
+fn tables_mod_rs() {
+    insta::assert_snapshot!(file("src/tables/mod.rs"));
+}
+
+#[test]
+fn table_with_every_column_feature() {
+    insta::assert_snapshot!(file("src/tables/books.rs"));
+}
+
+#[test]
+fn table_with_composite_key_foreign_key_and_colliding_fields() {
+    insta::assert_snapshot!(file("src/tables/order_lines.rs"));
+}
+
+#[test]
+fn table_without_primary_key() {
+    insta::assert_snapshot!(file("src/tables/events.rs"));
+}
+
+#[test]
+fn view() {
+    insta::assert_snapshot!(file("src/tables/book_totals.rs"));
+}
+
+#[test]
+fn readme() {
+    insta::assert_snapshot!(file("README.md"));
+}
+
+#[test]
+fn config_file() {
+    insta::assert_snapshot!(file("mcpgen.toml"));
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    assert_eq!(rendered(), rendered());
+}
