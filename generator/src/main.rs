@@ -143,14 +143,12 @@ fn fallback_warnings(schema: &Schema) -> Vec<Warning> {
     for table in &schema.tables {
         for column in &table.columns {
             if column.data_type == DataType::Unknown {
-                let what = if column.sql_type.is_empty() {
-                    "has no declared type".to_owned()
-                } else {
-                    format!("type {} has no exact mapping", column.sql_type)
-                };
                 warnings.push(Warning::new(
                     format!("{}.{}", table.qualified_name(), column.name),
-                    format!("{what}; served as text"),
+                    format!(
+                        "type {} has no exact mapping; served as text",
+                        column.sql_type
+                    ),
                 ));
             }
         }

@@ -169,6 +169,8 @@ pub enum DataType {
     Uuid,
     /// A JSON document.
     Json,
+    /// SQLite: a column without a declared type, which holds a value of any storage class.
+    Dynamic,
     /// A type with no exact mapping: served as text.
     Unknown,
 }

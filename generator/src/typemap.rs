@@ -18,7 +18,8 @@ fn sqlite_data_type(declared: &str) -> DataType {
     let upper = declared.trim().to_ascii_uppercase();
     let base = upper.split('(').next().unwrap_or_default().trim();
     match base {
-        "" => return DataType::Unknown,
+        // A column without a type holds whatever is stored in it.
+        "" => return DataType::Dynamic,
         "BOOLEAN" | "BOOL" => return DataType::Boolean,
         "DATE" => return DataType::Date,
         "TIME" => return DataType::Time,
@@ -141,6 +142,7 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
         (Dialect::Sqlite, DataType::Uuid) => plain("String"),
         (_, DataType::Uuid) => plain("String"),
         (_, DataType::Json) => imported("Value", "mcpgen_runtime::reexports::serde_json::Value"),
+        (_, DataType::Dynamic) => imported("AnyValue", "mcpgen_runtime::types::AnyValue"),
         (_, DataType::Unknown) => RustType {
             name: "String",
             import: None,
@@ -172,7 +174,7 @@ mod tests {
         assert_eq!(t("BLOB"), DataType::Bytes);
         assert_eq!(t("DOUBLE PRECISION"), DataType::Double);
         assert_eq!(t("JSON"), DataType::Json);
-        assert_eq!(t(""), DataType::Unknown);
+        assert_eq!(t(""), DataType::Dynamic);
         assert_eq!(t("GEOMETRY"), DataType::Unknown);
     }
 }

@@ -127,6 +127,11 @@ impl ColumnVisitor for SchemaOf {
             object.remove("title");
             object.remove("$schema");
         }
+        // `true` (any JSON, for a JSON column) is a valid schema, but some clients want an
+        // object wherever a schema goes; `{}` means the same.
+        if schema == Value::Bool(true) {
+            schema = Value::Object(serde_json::Map::new());
+        }
         schema
     }
 }
@@ -172,6 +177,8 @@ pub enum ValueKind {
     Text,
     /// JSON strings of a format (dates, decimals, UUIDs): compared, not pattern-matched.
     FormattedText,
+    /// A number or a string, as stored (a SQLite column without a declared type).
+    Scalar,
     /// `true`/`false`.
     Boolean,
     /// Base64 strings.
@@ -275,10 +282,14 @@ impl Column {
             Eq | Ne => self.kind != ValueKind::Json,
             Gt | Gte | Lt | Lte => matches!(
                 self.kind,
-                ValueKind::Integer | ValueKind::Number | ValueKind::Text | ValueKind::FormattedText
+                ValueKind::Integer
+                    | ValueKind::Number
+                    | ValueKind::Text
+                    | ValueKind::FormattedText
+                    | ValueKind::Scalar
             ),
             In | Nin => !matches!(self.kind, ValueKind::Json | ValueKind::Boolean),
-            Like | Ilike => self.kind == ValueKind::Text,
+            Like | Ilike => matches!(self.kind, ValueKind::Text | ValueKind::Scalar),
         }
     }
 
@@ -289,6 +300,9 @@ impl Column {
 
     /// The JSON type's name for people: `integer`, `string (date)`, ...
     pub fn json_type(&self) -> String {
+        if self.kind == ValueKind::Scalar {
+            return "number or string".to_owned();
+        }
         let ty = non_null_type(&self.operand).unwrap_or("any");
         match self.operand.get("format").and_then(Value::as_str) {
             Some(format) => format!("{ty} ({format})"),
@@ -506,6 +520,12 @@ fn non_null_type(schema: &Value) -> Option<&str> {
 
 fn value_kind(schema: &Value) -> ValueKind {
     let formatted = schema.get("format").is_some();
+    if let Some(Value::Array(types)) = schema.get("type")
+        && types.contains(&Value::from("number"))
+        && types.contains(&Value::from("string"))
+    {
+        return ValueKind::Scalar;
+    }
     match non_null_type(schema) {
         Some("integer") => ValueKind::Integer,
         Some("number") => ValueKind::Number,
@@ -554,8 +574,11 @@ fn page_key(def: &TableDef, columns: &[Column]) -> PageKey {
         }
     }
     if def.rowid {
-        let shadowed =
-            |alias: &str| def.columns.iter().any(|c| c.name.eq_ignore_ascii_case(alias));
+        let shadowed = |alias: &str| {
+            def.columns
+                .iter()
+                .any(|c| c.name.eq_ignore_ascii_case(alias))
+        };
         if let Some(alias) = ["rowid", "_rowid_", "oid"]
             .into_iter()
             .find(|alias| !shadowed(alias))
@@ -598,7 +621,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
         }
         previous = current;
     }
@@ -614,7 +641,10 @@ mod tests {
     #[test]
     fn kinds_follow_the_json_schema() {
         assert_eq!(value_kind(&json!({"type": "integer"})), ValueKind::Integer);
-        assert_eq!(value_kind(&json!({"type": ["number", "null"]})), ValueKind::Number);
+        assert_eq!(
+            value_kind(&json!({"type": ["number", "null"]})),
+            ValueKind::Number
+        );
         assert_eq!(value_kind(&json!({"type": "string"})), ValueKind::Text);
         assert_eq!(
             value_kind(&json!({"type": "string", "format": "date"})),
@@ -625,6 +655,11 @@ mod tests {
             ValueKind::Bytes
         );
         assert_eq!(value_kind(&json!(true)), ValueKind::Json);
+        assert_eq!(value_kind(&json!({})), ValueKind::Json);
+        assert_eq!(
+            value_kind(&json!({"type": ["number", "string", "null"]})),
+            ValueKind::Scalar
+        );
     }
 
     #[test]

@@ -90,9 +90,11 @@ async fn serve(builder: ServerBuilder, args: ServeArgs) -> Result<(), String> {
         Some(path) => Config::load(path).map_err(|error| error.to_string())?,
         None => Config::default(),
     };
-    let url = args
-        .database_url
-        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|url| !url.is_empty()));
+    let url = args.database_url.or_else(|| {
+        std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+    });
     let transport = match args.transport {
         TransportKind::Stdio => Transport::Stdio,
         TransportKind::Http => {

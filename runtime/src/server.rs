@@ -162,7 +162,10 @@ impl ServerBuilder {
 
     /// [`ServerBuilder::serve_from_args`] on a runtime of its own, for a plain `fn main`.
     pub fn run_from_args(self) -> ExitCode {
-        match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
             Ok(runtime) => runtime.block_on(self.serve_from_args()),
             Err(error) => {
                 crate::cli::report(&format!("cannot start the async runtime: {error}"));

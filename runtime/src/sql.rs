@@ -182,7 +182,8 @@ impl<'a> Writer<'a> {
             self.dialect.push_identifier(&mut self.sql, schema);
             self.sql.push('.');
         }
-        self.dialect.push_identifier(&mut self.sql, self.table.def.name);
+        self.dialect
+            .push_identifier(&mut self.sql, self.table.def.name);
     }
 
     /// The column as every clause reads it: quoted, or cast to text for `as_text` columns.
@@ -225,7 +226,8 @@ impl<'a> Writer<'a> {
 
     fn push_param(&mut self, param: Param) {
         self.params.push(param);
-        self.dialect.push_placeholder(&mut self.sql, self.params.len());
+        self.dialect
+            .push_placeholder(&mut self.sql, self.params.len());
     }
 
     fn push_value(&mut self, column: usize, value: &Value) {

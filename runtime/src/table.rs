@@ -64,7 +64,7 @@ pub trait ColumnVisitor {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot hold a column of an `McpTable`",
     label = "not a column type",
-    note = "column types are bool, integers, f32/f64, String, mcpgen_runtime::types::{{Decimal, Bytes}}, chrono dates and times, serde_json::Value, and Option of each",
+    note = "column types are bool, integers, f32/f64, String, mcpgen_runtime::types::{{Decimal, Bytes, AnyValue}}, chrono dates and times, serde_json::Value, and Option of each",
     note = "for a type of your own that sqlx reads and writes and serde (de)serializes, add `impl mcpgen_runtime::FieldType for {Self} {{}}`"
 )]
 pub trait FieldType:
@@ -98,6 +98,7 @@ field_types!(
     String,
     crate::types::Decimal,
     crate::types::Bytes,
+    crate::types::AnyValue,
     chrono::NaiveDate,
     chrono::NaiveTime,
     chrono::NaiveDateTime,
@@ -106,7 +107,10 @@ field_types!(
     serde_json::Value,
 );
 
-impl<T: FieldType> FieldType for Option<T> where Option<T>: crate::backend::sqlite_bounds::SqliteField {}
+impl<T: FieldType> FieldType for Option<T> where
+    Option<T>: crate::backend::sqlite_bounds::SqliteField
+{
+}
 
 /// Whether a relation stores rows or is a query over others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

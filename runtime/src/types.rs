@@ -1,5 +1,6 @@
 //! Column types the runtime adds to what sqlx, serde and chrono give, so that values reach
-//! JSON as CONTRACT.md says: [`Decimal`] as an exact string, [`Bytes`] as base64.
+//! JSON as CONTRACT.md says: [`Decimal`] as an exact string, [`Bytes`] as base64, and
+//! [`AnyValue`] for SQLite columns without a declared type.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -140,6 +141,62 @@ impl JsonSchema for Bytes {
     }
 }
 
+/// A value of a SQLite column without a declared type, which holds whatever was stored: a
+/// JSON number for an integer or a real, a JSON string for text (and for binary data, as
+/// base64). Filters compare like with like, so `{"gt": 8}` compares numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyValue {
+    /// An integer.
+    Integer(i64),
+    /// A floating-point number.
+    Real(f64),
+    /// Text.
+    Text(String),
+    /// Binary data.
+    Blob(Bytes),
+}
+
+impl Serialize for AnyValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AnyValue::Integer(value) => serializer.serialize_i64(*value),
+            AnyValue::Real(value) => serializer.serialize_f64(*value),
+            AnyValue::Text(value) => serializer.serialize_str(value),
+            AnyValue::Blob(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AnyValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Scalar {
+            Integer(i64),
+            Real(f64),
+            Text(String),
+        }
+        match Scalar::deserialize(deserializer) {
+            Ok(Scalar::Integer(value)) => Ok(AnyValue::Integer(value)),
+            Ok(Scalar::Real(value)) => Ok(AnyValue::Real(value)),
+            Ok(Scalar::Text(value)) => Ok(AnyValue::Text(value)),
+            Err(_) => Err(serde::de::Error::custom("expected a number or a string")),
+        }
+    }
+}
+
+impl JsonSchema for AnyValue {
+    fn schema_name() -> Cow<'static, str> {
+        "AnyValue".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": ["number", "string"]
+        })
+    }
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use sqlx::encode::IsNull;
@@ -147,7 +204,43 @@ mod sqlite {
     use sqlx::sqlite::{Sqlite, SqliteArgumentsBuffer, SqliteTypeInfo, SqliteValueRef};
     use sqlx::{Decode, Encode, Type, TypeInfo, ValueRef};
 
-    use super::{Bytes, Decimal};
+    use super::{AnyValue, Bytes, Decimal};
+
+    /// A column without a declared type takes values of every storage class.
+    impl Type<Sqlite> for AnyValue {
+        fn type_info() -> SqliteTypeInfo {
+            <String as Type<Sqlite>>::type_info()
+        }
+
+        fn compatible(_ty: &SqliteTypeInfo) -> bool {
+            true
+        }
+    }
+
+    impl Encode<'_, Sqlite> for AnyValue {
+        fn encode_by_ref(&self, buf: &mut SqliteArgumentsBuffer) -> Result<IsNull, BoxDynError> {
+            match self {
+                AnyValue::Integer(value) => <i64 as Encode<Sqlite>>::encode_by_ref(value, buf),
+                AnyValue::Real(value) => <f64 as Encode<Sqlite>>::encode_by_ref(value, buf),
+                AnyValue::Text(value) => <String as Encode<Sqlite>>::encode_by_ref(value, buf),
+                AnyValue::Blob(value) => <Bytes as Encode<Sqlite>>::encode_by_ref(value, buf),
+            }
+        }
+    }
+
+    impl<'r> Decode<'r, Sqlite> for AnyValue {
+        fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+            let type_info = value.type_info();
+            match type_info.name() {
+                "INTEGER" | "BOOLEAN" => {
+                    Ok(AnyValue::Integer(<i64 as Decode<Sqlite>>::decode(value)?))
+                }
+                "REAL" => Ok(AnyValue::Real(<f64 as Decode<Sqlite>>::decode(value)?)),
+                "BLOB" => Ok(AnyValue::Blob(<Bytes as Decode<Sqlite>>::decode(value)?)),
+                _ => Ok(AnyValue::Text(<String as Decode<Sqlite>>::decode(value)?)),
+            }
+        }
+    }
 
     /// SQLite keeps NUMERIC values as INTEGER, REAL or TEXT: all of them read as a decimal.
     impl Type<Sqlite> for Decimal {
@@ -156,7 +249,10 @@ mod sqlite {
         }
 
         fn compatible(ty: &SqliteTypeInfo) -> bool {
-            matches!(ty.name(), "INTEGER" | "REAL" | "TEXT" | "NUMERIC" | "BOOLEAN")
+            matches!(
+                ty.name(),
+                "INTEGER" | "REAL" | "TEXT" | "NUMERIC" | "BOOLEAN"
+            )
         }
     }
 
@@ -224,6 +320,25 @@ mod tests {
         let value: Decimal = serde_json::from_str("\"12.50\"").unwrap();
         assert_eq!(value.as_str(), "12.50");
         assert!(serde_json::from_str::<Decimal>("true").is_err());
+    }
+
+    #[test]
+    fn any_values_are_numbers_or_strings() {
+        assert_eq!(serde_json::to_string(&AnyValue::Integer(8)).unwrap(), "8");
+        assert_eq!(serde_json::to_string(&AnyValue::Real(2.5)).unwrap(), "2.5");
+        assert_eq!(
+            serde_json::from_str::<AnyValue>("8").unwrap(),
+            AnyValue::Integer(8)
+        );
+        assert_eq!(
+            serde_json::from_str::<AnyValue>("8.5").unwrap(),
+            AnyValue::Real(8.5)
+        );
+        assert_eq!(
+            serde_json::from_str::<AnyValue>("\"x\"").unwrap(),
+            AnyValue::Text("x".to_owned())
+        );
+        assert!(serde_json::from_str::<AnyValue>("true").is_err());
     }
 
     #[test]

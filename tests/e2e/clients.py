@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
 
+import anyio
 import httpx
 import jsonschema
 from mcp import Client
@@ -27,15 +28,35 @@ STATELESS_VERSION = "2026-07-28"
 SESSION_VERSION = "2025-11-25"
 
 
+def run(check: Any, *args: Any) -> Any:
+    """Runs an async test body; a failure inside the SDK's task groups is raised as itself,
+    not wrapped in exception groups."""
+    try:
+        return anyio.run(check, *args)
+    except BaseExceptionGroup as group:
+        leaves = list(_leaves(group))
+        if len(leaves) == 1:
+            raise leaves[0] from None
+        raise
+
+
+def _leaves(group: BaseExceptionGroup) -> Any:
+    for error in group.exceptions:
+        if isinstance(error, BaseExceptionGroup):
+            yield from _leaves(error)
+        else:
+            yield error
+
+
 def schema_validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
-    """A validator of `schema`, JSON Schema 2020-12 unless it says otherwise (MCP's default)."""
+    """A validator of `schema` (JSON Schema 2020-12 unless it says otherwise, as MCP has it)
+    that also checks the `format`s it knows (date, uuid, ...)."""
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     cls.check_schema(schema)
-    return cls(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
-def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
-    validator = schema_validator(schema)
+def errors_of(validator: Any, instance: Any) -> list[str]:
     return [
         f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
         for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
@@ -56,6 +77,7 @@ class ToolSession:
 
     client: Client
     tools: dict[str, Any] = field(default_factory=dict)
+    _validators: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     async def list_tools(self) -> list[Any]:
         """Every tool, following `nextCursor`."""
@@ -69,6 +91,7 @@ class ToolSession:
         else:
             raise AssertionError("tools/list kept returning nextCursor for 100 pages")
         self.tools = {tool.name: tool for tool in tools}
+        self._validators.clear()
         return tools
 
     def tool(self, name: str) -> Any:
@@ -78,19 +101,26 @@ class ToolSession:
     async def call_raw(self, name: str, arguments: dict[str, Any]) -> Any:
         return await self.client.call_tool(name, arguments)
 
+    def validators(self, name: str) -> tuple[Any, Any]:
+        """The validators of a tool's input and output schemas (made once per tool)."""
+        if name not in self._validators:
+            tool = self.tool(name)
+            assert tool.output_schema is not None, f"{name} has no outputSchema"
+            self._validators[name] = (schema_validator(tool.input_schema), schema_validator(tool.output_schema))
+        return self._validators[name]
+
     async def call(self, name: str, arguments: dict[str, Any] | None = None) -> Any:
         """Calls a tool that must succeed; its `structuredContent`, checked."""
         arguments = arguments or {}
-        tool = self.tool(name)
-        problems = schema_errors(tool.input_schema, arguments)
+        input_validator, output_validator = self.validators(name)
+        problems = errors_of(input_validator, arguments)
         assert not problems, f"valid arguments {arguments} do not validate against the inputSchema of {name}: {problems}"
         result = await self.client.call_tool(name, arguments)
         text = tool_text(result)
         assert not result.is_error, f"{name}({json.dumps(arguments)}) failed: {text}"
         structured = result.structured_content
         assert structured is not None, f"{name} returned no structuredContent"
-        assert tool.output_schema is not None, f"{name} has no outputSchema"
-        problems = schema_errors(tool.output_schema, structured)
+        problems = errors_of(output_validator, structured)
         assert not problems, f"structuredContent of {name}({json.dumps(arguments)}) breaks its outputSchema: {problems}"
         assert text is not None, f"{name} returned no text block"
         assert json.loads(text) == structured, f"the text block of {name} is not the JSON of its structuredContent"

@@ -61,6 +61,8 @@ class Column:
     not_null: bool
     primary_key_position: int
     """1-based position in the primary key, 0 when not in it."""
+    default: str | None = None
+    """The DEFAULT expression as SQLite keeps it (`'author'`, `CURRENT_TIMESTAMP`)."""
 
     @property
     def rowid_alias(self) -> bool:
@@ -98,7 +100,7 @@ def relations(path: Path) -> dict[str, Relation]:
         result = {}
         for name, kind in found:
             columns = tuple(
-                Column(row[1], row[2] or "", bool(row[3]), row[5])
+                Column(row[1], row[2] or "", bool(row[3]), row[5], row[4])
                 for row in connection.execute(f"PRAGMA table_info({quote(name)})")
             )
             result[name] = Relation(name, kind, columns)
@@ -172,8 +174,23 @@ def _kind(declared_type: str) -> str:
     return "any"  # no declared type (a view's computed column): any JSON spelling of the value
 
 
+def json_type(declared_type: str) -> str | None:
+    """The JSON type CONTRACT.md gives a column of `declared_type` (None: any)."""
+    return {
+        "boolean": "boolean", "integer": "integer", "real": "number", "datetime": "string", "date": "string",
+        "time": "string", "text": "string", "blob": "string", "decimal": "string",
+    }.get(_kind(declared_type))
+
+
 def _decimal(text: str) -> tuple[str, str]:
     return ("decimal", str(Decimal(text).normalize()))
+
+
+def _computed(value: int | float | Decimal) -> tuple[str, str]:
+    """A number from a column without a declared type (a view's `SUM(...)`), to 12
+    significant digits: SQLite versions differ in the last bits of a floating-point sum
+    (3.43 sums with compensation), so the server's SQLite and Python's may not agree on them."""
+    return ("number", str(value) if isinstance(value, int) else f"{float(value):.12g}")
 
 
 def expected_value(declared_type: str, value: Any) -> Any:
@@ -194,7 +211,7 @@ def expected_value(declared_type: str, value: Any) -> Any:
     if kind == "decimal" and isinstance(value, (int, float, str)):
         return _decimal(repr(value) if isinstance(value, float) else str(value))
     if kind == "any" and isinstance(value, (int, float)):
-        return _decimal(repr(value))
+        return _computed(value)
     return value
 
 
@@ -214,9 +231,16 @@ def received_value(declared_type: str, value: Any) -> Any:
         return float(value)
     if kind == "any" and isinstance(value, (int, float, str)) and not isinstance(value, bool):
         try:
-            return _decimal(str(value))
+            return _computed(Decimal(str(value)))
         except InvalidOperation:
             return value
+    return value
+
+
+def sortable(declared_type: str, value: Any) -> Any:
+    """A received value as it sorts in SQL: NUMERIC strings by their number."""
+    if value is not None and _kind(declared_type) == "decimal" and isinstance(value, str):
+        return Decimal(value)
     return value
 
 

@@ -124,7 +124,14 @@ class HttpServer:
             return "(no log)"
 
     def start(self) -> HttpServer:
-        """Starts the server and waits until /healthz answers 200."""
+        """Starts the server on a free port and waits until /healthz answers 200; tries
+        another port when the one picked was taken in between."""
+        for _attempt in range(3):
+            if self._start_once():
+                return self
+        raise BuildError(f"{self.binary} could not listen on any of three free ports; its log:\n{self.log()}")
+
+    def _start_once(self) -> bool:
         self.port = free_port()
         command = [
             str(self.binary), "serve",
@@ -139,13 +146,15 @@ class HttpServer:
         last = "no answer yet"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if "cannot listen" in self.log():
+                    return False
                 raise BuildError(
                     f"{' '.join(command)} exited with status {self.process.returncode} before /healthz answered; its log:\n{self.log()}"
                 )
             try:
                 response = httpx.get(f"{self.base_url}/healthz", timeout=2)
                 if response.status_code == 200:
-                    return self
+                    return True
                 last = f"HTTP {response.status_code}: {response.text.strip()}"
             except httpx.TransportError as error:
                 last = repr(error)

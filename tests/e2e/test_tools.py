@@ -3,24 +3,10 @@ database read directly with sqlite3 (CONTRACT.md section 3)."""
 
 from __future__ import annotations
 
-import re
-
-import anyio
-
 import database
+from clients import run, schema_validator
+from contract import TOOL_NAME, expected_tool_names, table_tools
 from database import assert_same_rows, expected_row, quote, received_row, snake_case
-
-TOOL_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
-
-
-def expected_tool_names(server) -> set[str]:
-    names = {"list_tables", "describe_table"}
-    for relation in server.relations.values():
-        t = snake_case(relation.name)
-        names |= {f"list_{t}", f"count_{t}"}
-        if relation.kind == "table" and relation.primary_key:
-            names.add(f"get_{t}")
-    return names
 
 
 def test_tool_names_are_valid_and_unique(server, transport, connect):
@@ -32,16 +18,16 @@ def test_tool_names_are_valid_and_unique(server, transport, connect):
             bad = [name for name in names if not TOOL_NAME.match(name)]
             assert not bad, f"tool names outside ^[a-z0-9_]{{1,64}}$: {bad}"
 
-    anyio.run(check)
+    run(check)
 
 
 def test_every_table_has_its_tools_and_nothing_else(server, transport, connect):
     async def check():
         async with connect(server, transport) as session:
             await session.list_tools()
-            assert set(session.tools) == expected_tool_names(server)
+            assert set(session.tools) == expected_tool_names(server.relations)
 
-    anyio.run(check)
+    run(check)
 
 
 def test_every_tool_has_schemas_and_read_only_annotations(server, transport, connect):
@@ -60,19 +46,17 @@ def test_every_tool_has_schemas_and_read_only_annotations(server, transport, con
                     problems.append(f"{tool.name}: openWorldHint is not false")
             assert not problems, "\n".join(problems)
 
-    anyio.run(check)
+    run(check)
 
 
 def test_every_schema_is_valid_json_schema(server, transport, connect):
-    from clients import schema_validator
-
     async def check():
         async with connect(server, transport) as session:
             for tool in await session.list_tools():
                 schema_validator(tool.input_schema)
                 schema_validator(tool.output_schema)
 
-    anyio.run(check)
+    run(check)
 
 
 def test_table_tool_descriptions_name_the_table(server, transport, connect):
@@ -88,7 +72,7 @@ def test_table_tool_descriptions_name_the_table(server, transport, connect):
                         missing.append(f"{tool.name}: {tool.description!r}")
             assert not missing, "descriptions that do not name their table:\n" + "\n".join(missing)
 
-    anyio.run(check)
+    run(check)
 
 
 def test_list_tables_lists_every_table_with_its_tools(server, transport, connect):
@@ -101,11 +85,9 @@ def test_list_tables_lists_every_table_with_its_tools(server, transport, connect
                 entry = listed[name]
                 assert entry["kind"] == relation.kind, name
                 assert entry["schema"] == "main", name
-                t = snake_case(name)
-                own = {tool for tool in session.tools if tool in (f"list_{t}", f"count_{t}", f"get_{t}")}
-                assert set(entry["tools"]) == own, name
+                assert set(entry["tools"]) == table_tools(relation), name
 
-    anyio.run(check)
+    run(check)
 
 
 def test_describe_table_matches_the_catalog(server, transport, connect):
@@ -118,8 +100,14 @@ def test_describe_table_matches_the_catalog(server, transport, connect):
                 columns = described["columns"]
                 assert [c["name"] for c in columns] == [c.name for c in relation.columns], name
                 for column, expected in zip(columns, relation.columns):
-                    assert column["nullable"] == expected.nullable, f"{name}.{expected.name} nullable"
-                    assert column["primary_key"] == (expected.primary_key_position > 0), f"{name}.{expected.name} primary key"
+                    where = f"{name}.{expected.name}"
+                    assert column["nullable"] == expected.nullable, f"{where} nullable"
+                    assert column["primary_key"] == (expected.primary_key_position > 0), f"{where} primary key"
+                    json_type = database.json_type(expected.declared_type)
+                    assert json_type is None or column["json_type"].startswith(json_type), f"{where}: json_type {column['json_type']!r}, expected {json_type}"
+                    if server.generated:
+                        assert squeeze(column["sql_type"]) == squeeze(expected.declared_type), f"{where} sql_type"
+                        assert column["default"] == expected.default, f"{where} default"
                 assert described["primary_key"] == relation.primary_key, name
                 if relation.kind == "table":
                     keys = sorted(
@@ -130,7 +118,11 @@ def test_describe_table_matches_the_catalog(server, transport, connect):
                     uniques = sorted(key["columns"] for key in described["unique_keys"])
                     assert uniques == database.unique_keys(server.database, name), f"{name} unique keys"
 
-    anyio.run(check)
+    run(check)
+
+
+def squeeze(sql_type: str | None) -> str | None:
+    return "".join(sql_type.split()).upper() or None if sql_type else None
 
 
 def test_describe_table_lists_foreign_keys_pointing_at_the_table(server, transport, connect):
@@ -148,7 +140,7 @@ def test_describe_table_lists_foreign_keys_pointing_at_the_table(server, transpo
                 )
                 assert inbound == expected, name
 
-    anyio.run(check)
+    run(check)
 
 
 def test_list_pages_return_every_row_of_every_table(server, transport, connect):
@@ -163,7 +155,7 @@ def test_list_pages_return_every_row_of_every_table(server, transport, connect):
                     f"list_{snake_case(name)}",
                 )
 
-    anyio.run(check)
+    run(check)
 
 
 def test_list_returns_the_default_page_of_50_rows(server, transport, connect):
@@ -175,7 +167,7 @@ def test_list_returns_the_default_page_of_50_rows(server, transport, connect):
                 assert len(page["rows"]) == min(total, 50), name
                 assert (page["next_cursor"] is None) == (total <= 50), name
 
-    anyio.run(check)
+    run(check)
 
 
 def test_list_returns_only_the_requested_columns(server, transport, connect):
@@ -187,7 +179,7 @@ def test_list_returns_only_the_requested_columns(server, transport, connect):
                 assert page["rows"], name
                 assert all(set(row) == set(picked) for row in page["rows"]), name
 
-    anyio.run(check)
+    run(check)
 
 
 def test_count_counts_every_row_of_every_table(server, transport, connect):
@@ -197,7 +189,7 @@ def test_count_counts_every_row_of_every_table(server, transport, connect):
                 result = await session.call(f"count_{snake_case(name)}")
                 assert result["count"] == database.count(server.database, f"SELECT COUNT(*) FROM {quote(name)}"), name
 
-    anyio.run(check)
+    run(check)
 
 
 def test_get_returns_rows_by_primary_key(server, transport, connect):
@@ -214,7 +206,7 @@ def test_get_returns_rows_by_primary_key(server, transport, connect):
                     assert result["row"] is not None, f"get_{snake_case(name)} found no row for {[row[c] for c in key]}"
                     assert received_row(relation, result["row"]) == expected_row(relation, row), name
 
-    anyio.run(check)
+    run(check)
 
 
 def test_get_returns_null_for_a_missing_key(server, transport, connect):
@@ -228,4 +220,4 @@ def test_get_returns_null_for_a_missing_key(server, transport, connect):
                 result = await session.call(f"get_{snake_case(name)}", missing)
                 assert result == {"row": None}, name
 
-    anyio.run(check)
+    run(check)

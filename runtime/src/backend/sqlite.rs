@@ -4,7 +4,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::Value;
-use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow,
+};
 use sqlx::{Arguments as _, AssertSqlSafe, Row as _};
 
 use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
@@ -53,10 +55,10 @@ impl Dialect for SqliteDialect {
     ) {
         out.push_str(expression);
         if case_insensitive {
-            // SQLite's LIKE ignores the case of ASCII letters.
-            out.push_str(" LIKE ");
+            // SQLite's LIKE folds the case of ASCII letters only; REGEXP (sqlx's, on the regex
+            // crate) folds every letter's.
+            out.push_str(" REGEXP ");
             out.push_str(placeholder);
-            out.push_str(" ESCAPE '\\'");
         } else {
             // SQLite's GLOB is LIKE that respects case; the pattern is translated.
             out.push_str(" GLOB ");
@@ -66,7 +68,7 @@ impl Dialect for SqliteDialect {
 
     fn like_pattern(&self, pattern: &str, case_insensitive: bool) -> String {
         if case_insensitive {
-            pattern.to_owned()
+            like_to_regex(pattern)
         } else {
             like_to_glob(pattern)
         }
@@ -100,6 +102,31 @@ fn like_to_glob(pattern: &str) -> String {
     glob
 }
 
+/// A SQL `LIKE` pattern as the regular expression that matches the same strings, whole and
+/// ignoring case.
+fn like_to_regex(pattern: &str) -> String {
+    let mut regex = String::with_capacity(pattern.len() + 16);
+    regex.push_str("(?is)\\A");
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => regex.push_str(".*"),
+            '_' => regex.push('.'),
+            '\\' => push_regex_literal(&mut regex, chars.next().unwrap_or('\\')),
+            other => push_regex_literal(&mut regex, other),
+        }
+    }
+    regex.push_str("\\z");
+    regex
+}
+
+fn push_regex_literal(regex: &mut String, c: char) {
+    if "\\.+*?()|[]{}^$#&-~".contains(c) {
+        regex.push('\\');
+    }
+    regex.push(c);
+}
+
 fn push_glob_literal(glob: &mut String, c: char) {
     match c {
         '*' | '?' | '[' => {
@@ -118,7 +145,10 @@ pub struct SqliteDatabase {
 }
 
 impl SqliteDatabase {
-    pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, DatabaseError> {
+    pub(crate) async fn connect(
+        url: &str,
+        options: &ConnectOptions,
+    ) -> Result<Self, DatabaseError> {
         let connect_error = |source| DatabaseError::Connect {
             url: redact_url(url),
             source,
@@ -127,7 +157,8 @@ impl SqliteDatabase {
             .map_err(connect_error)?
             .create_if_missing(false)
             .read_only(options.read_only)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            .with_regexp();
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
@@ -148,7 +179,9 @@ impl SqliteDatabase {
         let rows = sqlx::query_with(AssertSqlSafe(statement.sql.as_str()), arguments)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|row| decode(table, row, statement)).collect()
+        rows.iter()
+            .map(|row| decode(table, row, statement))
+            .collect()
     }
 
     pub(crate) async fn fetch_count(
@@ -171,14 +204,19 @@ impl SqliteDatabase {
 
 /// The row's values: every column of the table (read through the struct), then the extra
 /// values the statement selected.
-fn decode(table: &Table, row: &SqliteRow, statement: &Statement) -> Result<Vec<Value>, DatabaseError> {
-    let mut values = table
-        .codec()
-        .decode_row_sqlite(row)
-        .map_err(|error| DatabaseError::Decode {
-            column: table.column_name(error.column).to_owned(),
-            message: error.message,
-        })?;
+fn decode(
+    table: &Table,
+    row: &SqliteRow,
+    statement: &Statement,
+) -> Result<Vec<Value>, DatabaseError> {
+    let mut values =
+        table
+            .codec()
+            .decode_row_sqlite(row)
+            .map_err(|error| DatabaseError::Decode {
+                column: table.column_name(error.column).to_owned(),
+                message: error.message,
+            })?;
     for (index, selected) in statement.columns.iter().enumerate().skip(values.len()) {
         match selected {
             Selected::RowId => values.push(Value::from(row.try_get::<i64, _>(index)?)),
@@ -252,6 +290,14 @@ mod tests {
         assert_eq!(like_to_glob("100\\%"), "100%");
         assert_eq!(like_to_glob("what?*[x]"), "what[?][*][[]x]");
         assert_eq!(like_to_glob("ends\\"), "ends\\");
+    }
+
+    #[test]
+    fn like_patterns_become_anchored_case_blind_regexes() {
+        assert_eq!(like_to_regex("%MÖTLEY%"), "(?is)\\A.*MÖTLEY.*\\z");
+        assert_eq!(like_to_regex("a_c"), "(?is)\\Aa.c\\z");
+        assert_eq!(like_to_regex("1.5\\%"), "(?is)\\A1\\.5%\\z");
+        assert_eq!(like_to_regex("(x)|[y]"), "(?is)\\A\\(x\\)\\|\\[y\\]\\z");
     }
 
     #[test]

@@ -78,7 +78,11 @@ impl Filter {
     fn write_canonical(&self, out: &mut String) {
         match self {
             Filter::And(filters) | Filter::Or(filters) => {
-                out.push_str(if matches!(self, Filter::And(_)) { "and(" } else { "or(" });
+                out.push_str(if matches!(self, Filter::And(_)) {
+                    "and("
+                } else {
+                    "or("
+                });
                 for filter in filters {
                     filter.write_canonical(out);
                     out.push(',');
@@ -98,7 +102,11 @@ impl Filter {
                 values,
                 negated,
             } => {
-                let _ = write!(out, "{column} {negated} in {}", Value::Array(values.clone()));
+                let _ = write!(
+                    out,
+                    "{column} {negated} in {}",
+                    Value::Array(values.clone())
+                );
             }
             Filter::Like {
                 column,

@@ -300,9 +300,9 @@ fn parse_limit(value: Option<&Value>, limits: &Limits) -> Result<u32, ArgumentEr
     match value {
         None | Some(Value::Null) => Ok(limits.default_limit.min(limits.max_limit)),
         Some(Value::Number(number)) => match number.as_u64() {
-            Some(limit) if limit >= 1 => {
-                Ok(u32::try_from(limit).unwrap_or(u32::MAX).min(limits.max_limit))
-            }
+            Some(limit) if limit >= 1 => Ok(u32::try_from(limit)
+                .unwrap_or(u32::MAX)
+                .min(limits.max_limit)),
             _ => Err(ArgumentError::new(format!(
                 "limit must be a whole number from 1 to {}; got {number}",
                 limits.max_limit

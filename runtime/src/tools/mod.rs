@@ -184,7 +184,11 @@ fn describe_relation(table: &Table, dialect: &dyn Dialect) -> String {
         TableKind::View => "view",
     };
     match table.def.schema {
-        Some(schema) => format!("the {} {kind} {schema:?}.{:?}", dialect.name(), table.def.name),
+        Some(schema) => format!(
+            "the {} {kind} {schema:?}.{:?}",
+            dialect.name(),
+            table.def.name
+        ),
         None => format!("the {} {kind} {:?}", dialect.name(), table.def.name),
     }
 }
@@ -196,7 +200,13 @@ fn suffix(description: Option<&str>) -> String {
 /// `name` with every character outside `[A-Za-z0-9_]` replaced by `_`.
 pub(crate) fn sanitize(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -248,7 +258,9 @@ impl CallContext<'_> {
 
     fn list_tables(&self, arguments: &Map<String, Value>) -> Result<Value, CallError> {
         if let Some(key) = arguments.keys().next() {
-            return Err(ArgumentError::new(format!("list_tables takes no arguments; got {key:?}")).into());
+            return Err(
+                ArgumentError::new(format!("list_tables takes no arguments; got {key:?}")).into(),
+            );
         }
         let tables: Vec<Value> = (0..self.catalog.tables().len())
             .map(|index| {
@@ -275,13 +287,20 @@ impl CallContext<'_> {
         let name = arguments
             .get("table")
             .and_then(Value::as_str)
-            .ok_or_else(|| ArgumentError::new("describe_table needs `table`, a table's name as list_tables gives it"))?;
+            .ok_or_else(|| {
+                ArgumentError::new(
+                    "describe_table needs `table`, a table's name as list_tables gives it",
+                )
+            })?;
         let index = self.catalog.find(name).ok_or_else(|| {
             let similar = self.catalog.similar_names(name);
             let hint = if similar.is_empty() {
                 "call list_tables for the names".to_owned()
             } else {
-                format!("did you mean {}? (list_tables gives every name)", similar.join(", "))
+                format!(
+                    "did you mean {}? (list_tables gives every name)",
+                    similar.join(", ")
+                )
             };
             ArgumentError::new(format!("no table or view named {name:?}; {hint}"))
         })?;
@@ -367,7 +386,11 @@ impl CallContext<'_> {
         }))
     }
 
-    async fn list(&self, table: &Table, arguments: &Map<String, Value>) -> Result<Value, CallError> {
+    async fn list(
+        &self,
+        table: &Table,
+        arguments: &Map<String, Value>,
+    ) -> Result<Value, CallError> {
         let request = ListRequest::parse(table, arguments, self.limits)?;
         let statement = sql::select_page(self.dialect(), table, &request);
         let mut rows = self.database.fetch_rows(table, &statement).await?;
@@ -424,7 +447,11 @@ impl CallContext<'_> {
         Ok(json!({ "row": row }))
     }
 
-    async fn count(&self, table: &Table, arguments: &Map<String, Value>) -> Result<Value, CallError> {
+    async fn count(
+        &self,
+        table: &Table,
+        arguments: &Map<String, Value>,
+    ) -> Result<Value, CallError> {
         let request = CountRequest::parse(table, arguments)?;
         let statement = sql::count(self.dialect(), table, &request);
         let count = self.database.fetch_count(table, &statement).await?;

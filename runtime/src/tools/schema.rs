@@ -74,7 +74,12 @@ pub(crate) fn get_input(table: &Table) -> Map<String, Value> {
     let key = table.primary_key();
     let properties: Map<String, Value> = key
         .iter()
-        .map(|&c| (table.column_name(c).to_owned(), table.columns[c].operand.clone()))
+        .map(|&c| {
+            (
+                table.column_name(c).to_owned(),
+                table.columns[c].operand.clone(),
+            )
+        })
         .collect();
     let required: Vec<&str> = key.iter().map(|&c| table.column_name(c)).collect();
     object(json!({
@@ -409,6 +414,7 @@ fn type_name(column: &Column) -> String {
             ValueKind::Boolean => "boolean",
             ValueKind::Bytes => "bytes",
             ValueKind::Json => "json",
+            ValueKind::Scalar => "number_or_string",
         }
         .to_owned(),
     }

@@ -1,54 +1,26 @@
-//! How clients reach a server: stdio, or Streamable HTTP at `POST /mcp` (with `GET /healthz`)
-//! behind rmcp's tower service, with Host and Origin checks and a body size limit.
+//! Streamable HTTP: rmcp's tower service at `/mcp` with Host and Origin checks and a body
+//! size limit, `GET /healthz`, and every POSTed message checked ([`super::framing`]) first.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse as _, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt as _;
-use rmcp::ServiceExt as _;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use super::TransportError;
+use super::framing::check_message;
 use crate::config::HttpConfig;
 use crate::handler::{McpHandler, ServerState};
-
-/// A transport that failed.
-#[derive(Debug, thiserror::Error)]
-pub enum TransportError {
-    /// The HTTP address cannot be listened on.
-    #[error("cannot listen on {address}: {source}")]
-    Listen {
-        /// The address.
-        address: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The stdio session could not start or ended badly.
-    #[error("stdio transport failed: {0}")]
-    Stdio(String),
-    /// The HTTP server failed.
-    #[error("HTTP server failed: {0}")]
-    Http(std::io::Error),
-}
-
-/// Serves one client on stdin/stdout until it disconnects.
-pub async fn serve_stdio(handler: McpHandler) -> Result<(), TransportError> {
-    let running = handler
-        .serve(rmcp::transport::stdio())
-        .await
-        .map_err(|error| TransportError::Stdio(error.to_string()))?;
-    running
-        .waiting()
-        .await
-        .map_err(|error| TransportError::Stdio(error.to_string()))?;
-    Ok(())
-}
 
 /// Serves Streamable HTTP on `listen` until Ctrl-C or SIGTERM.
 pub async fn serve_http(
@@ -119,17 +91,57 @@ pub fn router(handler: McpHandler, http: &HttpConfig, address: SocketAddr) -> Ht
         .route("/healthz", get(healthz))
         .with_state(state)
         .nest_service("/mcp", service)
-        .layer(axum::middleware::map_response(session_deleted_is_no_content));
+        .layer(axum::middleware::from_fn_with_state(
+            http.max_body_bytes,
+            check_posted_message,
+        ))
+        .layer(axum::middleware::map_response(
+            session_deleted_is_no_content,
+        ));
     HttpApp { router, shutdown }
+}
+
+/// Answers a POSTed JSON body that is not one JSON-RPC message with its JSON-RPC error
+/// (HTTP 400) and a body over the limit with 413; passes everything else on.
+async fn check_posted_message(
+    State(max_body_bytes): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if request.method() != Method::POST || !is_json {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, max_body_bytes).await else {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the request body is larger than {max_body_bytes} bytes (http.max_body_bytes)\n"
+            ),
+        )
+            .into_response();
+    };
+    if let Err(error) = check_message(&bytes) {
+        let mut response = (StatusCode::BAD_REQUEST, error.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        return response;
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// rmcp answers a DELETE that ends a session with 202 Accepted; the session is already gone,
 /// and clients (the Python SDK among them) expect 200 or 204 for a completed DELETE.
-async fn session_deleted_is_no_content(
-    method: axum::http::Method,
-    mut response: axum::response::Response,
-) -> axum::response::Response {
-    if method == axum::http::Method::DELETE && response.status() == StatusCode::ACCEPTED {
+async fn session_deleted_is_no_content(method: Method, mut response: Response) -> Response {
+    if method == Method::DELETE && response.status() == StatusCode::ACCEPTED {
         *response.status_mut() = StatusCode::NO_CONTENT;
     }
     response

@@ -1,0 +1,28 @@
+//! How clients reach a server: stdio ([`stdio`]) or Streamable HTTP ([`http`]). Both check
+//! each incoming message's JSON-RPC framing first ([`framing`]) and hand it to rmcp.
+
+mod framing;
+pub mod http;
+pub mod stdio;
+
+pub use http::{HttpApp, router, serve_http};
+pub use stdio::serve_stdio;
+
+/// A transport that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// The HTTP address cannot be listened on.
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        /// The address.
+        address: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The stdio session could not start or ended badly.
+    #[error("stdio transport failed: {0}")]
+    Stdio(String),
+    /// The HTTP server failed.
+    #[error("HTTP server failed: {0}")]
+    Http(std::io::Error),
+}

@@ -1,0 +1,204 @@
+"""Both protocol eras over Streamable HTTP, on the wire (httpx) and through the official SDK
+(CONTRACT.md section 4): 2025-11-25 `initialize` with `Mcp-Session-Id` sessions, and the
+stateless 2026-07-28 revision with `server/discover`."""
+
+from __future__ import annotations
+
+import json
+import signal
+
+import anyio
+import httpx
+import mcp_types
+import pytest
+
+import database
+import reporting
+from clients import (
+    ACCEPT,
+    SESSION_VERSION,
+    STATELESS_VERSION,
+    initialize,
+    response_to,
+    run,
+    session_headers,
+    stateless_meta,
+    stateless_request,
+)
+from contract import expected_tool_names
+
+
+@pytest.fixture
+def http():
+    with httpx.Client(timeout=30) as client:
+        yield client
+
+
+# --- 2025-11-25: initialize and sessions -----------------------------------------------------
+
+def test_initialize_opens_a_session_with_an_mcp_session_id(sample_http, http):
+    response, session_id = initialize(http, sample_http.url)
+    result = response_to(response, 1)["result"]
+    assert result["protocolVersion"] == SESSION_VERSION
+    assert "tools" in result["capabilities"]
+    assert result["serverInfo"]["name"]
+    assert session_id.isprintable() and " " not in session_id
+
+
+def test_a_session_lists_tools_with_its_session_id(sample_server, sample_http, http):
+    _, session_id = initialize(http, sample_http.url)
+    response = http.post(sample_http.url, headers=session_headers(session_id), json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
+    tools = response_to(response, 2)["result"]["tools"]
+    assert {tool["name"] for tool in tools} == expected_tool_names(sample_server.relations)
+
+
+def test_a_session_calls_a_tool_with_its_session_id(sample_server, sample_http, http):
+    _, session_id = initialize(http, sample_http.url)
+    response = http.post(
+        sample_http.url,
+        headers=session_headers(session_id),
+        json={"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "count_books", "arguments": {}}},
+    )
+    result = response_to(response, 2)["result"]
+    assert result["structuredContent"] == {"count": database.count(sample_server.database, "SELECT COUNT(*) FROM books")}
+
+
+def test_a_request_without_the_session_id_is_refused_with_400(sample_http, http):
+    initialize(http, sample_http.url)
+    response = http.post(
+        sample_http.url,
+        headers={"Accept": "application/json, text/event-stream"},
+        json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+    )
+    assert response.status_code == 400, response.text
+
+
+def test_delete_ends_the_session(sample_http, http):
+    _, session_id = initialize(http, sample_http.url)
+    deleted = http.delete(sample_http.url, headers=session_headers(session_id))
+    assert deleted.status_code in (200, 202, 204), deleted.text
+    after = http.post(sample_http.url, headers=session_headers(session_id), json={"jsonrpc": "2.0", "id": 3, "method": "tools/list"})
+    assert after.status_code == 404, f"a request in a deleted session answered HTTP {after.status_code}: {after.text[:200]}"
+
+
+def test_an_unknown_method_in_a_session_is_method_not_found(sample_http, http):
+    _, session_id = initialize(http, sample_http.url)
+    response = http.post(sample_http.url, headers=session_headers(session_id), json={"jsonrpc": "2.0", "id": 7, "method": "tables/drop"})
+    assert response_to(response, 7)["error"]["code"] == -32601
+
+
+# --- 2026-07-28: stateless -------------------------------------------------------------------
+
+def test_server_discover_offers_the_stateless_revision(sample_http, http):
+    response = stateless_request(http, sample_http.url, 1, "server/discover")
+    assert response.status_code == 200, response.text
+    result = response_to(response, 1)["result"]
+    assert STATELESS_VERSION in result["supportedVersions"]
+    assert "tools" in result["capabilities"]
+    assert "mcp-session-id" not in response.headers
+
+
+def test_stateless_discover_list_and_call_need_no_session(sample_server, sample_http, http):
+    discovered = stateless_request(http, sample_http.url, 1, "server/discover")
+    assert response_to(discovered, 1)["result"]["supportedVersions"]
+    listed = stateless_request(http, sample_http.url, 2, "tools/list")
+    tools = response_to(listed, 2)["result"]["tools"]
+    assert {tool["name"] for tool in tools} == expected_tool_names(sample_server.relations)
+    called = stateless_request(http, sample_http.url, 3, "tools/call", {"name": "count_authors", "arguments": {}}, name="count_authors")
+    result = response_to(called, 3)["result"]
+    assert result["structuredContent"] == {"count": database.count(sample_server.database, "SELECT COUNT(*) FROM authors")}
+    assert json.loads(result["content"][0]["text"]) == result["structuredContent"]
+    for response in (discovered, listed, called):
+        assert "mcp-session-id" not in response.headers, "a stateless response carries an Mcp-Session-Id"
+
+
+def test_an_unknown_method_without_a_session_is_method_not_found(sample_http, http):
+    response = stateless_request(http, sample_http.url, 4, "tables/drop")
+    assert response_to(response, 4)["error"]["code"] == -32601
+
+
+def test_a_stateless_call_whose_mcp_name_header_disagrees_is_refused(sample_http, http):
+    response = stateless_request(http, sample_http.url, 5, "tools/call", {"name": "count_books", "arguments": {}}, name="count_authors")
+    assert response.status_code == 400, response.text
+    assert response_to(response, 5)["error"]["code"] == mcp_types.HEADER_MISMATCH
+
+
+# --- the official SDK in each mode -----------------------------------------------------------
+
+MODES = {"legacy": SESSION_VERSION, "auto": STATELESS_VERSION, STATELESS_VERSION: STATELESS_VERSION}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_sdk_client_works_in_each_mode(sample_server, transport, connect, mode):
+    async def check():
+        async with connect(sample_server, transport, mode) as session:
+            assert session.client.protocol_version == MODES[mode]
+            assert set(session.tools) == expected_tool_names(sample_server.relations)
+            counted = await session.call("count_book_authors")
+            assert counted["count"] == database.count(sample_server.database, "SELECT COUNT(*) FROM book_authors")
+
+    run(check)
+
+
+# --- the HTTP process ------------------------------------------------------------------------
+
+def test_concurrent_requests_are_all_answered(sample_server, sample_http):
+    """50 stateless calls, 10 at a time, each answered with the right count."""
+    expected = database.count(sample_server.database, "SELECT COUNT(*) FROM books WHERE pages > 300")
+    answers: list[int] = []
+
+    async def one(http: httpx.AsyncClient, request_id: int) -> None:
+        body = {
+            "jsonrpc": "2.0", "id": request_id, "method": "tools/call",
+            "params": {"name": "count_books", "arguments": {"where": {"pages": {"gt": 300}}}, "_meta": stateless_meta()},
+        }
+        headers = {"Accept": ACCEPT, "MCP-Protocol-Version": STATELESS_VERSION, "Mcp-Method": "tools/call", "Mcp-Name": "count_books"}
+        response = await http.post(sample_http.url, json=body, headers=headers)
+        answers.append(response_to(response, request_id)["result"]["structuredContent"]["count"])
+
+    async def all_of_them() -> None:
+        limiter = anyio.CapacityLimiter(10)
+        async with httpx.AsyncClient(timeout=30) as http, anyio.create_task_group() as group:
+            for request_id in range(50):
+                async def limited(request_id: int = request_id) -> None:
+                    async with limiter:
+                        await one(http, request_id)
+                group.start_soon(limited)
+
+    run(all_of_them)
+    assert answers == [expected] * 50
+
+
+def test_the_http_server_stops_cleanly_on_sigterm(sample_server, http_servers):
+    process = http_servers.start_separate(sample_server, "sigterm")
+    try:
+        process.process.send_signal(signal.SIGTERM)
+        status = process.process.wait(timeout=10)
+    finally:
+        process.stop()
+    assert status == 0, f"exit status {status} after SIGTERM; log:\n{process.log()}"
+
+
+def test_healthz_answers_200(sample_http, http):
+    response = http.get(f"{sample_http.base_url}/healthz")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("server_name", ["bookshop", "sample", "chinook_live", "chinook_ddl"])
+def test_tools_list_is_one_page_and_its_size_is_recorded(request, http_servers, http, server_name):
+    """Records the byte size of the `tools` array as the server sends it, for report.json."""
+    server = request.getfixturevalue(f"{server_name}_server")
+    process = http_servers.of(server)
+    response = stateless_request(http, process.url, 1, "tools/list")
+    message = response_to(response, 1)
+    result = message["result"]
+    assert "nextCursor" not in result or result["nextCursor"] is None
+    assert {tool["name"] for tool in result["tools"]} == expected_tool_names(server.relations)
+    tools_json = json.dumps(result["tools"], ensure_ascii=False, separators=(",", ":")).encode()
+    message_json = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+    reporting.MEASUREMENTS.setdefault("tools_list", {})[server_name] = {
+        "tools": len(result["tools"]),
+        "tools_array_bytes": len(tools_json),
+        "jsonrpc_response_bytes": len(message_json),
+        "http_body_bytes": len(response.content),
+    }
