@@ -33,7 +33,10 @@ fn main() -> ExitCode {
     match run(Args::parse()) {
         Ok(code) => code,
         Err(error) => {
-            #[allow(clippy::print_stderr, reason = "the one error line of a command-line tool")]
+            #[allow(
+                clippy::print_stderr,
+                reason = "the one error line of a command-line tool"
+            )]
             {
                 eprintln!("error: {error:#}");
             }
@@ -53,10 +56,22 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let crate_dir = work.join("sample");
     let url = format!("sqlite://{}", database.display());
-    cargo(&root, &[
-        "run", "--quiet", "-p", "mcpgen", "--", "generate", "--database-url", &url, "--out",
-        &crate_dir.display().to_string(), "--force",
-    ])?;
+    cargo(
+        &root,
+        &[
+            "run",
+            "--quiet",
+            "-p",
+            "mcpgen",
+            "--",
+            "generate",
+            "--database-url",
+            &url,
+            "--out",
+            &crate_dir.display().to_string(),
+            "--force",
+        ],
+    )?;
 
     let manifest = crate_dir.join("Cargo.toml").display().to_string();
     let mut build = vec!["build", "--manifest-path", manifest.as_str()];
@@ -69,12 +84,17 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     let binary = crate_dir.join("target").join(profile).join("sample");
     let mut serve = vec!["serve".to_owned()];
     serve.extend(args.serve);
-    status("Running", &format!("{} {}", binary.display(), serve.join(" ")));
+    status(
+        "Running",
+        &format!("{} {}", binary.display(), serve.join(" ")),
+    );
     let code = Command::new(&binary)
         .args(&serve)
         .status()
         .with_context(|| format!("cannot start {}", binary.display()))?;
-    Ok(ExitCode::from(u8::try_from(code.code().unwrap_or(1)).unwrap_or(1)))
+    Ok(ExitCode::from(
+        u8::try_from(code.code().unwrap_or(1)).unwrap_or(1),
+    ))
 }
 
 /// Creates `database` from the SQL script, unless it is newer than the script.
@@ -85,7 +105,10 @@ fn build_database(script: &Path, database: &Path) -> anyhow::Result<()> {
     {
         return Ok(());
     }
-    status("Creating", &format!("{} from {}", database.display(), script.display()));
+    status(
+        "Creating",
+        &format!("{} from {}", database.display(), script.display()),
+    );
     let sql = std::fs::read_to_string(script)
         .with_context(|| format!("cannot read {}", script.display()))?;
     if database.exists() {
@@ -102,7 +125,9 @@ fn build_database(script: &Path, database: &Path) -> anyhow::Result<()> {
                 .create_if_missing(true)
                 .connect()
                 .await?;
-            connection.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql))).await?;
+            connection
+                .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql)))
+                .await?;
             anyhow::Ok(())
         })
         .with_context(|| format!("cannot build {}", database.display()))

@@ -87,7 +87,10 @@ impl<'a> Input<'a> {
         self.attrs.name.as_ref().map_or_else(
             || {
                 crate::naming::tool_base(
-                    self.attrs.schema.as_ref().map(|schema| schema.value.as_str()),
+                    self.attrs
+                        .schema
+                        .as_ref()
+                        .map(|schema| schema.value.as_str()),
                     &self.table_name(),
                 )
             },

@@ -291,10 +291,10 @@ fn unique(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<UniqueAttr> {
 
 /// The key of a nested meta item, keywords included (`crate`).
 fn meta_key(meta: &ParseNestedMeta<'_>) -> String {
-    meta.path
-        .get_ident()
-        .map(|ident| ident.to_string().trim_start_matches("r#").to_owned())
-        .unwrap_or_else(|| meta.path.to_token_stream().to_string())
+    meta.path.get_ident().map_or_else(
+        || meta.path.to_token_stream().to_string(),
+        |ident| ident.to_string().trim_start_matches("r#").to_owned(),
+    )
 }
 
 /// Records an unknown key and skips its value, so the keys after it are still read.
@@ -326,10 +326,7 @@ fn string(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {
         }) => Ok(lit),
         other => Err(syn::Error::new_spanned(
             other,
-            format!(
-                "expected a string literal: `{} = \"...\"`",
-                meta_key(meta)
-            ),
+            format!("expected a string literal: `{} = \"...\"`", meta_key(meta)),
         )),
     }
 }

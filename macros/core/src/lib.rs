@@ -77,7 +77,10 @@ mod tests {
             struct Book { #[mcp(primary_key)] id: i64, title: String }
         });
         let text = tokens.to_string();
-        assert!(text.contains("impl :: mcpgen_runtime :: McpTable for Book"), "{text}");
+        assert!(
+            text.contains("impl :: mcpgen_runtime :: McpTable for Book"),
+            "{text}"
+        );
         assert!(text.contains("name : \"books\""), "{text}");
         assert!(!text.contains("compile_error"), "{text}");
     }
@@ -89,9 +92,18 @@ mod tests {
             struct Book { #[mcp(colum = "a")] id: i64 }
         });
         assert_eq!(found.len(), 3, "{found:?}");
-        assert!(found[0].starts_with("unknown mcp attribute `tabel`"), "{found:?}");
-        assert!(found[1].starts_with("duplicate mcp attribute `read_only`"), "{found:?}");
-        assert!(found[2].starts_with("unknown mcp attribute `colum`"), "{found:?}");
+        assert!(
+            found[0].starts_with("unknown mcp attribute `tabel`"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].starts_with("duplicate mcp attribute `read_only`"),
+            "{found:?}"
+        );
+        assert!(
+            found[2].starts_with("unknown mcp attribute `colum`"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -161,6 +161,9 @@ mod tests {
         let base = tool_base(None, long);
         assert!(base.len() <= MAX_TOOL_BASE, "{base}");
         assert_ne!(base, tool_base(None, &format!("{long}_2")));
-        assert!(base.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
+        assert!(
+            base.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        );
     }
 }

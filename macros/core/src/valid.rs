@@ -100,7 +100,10 @@ fn check_keys(cx: &Ctxt, input: &Input<'_>) {
     for key in &input.attrs.unique_keys {
         key.columns.iter().for_each(unknown);
         if key.columns.is_empty() {
-            cx.syn_error(syn::Error::new(key.span, "`unique` needs `columns = [...]`"));
+            cx.syn_error(syn::Error::new(
+                key.span,
+                "`unique` needs `columns = [...]`",
+            ));
         }
     }
 }
