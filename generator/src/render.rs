@@ -392,10 +392,8 @@ fn table_context(
     attributes.extend(table.foreign_keys.iter().map(foreign_key_attribute));
     attributes.extend(table.unique_keys.iter().map(unique_attribute));
 
-    let doc = match &table.comment {
-        Some(comment) => doc_lines(Some(comment)),
-        None => vec![format!("A row of the {kind} `{}`.", table.qualified_name())],
-    };
+    // The doc comment is the table's description in its tools: only the database's comment.
+    let doc = doc_lines(table.comment.as_deref());
     let mut tools = vec![format!("`list_{}`", names.tool_base)];
     if table.primary_key.is_some() {
         tools.push(format!("`get_{}`", names.tool_base));

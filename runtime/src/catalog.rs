@@ -126,6 +126,17 @@ impl ColumnVisitor for SchemaOf {
         if let Some(object) = schema.as_object_mut() {
             object.remove("title");
             object.remove("$schema");
+            // Numeric formats (`int64`, `double`, ...) tell a client nothing the type does not,
+            // and every column would repeat them; date, decimal and other string formats stay.
+            let numeric = matches!(
+                non_null_type(&Value::Object(object.clone())),
+                Some("integer" | "number")
+            );
+            if numeric {
+                object.remove("format");
+                object.remove("minimum");
+                object.remove("maximum");
+            }
         }
         // `true` (any JSON, for a JSON column) is a valid schema, but some clients want an
         // object wherever a schema goes; `{}` means the same.

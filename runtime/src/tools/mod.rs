@@ -79,7 +79,7 @@ impl ToolSet {
                 Tool::new(
                     format!("list_{}", table.tool_base),
                     format!(
-                        "Rows of {what}. Filter with `where`, sort with `order_by`, pick `columns`; pages of `limit` rows: pass `next_cursor` back as `cursor` for the next one.{}",
+                        "Rows of {what}: filter with `where`, sort with `order_by`, pick `columns`; pass `next_cursor` back as `cursor` for the next page.{}",
                         suffix(table.def.description)
                     ),
                     schema::list_input(table, limits),
@@ -194,7 +194,7 @@ fn describe_relation(table: &Table, dialect: &dyn Dialect) -> String {
 }
 
 fn suffix(description: Option<&str>) -> String {
-    description.map_or_else(String::new, |text| format!(" The table holds: {text}"))
+    description.map_or_else(String::new, |text| format!(" {text}"))
 }
 
 /// `name` with every character outside `[A-Za-z0-9_]` replaced by `_`.

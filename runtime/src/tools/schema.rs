@@ -319,7 +319,7 @@ impl Defs {
             "where".to_owned(),
             json!({
                 "type": "object",
-                "description": "Rows to match: {\"Col\": value} (null: IS NULL) or {\"Col\": {\"op\": value}}; keys AND together; and/or/not nest. like: % any text, _ one character.",
+                "description": "{\"Col\": value} or {\"Col\": {\"op\": value}}; keys AND; and/or/not nest; like: % and _ wildcards.",
                 "properties": properties,
                 "additionalProperties": false
             }),
@@ -356,8 +356,7 @@ impl Defs {
             "type": "object",
             "propertyNames": {"enum": names},
             "properties": properties,
-            "additionalProperties": if compares { operand.clone() } else { json!(false) },
-            "minProperties": 1
+            "additionalProperties": if compares { operand.clone() } else { json!(false) }
         });
         if properties_empty(&definition) {
             definition
