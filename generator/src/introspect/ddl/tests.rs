@@ -107,11 +107,11 @@ fn declared_types_are_the_source_text_normalized() {
 }
 
 #[test]
-fn a_column_without_type_has_an_empty_type() {
+fn a_column_without_type_has_an_empty_type_and_holds_any_value() {
     let schema = sqlite("CREATE TABLE t (a, b DEFAULT 1, c PRIMARY KEY);");
     let t = table(&schema, "t");
     assert_eq!(sql_types(t), ["", "", ""]);
-    assert_eq!(column(t, "a").data_type, DataType::Unknown);
+    assert_eq!(column(t, "a").data_type, DataType::Dynamic);
 }
 
 #[test]
@@ -494,7 +494,7 @@ fn unaliased_expressions_are_named_by_their_text_as_written() {
     let v = table(&schema, "v");
     assert_eq!(column_names(v), ["a.price *  2", "count(*)", "'lit'"]);
     assert_eq!(sql_types(v), ["", "", ""]);
-    assert!(v.columns.iter().all(|c| c.data_type == DataType::Unknown));
+    assert!(v.columns.iter().all(|c| c.data_type == DataType::Dynamic));
 }
 
 #[test]
