@@ -229,11 +229,10 @@ def received_value(declared_type: str, value: Any) -> Any:
             return ("NUMERIC sent as a non-decimal string", value)
     if kind == "real" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if kind == "any" and isinstance(value, (int, float, str)) and not isinstance(value, bool):
-        try:
-            return _computed(Decimal(str(value)))
-        except InvalidOperation:
-            return value
+    if kind == "any" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A column without a declared type keeps each value's storage class: a number stays a
+        # JSON number (a numeric string would not compare equal here).
+        return _computed(Decimal(str(value)))
     return value
 
 
