@@ -223,6 +223,12 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     let runtime = runtime_dependency(args.runtime.as_deref())?;
     let selection = Selection::new(&args.include, &args.exclude)?;
     let mut schema = read_schema(&source).await?;
+    if schema.dialect != Dialect::Sqlite {
+        bail!(
+            "this mcpgen serves SQLite databases only; {} servers come with PostgreSQL and MySQL support (`mcpgen inspect` reads the schema already)",
+            schema.dialect.name()
+        );
+    }
     let dropped = selection.apply(&mut schema);
     if schema.tables.is_empty() {
         bail!("no table or view to serve (--include/--exclude left none out of {dropped})");

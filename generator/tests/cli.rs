@@ -200,3 +200,41 @@ fn a_bad_crate_name_is_refused() {
         stderr(&output)
     );
 }
+
+#[test]
+fn generate_refuses_a_dialect_it_cannot_serve_yet() {
+    let dir = common::scratch("cli-postgres");
+    let file = dir.join("shop.sql");
+    std::fs::write(
+        &file,
+        "CREATE TABLE books (id integer PRIMARY KEY, title text NOT NULL);\n",
+    )
+    .unwrap();
+    let out = dir.join("out").display().to_string();
+    let schema = file.display().to_string();
+    let output = mcpgen(&[
+        "generate",
+        "--schema",
+        &schema,
+        "--dialect",
+        "postgres",
+        "--out",
+        &out,
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("SQLite databases only"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!Path::new(&out).exists());
+    let inspected = mcpgen(&[
+        "inspect",
+        "--schema",
+        &schema,
+        "--dialect",
+        "postgres",
+        "--json",
+    ]);
+    assert!(inspected.status.success(), "{}", stderr(&inspected));
+}
