@@ -16,6 +16,31 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Asserts that `output` is a failure whose stderr says `expected`.
+fn assert_fails_saying(output: &Output, expected: &str) {
+    assert!(!output.status.success(), "it succeeded: {}", stderr(output));
+    assert!(stderr(output).contains(expected), "{}", stderr(output));
+}
+
+/// Runs `mcpgen generate` on the sample DDL into a fresh directory with `extra` arguments;
+/// the output and the `--out` directory.
+fn generate_sample(test: &str, extra: &[&str]) -> (Output, std::path::PathBuf) {
+    let out = common::scratch(test).join("out");
+    let out_arg = out.display().to_string();
+    let sql = sample_sql();
+    let mut args = vec![
+        "generate",
+        "--schema",
+        &sql,
+        "--dialect",
+        "sqlite",
+        "--out",
+        &out_arg,
+    ];
+    args.extend_from_slice(extra);
+    (mcpgen(&args), out)
+}
+
 fn sample_sql() -> String {
     common::repo()
         .join("examples/sample/sample.sql")
@@ -156,49 +181,15 @@ fn generate_writes_a_crate_and_refuses_a_non_empty_directory_without_force() {
 
 #[test]
 fn include_that_matches_nothing_is_an_error() {
-    let dir = common::scratch("cli-include-nothing");
-    let out = dir.join("x").display().to_string();
-    let output = mcpgen(&[
-        "generate",
-        "--schema",
-        &sample_sql(),
-        "--dialect",
-        "sqlite",
-        "--out",
-        &out,
-        "--include",
-        "nope*",
-    ]);
-    assert!(!output.status.success());
-    assert!(
-        stderr(&output).contains("no table or view to serve"),
-        "{}",
-        stderr(&output)
-    );
-    assert!(!Path::new(&out).exists());
+    let (output, out) = generate_sample("cli-include-nothing", &["--include", "nope*"]);
+    assert_fails_saying(&output, "no table or view to serve");
+    assert!(!out.exists());
 }
 
 #[test]
 fn a_bad_crate_name_is_refused() {
-    let dir = common::scratch("cli-bad-name");
-    let out = dir.join("x").display().to_string();
-    let output = mcpgen(&[
-        "generate",
-        "--schema",
-        &sample_sql(),
-        "--dialect",
-        "sqlite",
-        "--out",
-        &out,
-        "--name",
-        "9 lives",
-    ]);
-    assert!(!output.status.success());
-    assert!(
-        stderr(&output).contains("invalid crate name"),
-        "{}",
-        stderr(&output)
-    );
+    let (output, _) = generate_sample("cli-bad-name", &["--name", "9 lives"]);
+    assert_fails_saying(&output, "invalid crate name");
 }
 
 #[test]
