@@ -51,22 +51,21 @@ pub enum Selected {
 pub fn select_page(dialect: &dyn Dialect, table: &Table, request: &ListRequest) -> Statement {
     let mut writer = Writer::new(dialect, table);
     let mut selected: Vec<Selected> = (0..table.columns.len()).map(Selected::Column).collect();
-    if request
-        .sort
-        .iter()
-        .any(|key| matches!(key.target, SortTarget::RowId(_)))
-    {
-        selected.push(Selected::RowId);
-    }
     writer.push("SELECT ");
-    for (i, target) in selected.iter().enumerate() {
-        if i > 0 {
+    for column in 0..table.columns.len() {
+        if column > 0 {
             writer.push(", ");
         }
-        match target {
-            Selected::Column(column) => writer.push_column(*column),
-            Selected::RowId => writer.push_row_id(request),
-        }
+        writer.push_column(column);
+    }
+    let row_id = request.sort.iter().find_map(|key| match key.target {
+        SortTarget::RowId(alias) => Some(alias),
+        SortTarget::Column(_) => None,
+    });
+    if let Some(alias) = row_id {
+        writer.push(", ");
+        writer.push(alias);
+        selected.push(Selected::RowId);
     }
     writer.push(" FROM ");
     writer.push_table();
@@ -203,18 +202,6 @@ impl<'a> Writer<'a> {
     fn push_column(&mut self, column: usize) {
         let expression = self.column_expression(column);
         self.sql.push_str(&expression);
-    }
-
-    fn push_row_id(&mut self, request: &ListRequest) {
-        let alias = request
-            .sort
-            .iter()
-            .find_map(|key| match key.target {
-                SortTarget::RowId(alias) => Some(alias),
-                SortTarget::Column(_) => None,
-            })
-            .expect("a selected row id is a sort key");
-        self.sql.push_str(alias);
     }
 
     fn push_sort_target(&mut self, target: SortTarget) {

@@ -14,7 +14,7 @@ use rmcp::model::{CallToolResult, ContentBlock, Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
 
 use crate::backend::{Database, DatabaseError, Dialect};
-use crate::catalog::{Catalog, Table};
+use crate::catalog::{Catalog, PageKey, Table};
 use crate::config::Limits;
 use crate::query::{self, ArgumentError, CountRequest, GetRequest, ListRequest, Position};
 use crate::sql::{self, Selected};
@@ -397,18 +397,15 @@ impl CallContext<'_> {
         let limit = request.limit as usize;
         let next_cursor = if rows.len() > limit {
             rows.truncate(limit);
-            let position = match (&request.position, &table.page_key) {
-                (_, crate::catalog::PageKey::Offset) => {
-                    let before = match request.position {
-                        Some(Position::Offset(offset)) => offset,
-                        _ => 0,
-                    };
-                    Position::Offset(before + limit as u64)
-                }
-                _ => {
-                    let last = rows.last().expect("a full page has a last row");
-                    Position::After(sort_values(&request, &statement.columns, last))
-                }
+            let position = if table.page_key == PageKey::Offset {
+                let before = match request.position {
+                    Some(Position::Offset(offset)) => offset,
+                    _ => 0,
+                };
+                Position::Offset(before + limit as u64)
+            } else {
+                let last = rows.last().expect("a full page has a last row");
+                Position::After(sort_values(&request, &statement.columns, last))
             };
             Some(query::cursor::encode(&request.fingerprint, &position))
         } else {
