@@ -8,7 +8,8 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use mcpgen::introspect::{self, Source};
-use mcpgen::model::{DataType, Dialect, Schema, TableKind, Warning};
+use mcpgen::model::{Dialect, Schema, TableKind, Warning};
+use mcpgen::typemap;
 use mcpgen::render::{self, RenderOptions, RuntimeDependency};
 use mcpgen::select::Selection;
 
@@ -142,7 +143,7 @@ fn fallback_warnings(schema: &Schema) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for table in &schema.tables {
         for column in &table.columns {
-            if column.data_type == DataType::Unknown {
+            if typemap::falls_back_to_text(schema.dialect, &column.data_type) {
                 warnings.push(Warning::new(
                     format!("{}.{}", table.qualified_name(), column.name),
                     format!(

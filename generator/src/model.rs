@@ -136,12 +136,24 @@ pub struct Column {
 pub enum DataType {
     /// `true`/`false`.
     Boolean,
+    /// An 8-bit integer (MySQL `TINYINT`).
+    TinyInt,
     /// A 16-bit integer.
     SmallInt,
     /// A 32-bit integer.
     Integer,
     /// A 64-bit integer.
     BigInt,
+    /// MySQL `TINYINT UNSIGNED`.
+    UnsignedTinyInt,
+    /// MySQL `SMALLINT UNSIGNED`.
+    UnsignedSmallInt,
+    /// MySQL `MEDIUMINT UNSIGNED` and `INT UNSIGNED`.
+    UnsignedInteger,
+    /// MySQL `BIGINT UNSIGNED` and `BIT(n)`.
+    UnsignedBigInt,
+    /// MySQL `YEAR`.
+    Year,
     /// A 32-bit float.
     Real,
     /// A 64-bit float.
@@ -165,8 +177,22 @@ pub enum DataType {
     Timestamp,
     /// A date and time with time zone.
     TimestampTz,
+    /// A span of time (PostgreSQL `interval`), an ISO 8601 duration.
+    Interval,
     /// A UUID.
     Uuid,
+    /// An IP address or network (PostgreSQL `inet`/`cidr`, MariaDB `INET4`/`INET6`).
+    Inet,
+    /// One of a fixed list of strings: a PostgreSQL enum type, a MySQL `ENUM` (the values are
+    /// the column's `enum_values`).
+    Enum,
+    /// MySQL `SET`: a comma-separated subset of the column's `enum_values`.
+    Set,
+    /// A PostgreSQL array of `element`.
+    Array {
+        /// The element type.
+        element: Box<DataType>,
+    },
     /// A JSON document.
     Json,
     /// SQLite: a column without a declared type, which holds a value of any storage class.

@@ -338,7 +338,7 @@ fn table_context(
         let ty = if column.nullable {
             format!("Option<{}>", rust.name)
         } else {
-            rust.name.to_owned()
+            rust.name.clone()
         };
         let mut attributes = Vec::new();
         if field_name.trim_start_matches("r#") != column.name {

@@ -2,6 +2,8 @@
 //! file ([`ddl`]).
 
 pub mod ddl;
+pub mod mysql;
+pub mod postgres;
 pub mod sqlite;
 
 use std::path::{Path, PathBuf};
@@ -58,6 +60,10 @@ pub async fn introspect(source: &Source) -> Result<(Schema, Vec<Warning>), Intro
         Source::Database { url } => {
             if sqlite::handles(url) {
                 sqlite::introspect(url).await?
+            } else if postgres::handles(url) {
+                postgres::introspect(url).await?
+            } else if mysql::handles(url) {
+                mysql::introspect(url).await?
             } else {
                 return Err(IntrospectError::UnsupportedUrl(redact_url(url)));
             }

@@ -1,6 +1,8 @@
 //! Helpers shared by the generator's integration tests.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod databases;
+
 use std::path::{Path, PathBuf};
 
 use sqlx::{ConnectOptions as _, Executor as _};
