@@ -9,9 +9,9 @@ use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use mcpgen::introspect::{self, Source};
 use mcpgen::model::{Dialect, Schema, TableKind, Warning};
-use mcpgen::typemap;
 use mcpgen::render::{self, RenderOptions, RuntimeDependency};
 use mcpgen::select::Selection;
+use mcpgen::typemap;
 
 /// Turn a database into a typed MCP server.
 #[derive(Parser)]
@@ -224,12 +224,6 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     let runtime = runtime_dependency(args.runtime.as_deref())?;
     let selection = Selection::new(&args.include, &args.exclude)?;
     let mut schema = read_schema(&source).await?;
-    if schema.dialect != Dialect::Sqlite {
-        bail!(
-            "this mcpgen serves SQLite databases only; {} servers come with PostgreSQL and MySQL support (`mcpgen inspect` reads the schema already)",
-            schema.dialect.name()
-        );
-    }
     let dropped = selection.apply(&mut schema);
     if schema.tables.is_empty() {
         bail!("no table or view to serve (--include/--exclude left none out of {dropped})");
@@ -241,10 +235,13 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     let (database_url, described_source) = match &source {
         Source::Database { url } => {
             let url = absolute_sqlite_url(url)?;
-            (
-                Some(url.clone()),
-                format!("`{}`", introspect::redact_url(&url)),
-            )
+            let (url, had_password) = without_password(&url);
+            if had_password {
+                status::note(
+                    "the generated crate keeps the URL without its password: give the password to the server in DATABASE_URL or --database-url",
+                );
+            }
+            (Some(url.clone()), format!("`{url}`"))
         }
         Source::Ddl { path, .. } => (None, format!("`{}`", file_name(path))),
     };
@@ -388,6 +385,23 @@ fn absolute_sqlite_url(url: &str) -> anyhow::Result<String> {
         .canonicalize()
         .with_context(|| format!("cannot find {path}"))?;
     Ok(format!("sqlite://{}{query}", absolute.display()))
+}
+
+/// `url` without the password of its user info (a generated crate is source code; a secret
+/// does not belong in it), and whether it had one.
+fn without_password(url: &str) -> (String, bool) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), false);
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            (format!("{scheme}://{user}@{host}{path}"), true)
+        }
+        _ => (url.to_owned(), false),
+    }
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {

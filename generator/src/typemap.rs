@@ -136,9 +136,7 @@ fn mysql_data_type(declared: &str) -> DataType {
         }
         "CHAR" | "VARCHAR" | "TINYTEXT" | "TEXT" | "MEDIUMTEXT" | "LONGTEXT" | "NCHAR"
         | "NVARCHAR" | "NATIONAL" | "CHARACTER" | "LONG" => DataType::Text,
-        "BINARY" | "VARBINARY" | "TINYBLOB" | "BLOB" | "MEDIUMBLOB" | "LONGBLOB" => {
-            DataType::Bytes
-        }
+        "BINARY" | "VARBINARY" | "TINYBLOB" | "BLOB" | "MEDIUMBLOB" | "LONGBLOB" => DataType::Bytes,
         "DATE" => DataType::Date,
         "TIME" => DataType::Time,
         "DATETIME" => DataType::Timestamp,
@@ -278,8 +276,12 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
         (_, DataType::Decimal { .. }) => imported("Decimal", "mcpgen_runtime::types::Decimal"),
         (_, DataType::Text) => plain("String"),
         (_, DataType::Bytes) => imported("Bytes", "mcpgen_runtime::types::Bytes"),
-        (_, DataType::Date) => imported("NaiveDate", "mcpgen_runtime::reexports::chrono::NaiveDate"),
-        (_, DataType::Time) => imported("NaiveTime", "mcpgen_runtime::reexports::chrono::NaiveTime"),
+        (_, DataType::Date) => {
+            imported("NaiveDate", "mcpgen_runtime::reexports::chrono::NaiveDate")
+        }
+        (_, DataType::Time) => {
+            imported("NaiveTime", "mcpgen_runtime::reexports::chrono::NaiveTime")
+        }
         (_, DataType::Timestamp) => imported(
             "NaiveDateTime",
             "mcpgen_runtime::reexports::chrono::NaiveDateTime",

@@ -193,39 +193,31 @@ fn a_bad_crate_name_is_refused() {
 }
 
 #[test]
-fn generate_refuses_a_dialect_it_cannot_serve_yet() {
+fn generate_writes_a_crate_for_the_dialect_of_a_ddl_file() {
     let dir = common::scratch("cli-postgres");
     let file = dir.join("shop.sql");
     std::fs::write(
         &file,
-        "CREATE TABLE books (id integer PRIMARY KEY, title text NOT NULL);\n",
+        "CREATE TABLE books (id integer PRIMARY KEY, title text NOT NULL, price numeric(8,2));\n",
     )
     .unwrap();
-    let out = dir.join("out").display().to_string();
-    let schema = file.display().to_string();
+    let out = dir.join("out");
     let output = mcpgen(&[
         "generate",
         "--schema",
-        &schema,
+        &file.display().to_string(),
         "--dialect",
         "postgres",
         "--out",
-        &out,
+        &out.display().to_string(),
     ]);
-    assert!(!output.status.success());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(
-        stderr(&output).contains("SQLite databases only"),
-        "{}",
-        stderr(&output)
+        manifest.contains(r#"features = ["postgres"]"#),
+        "{manifest}"
     );
-    assert!(!Path::new(&out).exists());
-    let inspected = mcpgen(&[
-        "inspect",
-        "--schema",
-        &schema,
-        "--dialect",
-        "postgres",
-        "--json",
-    ]);
-    assert!(inspected.status.success(), "{}", stderr(&inspected));
+    let books = std::fs::read_to_string(out.join("src/tables/books.rs")).unwrap();
+    assert!(books.contains("pub id: i32,"), "{books}");
+    assert!(books.contains("pub price: Option<Decimal>,"), "{books}");
 }

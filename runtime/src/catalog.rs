@@ -47,6 +47,28 @@ pub(crate) trait TableCodec: Send + Sync {
     /// fields into JSON values, in column order.
     #[cfg(feature = "sqlite")]
     fn decode_row_sqlite(&self, row: &sqlx::sqlite::SqliteRow) -> Result<Vec<Value>, FieldError>;
+    /// Binds `value` as the column's Rust type.
+    #[cfg(feature = "postgres")]
+    fn bind_postgres(
+        &self,
+        arguments: &mut sqlx::postgres::PgArguments,
+        column: usize,
+        value: &Value,
+    ) -> Result<(), String>;
+    /// Decodes a row, as [`TableCodec::decode_row_sqlite`] does.
+    #[cfg(feature = "postgres")]
+    fn decode_row_postgres(&self, row: &sqlx::postgres::PgRow) -> Result<Vec<Value>, FieldError>;
+    /// Binds `value` as the column's Rust type.
+    #[cfg(feature = "mysql")]
+    fn bind_mysql(
+        &self,
+        arguments: &mut sqlx::mysql::MySqlArguments,
+        column: usize,
+        value: &Value,
+    ) -> Result<(), String>;
+    /// Decodes a row, as [`TableCodec::decode_row_sqlite`] does.
+    #[cfg(feature = "mysql")]
+    fn decode_row_mysql(&self, row: &sqlx::mysql::MySqlRow) -> Result<Vec<Value>, FieldError>;
 }
 
 /// A field that could not be read or written, and why.
@@ -100,13 +122,50 @@ impl<T: McpTable> TableCodec for Codec<T> {
 
     #[cfg(feature = "sqlite")]
     fn decode_row_sqlite(&self, row: &sqlx::sqlite::SqliteRow) -> Result<Vec<Value>, FieldError> {
-        let value = T::from_row(&mut crate::backend::sqlite::Source { row })?;
-        let mut sink = JsonSink {
-            values: Vec::with_capacity(T::TABLE.columns.len()),
-        };
-        value.write_row(&mut sink)?;
-        Ok(sink.values)
+        to_json(&T::from_row(&mut crate::backend::sqlite::Source { row })?)
     }
+
+    #[cfg(feature = "postgres")]
+    fn bind_postgres(
+        &self,
+        arguments: &mut sqlx::postgres::PgArguments,
+        column: usize,
+        value: &Value,
+    ) -> Result<(), String> {
+        T::visit_column(column, crate::backend::postgres::Bind { arguments, value })
+            .unwrap_or_else(|| Err(NO_COLUMN.to_owned()))
+    }
+
+    #[cfg(feature = "postgres")]
+    fn decode_row_postgres(&self, row: &sqlx::postgres::PgRow) -> Result<Vec<Value>, FieldError> {
+        to_json(&T::from_row(&mut crate::backend::postgres::Source { row })?)
+    }
+
+    #[cfg(feature = "mysql")]
+    fn bind_mysql(
+        &self,
+        arguments: &mut sqlx::mysql::MySqlArguments,
+        column: usize,
+        value: &Value,
+    ) -> Result<(), String> {
+        T::visit_column(column, crate::backend::mysql::Bind { arguments, value })
+            .unwrap_or_else(|| Err(NO_COLUMN.to_owned()))
+    }
+
+    #[cfg(feature = "mysql")]
+    fn decode_row_mysql(&self, row: &sqlx::mysql::MySqlRow) -> Result<Vec<Value>, FieldError> {
+        to_json(&T::from_row(&mut crate::backend::mysql::Source { row })?)
+    }
+}
+
+/// A struct read from a row, as the JSON values of its fields in column order.
+#[allow(dead_code, reason = "used by every backend that is built")]
+fn to_json<T: McpTable>(value: &T) -> Result<Vec<Value>, FieldError> {
+    let mut sink = JsonSink {
+        values: Vec::with_capacity(T::TABLE.columns.len()),
+    };
+    value.write_row(&mut sink)?;
+    Ok(sink.values)
 }
 
 /// The JSON Schema of a field type, with every subschema inline.

@@ -43,8 +43,10 @@ pub mod types;
 pub use mcpgen_macros::McpTable;
 pub use server::{ServeError, Server, ServerBuilder, Transport};
 
-#[cfg(not(feature = "sqlite"))]
-compile_error!("mcpgen-runtime needs a database backend: enable its `sqlite` feature");
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+compile_error!(
+    "mcpgen-runtime needs a database backend: enable its `postgres`, `mysql` or `sqlite` feature"
+);
 pub use table::{
     ColumnDef, ColumnVisitor, FieldType, ForeignKeyDef, McpTable, RowSink, RowSource, TableDef,
     TableKind, UniqueKeyDef,
@@ -54,4 +56,5 @@ pub use table::{
 pub mod reexports {
     pub use chrono;
     pub use serde_json;
+    pub use uuid;
 }

@@ -59,12 +59,14 @@ pub trait ColumnVisitor {
 /// enabled backend, and it is (de)serialized as the column's JSON value.
 ///
 /// The runtime implements it for the types the generator uses (see the README's type table)
-/// and for `Option` of each. For a type of your own that meets the bounds, one line does:
-/// `impl mcpgen_runtime::FieldType for MyType {}`.
+/// and for `Option` of each. A type that one enabled backend cannot read is left out: unsigned
+/// integers when `postgres` is enabled (and `u64` when `sqlite` is), `DateTime<FixedOffset>` when `mysql` is, arrays unless
+/// `postgres` is the only backend. For a type of your own that meets the bounds, one line
+/// does: `impl mcpgen_runtime::FieldType for MyType {}`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot hold a column of an `McpTable`",
     label = "not a column type",
-    note = "column types are bool, integers, f32/f64, String, mcpgen_runtime::types::{{Decimal, Bytes, AnyValue}}, chrono dates and times, serde_json::Value, and Option of each",
+    note = "column types are bool, integers, f32/f64, String, mcpgen_runtime::types::{{Decimal, Bytes, AnyValue, Uuid}}, chrono dates and times, serde_json::Value, Vec<Option<T>> (PostgreSQL arrays), and Option of each",
     note = "for a type of your own that sqlx reads and writes and serde (de)serializes, add `impl mcpgen_runtime::FieldType for {Self} {{}}`"
 )]
 pub trait FieldType:
@@ -74,7 +76,9 @@ pub trait FieldType:
     + Send
     + Sync
     + 'static
-    + crate::backend::sqlite_bounds::SqliteField
+    + crate::backend::bounds::SqliteField
+    + crate::backend::bounds::PostgresField
+    + crate::backend::bounds::MysqlField
 {
 }
 
@@ -90,25 +94,41 @@ field_types!(
     i16,
     i32,
     i64,
-    u8,
-    u16,
-    u32,
     f32,
     f64,
     String,
     crate::types::Decimal,
     crate::types::Bytes,
     crate::types::AnyValue,
+    crate::types::Uuid,
     chrono::NaiveDate,
     chrono::NaiveTime,
     chrono::NaiveDateTime,
     chrono::DateTime<chrono::Utc>,
-    chrono::DateTime<chrono::FixedOffset>,
     serde_json::Value,
 );
 
+// PostgreSQL has no unsigned integers; SQLite's driver writes no `u64`.
+#[cfg(not(feature = "postgres"))]
+field_types!(u8, u16, u32);
+#[cfg(not(any(feature = "postgres", feature = "sqlite")))]
+field_types!(u64);
+
+// MySQL's driver reads no time zone offsets.
+#[cfg(not(feature = "mysql"))]
+field_types!(chrono::DateTime<chrono::FixedOffset>);
+
+/// A PostgreSQL array, whose elements may be NULL.
+#[cfg(all(feature = "postgres", not(any(feature = "sqlite", feature = "mysql"))))]
+impl<T> FieldType for Vec<Option<T>> where
+    T: FieldType + sqlx::postgres::PgHasArrayType + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+{
+}
+
 impl<T: FieldType> FieldType for Option<T> where
-    Option<T>: crate::backend::sqlite_bounds::SqliteField
+    Option<T>: crate::backend::bounds::SqliteField
+        + crate::backend::bounds::PostgresField
+        + crate::backend::bounds::MysqlField
 {
 }
 

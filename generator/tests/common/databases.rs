@@ -36,7 +36,9 @@ impl Server {
     /// The URL of database `name` on this server.
     pub fn url(self, name: &str) -> String {
         match self {
-            Server::Postgres => format!("postgres://postgres@{}:{}/{name}", self.host(), self.port()),
+            Server::Postgres => {
+                format!("postgres://postgres@{}:{}/{name}", self.host(), self.port())
+            }
             Server::Mysql => format!("mysql://root@{}:{}/{name}", self.host(), self.port()),
         }
     }

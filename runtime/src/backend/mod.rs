@@ -3,6 +3,10 @@
 //! a connection pool that runs a [`Statement`] and decodes its rows through the table's field
 //! types ([`Database`]).
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
@@ -78,12 +82,18 @@ pub enum DatabaseError {
     },
 }
 
-fn supported_schemes() -> &'static str {
-    if cfg!(feature = "sqlite") {
-        "sqlite:// URLs"
-    } else {
-        "no database (enable a backend feature of mcpgen-runtime)"
+fn supported_schemes() -> String {
+    let mut schemes = Vec::new();
+    if cfg!(feature = "postgres") {
+        schemes.push("postgres://");
     }
+    if cfg!(feature = "mysql") {
+        schemes.push("mysql:// (or mariadb://)");
+    }
+    if cfg!(feature = "sqlite") {
+        schemes.push("sqlite://");
+    }
+    format!("{} URLs", schemes.join(", "))
 }
 
 /// A connection pool to one database.
@@ -92,6 +102,26 @@ pub enum Database {
     /// SQLite.
     #[cfg(feature = "sqlite")]
     Sqlite(sqlite::SqliteDatabase),
+    /// PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(postgres::PostgresDatabase),
+    /// MySQL or MariaDB.
+    #[cfg(feature = "mysql")]
+    Mysql(mysql::MysqlDatabase),
+}
+
+/// Calls `$body` with the backend's own database, whatever the variant.
+macro_rules! each_backend {
+    ($database:expr, $inner:ident => $body:expr) => {
+        match $database {
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite($inner) => $body,
+            #[cfg(feature = "postgres")]
+            Database::Postgres($inner) => $body,
+            #[cfg(feature = "mysql")]
+            Database::Mysql($inner) => $body,
+        }
+    };
 }
 
 /// How to open a [`Database`].
@@ -112,7 +142,20 @@ impl Database {
                 .await
                 .map(Database::Sqlite);
         }
+        #[cfg(feature = "postgres")]
+        if postgres::handles(url) {
+            return postgres::PostgresDatabase::connect(url, options)
+                .await
+                .map(Database::Postgres);
+        }
+        #[cfg(feature = "mysql")]
+        if mysql::handles(url) {
+            return mysql::MysqlDatabase::connect(url, options)
+                .await
+                .map(Database::Mysql);
+        }
         let _ = options;
+        #[allow(unreachable_code, reason = "reached when no backend handles the URL")]
         Err(DatabaseError::UnsupportedScheme(redact_url(url)))
     }
 
@@ -121,6 +164,10 @@ impl Database {
         match self {
             #[cfg(feature = "sqlite")]
             Database::Sqlite(_) => &sqlite::SqliteDialect,
+            #[cfg(feature = "postgres")]
+            Database::Postgres(_) => &postgres::PostgresDialect,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(database) => &database.dialect,
         }
     }
 
@@ -130,10 +177,7 @@ impl Database {
         table: &Table,
         statement: &Statement,
     ) -> Result<Vec<Vec<Value>>, DatabaseError> {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Database::Sqlite(database) => database.fetch_rows(table, statement).await,
-        }
+        each_backend!(self, database => database.fetch_rows(table, statement).await)
     }
 
     /// Runs a statement that returns one integer (`SELECT COUNT(*) ...`).
@@ -142,18 +186,12 @@ impl Database {
         table: &Table,
         statement: &Statement,
     ) -> Result<i64, DatabaseError> {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Database::Sqlite(database) => database.fetch_count(table, statement).await,
-        }
+        each_backend!(self, database => database.fetch_count(table, statement).await)
     }
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), DatabaseError> {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Database::Sqlite(database) => database.ping().await,
-        }
+        each_backend!(self, database => database.ping().await)
     }
 }
 
@@ -173,32 +211,37 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-/// Bounds a column's Rust type must meet for the SQLite backend, or none when it is not built.
+/// The bounds a column's Rust type must meet for each backend that is built (none for a
+/// backend that is not): sqlx can read and write it in that database.
 #[doc(hidden)]
-pub mod sqlite_bounds {
-    /// sqlx can read and write it in SQLite.
-    #[cfg(feature = "sqlite")]
-    pub trait SqliteField:
-        sqlx::Type<sqlx::Sqlite>
-        + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
-        + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
-    {
+pub mod bounds {
+    macro_rules! backend_bound {
+        ($feature:literal, $name:ident, $db:ty) => {
+            #[doc = concat!("sqlx reads and writes it (the `", $feature, "` backend).")]
+            #[cfg(feature = $feature)]
+            pub trait $name:
+                sqlx::Type<$db> + for<'r> sqlx::Decode<'r, $db> + for<'q> sqlx::Encode<'q, $db>
+            {
+            }
+
+            #[cfg(feature = $feature)]
+            impl<T> $name for T where
+                T: sqlx::Type<$db> + for<'r> sqlx::Decode<'r, $db> + for<'q> sqlx::Encode<'q, $db>
+            {
+            }
+
+            #[doc = concat!("The `", $feature, "` backend is not built: no bound.")]
+            #[cfg(not(feature = $feature))]
+            pub trait $name {}
+
+            #[cfg(not(feature = $feature))]
+            impl<T: ?Sized> $name for T {}
+        };
     }
 
-    #[cfg(feature = "sqlite")]
-    impl<T> SqliteField for T where
-        T: sqlx::Type<sqlx::Sqlite>
-            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
-            + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
-    {
-    }
-
-    /// The SQLite backend is not built: no bound.
-    #[cfg(not(feature = "sqlite"))]
-    pub trait SqliteField {}
-
-    #[cfg(not(feature = "sqlite"))]
-    impl<T: ?Sized> SqliteField for T {}
+    backend_bound!("sqlite", SqliteField, sqlx::Sqlite);
+    backend_bound!("postgres", PostgresField, sqlx::Postgres);
+    backend_bound!("mysql", MysqlField, sqlx::MySql);
 }
 
 #[cfg(test)]

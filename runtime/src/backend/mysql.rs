@@ -1,0 +1,266 @@
+//! MySQL and MariaDB: their dialect, and running statements with sqlx's MySQL driver.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde_json::Value;
+use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow};
+use sqlx::{Arguments as _, AssertSqlSafe, Executor as _, Row as _};
+
+use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
+use crate::catalog::{FieldError, Table};
+use crate::sql::{Param, Selected, Statement};
+use crate::table::{ColumnVisitor, FieldType, RowSource};
+
+/// Whether `url` is a MySQL or MariaDB URL (`mysql://`, `mariadb://`).
+pub(crate) fn handles(url: &str) -> bool {
+    url.starts_with("mysql://") || url.starts_with("mariadb://")
+}
+
+/// MySQL's spelling of SQL.
+#[derive(Debug, Clone)]
+pub struct MysqlDialect {
+    /// The connected database: the default schema.
+    pub database: String,
+}
+
+impl Dialect for MysqlDialect {
+    fn push_identifier(&self, out: &mut String, name: &str) {
+        out.push('`');
+        out.push_str(&name.replace('`', "``"));
+        out.push('`');
+    }
+
+    fn push_placeholder(&self, out: &mut String, _index: usize) {
+        out.push('?');
+    }
+
+    fn push_cast_to_text(&self, out: &mut String, expression: &str) {
+        out.push_str("CAST(");
+        out.push_str(expression);
+        out.push_str(" AS CHAR)");
+    }
+
+    fn nulls_lowest(&self, _descending: bool) -> &'static str {
+        // MySQL already sorts NULL before every other value.
+        ""
+    }
+
+    fn push_like(
+        &self,
+        out: &mut String,
+        expression: &str,
+        placeholder: &str,
+        case_insensitive: bool,
+    ) {
+        // How LIKE treats case depends on the column's collation (most ignore case): compare
+        // in one binary Unicode collation, after folding both sides for `ilike`.
+        if case_insensitive {
+            out.push_str("LOWER(CONVERT(");
+            out.push_str(expression);
+            out.push_str(" USING utf8mb4)) LIKE LOWER(CONVERT(");
+            out.push_str(placeholder);
+            out.push_str(" USING utf8mb4)) COLLATE utf8mb4_bin");
+        } else {
+            out.push_str("CONVERT(");
+            out.push_str(expression);
+            out.push_str(" USING utf8mb4) LIKE CONVERT(");
+            out.push_str(placeholder);
+            out.push_str(" USING utf8mb4) COLLATE utf8mb4_bin");
+        }
+    }
+
+    fn like_pattern(&self, pattern: &str, _case_insensitive: bool) -> String {
+        // MySQL's LIKE escapes with the backslash, as filters do.
+        pattern.to_owned()
+    }
+
+    fn default_schema(&self) -> &str {
+        &self.database
+    }
+
+    fn name(&self) -> &'static str {
+        "MySQL"
+    }
+}
+
+/// A pool of connections to one MySQL or MariaDB database.
+#[derive(Debug)]
+pub struct MysqlDatabase {
+    pool: MySqlPool,
+    pub(crate) dialect: MysqlDialect,
+}
+
+impl MysqlDatabase {
+    pub(crate) async fn connect(
+        url: &str,
+        options: &ConnectOptions,
+    ) -> Result<Self, DatabaseError> {
+        let connect_error = |source| DatabaseError::Connect {
+            url: redact_url(url),
+            source,
+        };
+        let sqlx_url = match url.strip_prefix("mariadb://") {
+            Some(rest) => format!("mysql://{rest}"),
+            None => url.to_owned(),
+        };
+        // sqlx sets the session's time zone to UTC (TIMESTAMP values read as UTC) and its
+        // character set to utf8mb4.
+        let connect_options = MySqlConnectOptions::from_str(&sqlx_url).map_err(connect_error)?;
+        let Some(database) = connect_options.get_database().map(str::to_owned) else {
+            return Err(DatabaseError::Connect {
+                url: redact_url(url),
+                source: sqlx::Error::Configuration(
+                    "the URL names no database: add /DATABASE to it".into(),
+                ),
+            });
+        };
+        let read_only = options.read_only;
+        let pool = MySqlPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if read_only {
+                        connection
+                            .execute("SET SESSION TRANSACTION READ ONLY")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(connect_options)
+            .await
+            .map_err(connect_error)?;
+        Ok(Self {
+            pool,
+            dialect: MysqlDialect { database },
+        })
+    }
+
+    pub(crate) async fn fetch_rows(
+        &self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<Vec<Vec<Value>>, DatabaseError> {
+        let arguments = bind(table, &statement.params)?;
+        // The statement's text holds identifiers from the table's metadata only; every value
+        // is in `arguments`.
+        let rows = sqlx::query_with(AssertSqlSafe(statement.sql.as_str()), arguments)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| decode(table, row, statement))
+            .collect()
+    }
+
+    pub(crate) async fn fetch_count(
+        &self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<i64, DatabaseError> {
+        let arguments = bind(table, &statement.params)?;
+        let row = sqlx::query_with(AssertSqlSafe(statement.sql.as_str()), arguments)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>(0)?)
+    }
+
+    pub(crate) async fn ping(&self) -> Result<(), DatabaseError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+fn decode(
+    table: &Table,
+    row: &MySqlRow,
+    statement: &Statement,
+) -> Result<Vec<Value>, DatabaseError> {
+    let values = table
+        .codec()
+        .decode_row_mysql(row)
+        .map_err(|error| DatabaseError::Decode {
+            column: table.column_name(error.column).to_owned(),
+            message: error.message,
+        })?;
+    debug_assert!(
+        statement
+            .columns
+            .iter()
+            .all(|selected| matches!(selected, Selected::Column(_))),
+        "MySQL tables have no row ids"
+    );
+    Ok(values)
+}
+
+fn bind(table: &Table, params: &[Param]) -> Result<MySqlArguments, DatabaseError> {
+    let mut arguments = MySqlArguments::default();
+    for param in params {
+        let (column, added) = match param {
+            Param::Column { column, value } => (
+                table.column_name(*column),
+                table.codec().bind_mysql(&mut arguments, *column, value),
+            ),
+            Param::Text(text) => ("", arguments.add(text.clone()).map_err(|e| e.to_string())),
+            Param::Integer(integer) => ("", arguments.add(*integer).map_err(|e| e.to_string())),
+        };
+        added.map_err(|message| DatabaseError::Bind {
+            column: column.to_owned(),
+            message,
+        })?;
+    }
+    Ok(arguments)
+}
+
+/// Binds a JSON value of a column as the column's Rust type.
+pub(crate) struct Bind<'a> {
+    pub(crate) arguments: &'a mut MySqlArguments,
+    pub(crate) value: &'a Value,
+}
+
+impl ColumnVisitor for Bind<'_> {
+    type Output = Result<(), String>;
+
+    fn visit<F: FieldType>(self) -> Self::Output {
+        let value = F::deserialize(self.value).map_err(|error| error.to_string())?;
+        self.arguments.add(value).map_err(|error| error.to_string())
+    }
+}
+
+/// A row whose first values are the table's columns, in order.
+pub(crate) struct Source<'a> {
+    pub(crate) row: &'a MySqlRow,
+}
+
+impl RowSource for Source<'_> {
+    type Error = FieldError;
+
+    fn field<F: FieldType>(&mut self, column: usize) -> Result<F, FieldError> {
+        self.row
+            .try_get::<F, _>(column)
+            .map_err(|error| FieldError {
+                column,
+                message: match error {
+                    sqlx::Error::ColumnDecode { source, .. } => source.to_string(),
+                    other => other.to_string(),
+                },
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted_with_doubled_backticks() {
+        let dialect = MysqlDialect {
+            database: "shop".to_owned(),
+        };
+        let mut out = String::new();
+        dialect.push_identifier(&mut out, "we`ird name");
+        assert_eq!(out, "`we``ird name`");
+        assert_eq!(dialect.default_schema(), "shop");
+    }
+}

@@ -1,0 +1,260 @@
+//! PostgreSQL: its dialect, and running statements with sqlx's PostgreSQL driver.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde_json::Value;
+use sqlx::postgres::{
+    PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgTypeInfo, PgTypeKind,
+};
+use sqlx::{Arguments as _, AssertSqlSafe, Postgres, Row as _, TypeInfo as _, ValueRef as _};
+
+use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
+use crate::catalog::{FieldError, Table};
+use crate::sql::{Param, Selected, Statement};
+use crate::table::{ColumnVisitor, FieldType, RowSource};
+
+/// Whether `url` is a PostgreSQL URL (`postgres://`, `postgresql://`).
+pub(crate) fn handles(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// PostgreSQL's spelling of SQL.
+#[derive(Debug, Clone, Copy)]
+pub struct PostgresDialect;
+
+impl Dialect for PostgresDialect {
+    fn push_identifier(&self, out: &mut String, name: &str) {
+        out.push('"');
+        out.push_str(&name.replace('"', "\"\""));
+        out.push('"');
+    }
+
+    fn push_placeholder(&self, out: &mut String, index: usize) {
+        out.push('$');
+        out.push_str(&index.to_string());
+    }
+
+    fn push_cast_to_text(&self, out: &mut String, expression: &str) {
+        out.push_str("CAST(");
+        out.push_str(expression);
+        out.push_str(" AS TEXT)");
+    }
+
+    fn nulls_lowest(&self, descending: bool) -> &'static str {
+        // PostgreSQL sorts NULL as the highest value unless told otherwise.
+        if descending {
+            " NULLS LAST"
+        } else {
+            " NULLS FIRST"
+        }
+    }
+
+    fn push_like(
+        &self,
+        out: &mut String,
+        expression: &str,
+        placeholder: &str,
+        case_insensitive: bool,
+    ) {
+        // The default escape character of PostgreSQL's LIKE is the backslash, as in filters.
+        out.push_str(expression);
+        out.push_str(if case_insensitive {
+            " ILIKE "
+        } else {
+            " LIKE "
+        });
+        out.push_str(placeholder);
+    }
+
+    fn like_pattern(&self, pattern: &str, _case_insensitive: bool) -> String {
+        pattern.to_owned()
+    }
+
+    fn default_schema(&self) -> &str {
+        "public"
+    }
+
+    fn name(&self) -> &'static str {
+        "PostgreSQL"
+    }
+}
+
+/// A pool of connections to one PostgreSQL database.
+#[derive(Debug)]
+pub struct PostgresDatabase {
+    pool: PgPool,
+}
+
+impl PostgresDatabase {
+    pub(crate) async fn connect(
+        url: &str,
+        options: &ConnectOptions,
+    ) -> Result<Self, DatabaseError> {
+        let connect_error = |source| DatabaseError::Connect {
+            url: redact_url(url),
+            source,
+        };
+        let mut settings = vec![
+            // Intervals read as text are ISO 8601 durations (`P1DT2H`).
+            ("IntervalStyle", "iso_8601"),
+            ("DateStyle", "ISO"),
+        ];
+        if options.read_only {
+            settings.push(("default_transaction_read_only", "on"));
+        }
+        let connect_options = PgConnectOptions::from_str(url)
+            .map_err(connect_error)?
+            .application_name("mcpgen")
+            .options(settings);
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(connect_options)
+            .await
+            .map_err(connect_error)?;
+        Ok(Self { pool })
+    }
+
+    pub(crate) async fn fetch_rows(
+        &self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<Vec<Vec<Value>>, DatabaseError> {
+        let arguments = bind(table, &statement.params)?;
+        // The statement's text holds identifiers from the table's metadata only; every value
+        // is in `arguments`.
+        let rows = sqlx::query_with(AssertSqlSafe(statement.sql.as_str()), arguments)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| decode(table, row, statement))
+            .collect()
+    }
+
+    pub(crate) async fn fetch_count(
+        &self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<i64, DatabaseError> {
+        let arguments = bind(table, &statement.params)?;
+        let row = sqlx::query_with(AssertSqlSafe(statement.sql.as_str()), arguments)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>(0)?)
+    }
+
+    pub(crate) async fn ping(&self) -> Result<(), DatabaseError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+fn decode(table: &Table, row: &PgRow, statement: &Statement) -> Result<Vec<Value>, DatabaseError> {
+    let values = table
+        .codec()
+        .decode_row_postgres(row)
+        .map_err(|error| DatabaseError::Decode {
+            column: table.column_name(error.column).to_owned(),
+            message: error.message,
+        })?;
+    debug_assert!(
+        statement
+            .columns
+            .iter()
+            .all(|selected| matches!(selected, Selected::Column(_))),
+        "PostgreSQL tables have no row ids"
+    );
+    Ok(values)
+}
+
+fn bind(table: &Table, params: &[Param]) -> Result<PgArguments, DatabaseError> {
+    let mut arguments = PgArguments::default();
+    for param in params {
+        let (column, added) = match param {
+            Param::Column { column, value } => (
+                table.column_name(*column),
+                table.codec().bind_postgres(&mut arguments, *column, value),
+            ),
+            Param::Text(text) => ("", arguments.add(text.clone()).map_err(|e| e.to_string())),
+            Param::Integer(integer) => ("", arguments.add(*integer).map_err(|e| e.to_string())),
+        };
+        added.map_err(|message| DatabaseError::Bind {
+            column: column.to_owned(),
+            message,
+        })?;
+    }
+    Ok(arguments)
+}
+
+/// Binds a JSON value of a column as the column's Rust type.
+pub(crate) struct Bind<'a> {
+    pub(crate) arguments: &'a mut PgArguments,
+    pub(crate) value: &'a Value,
+}
+
+impl ColumnVisitor for Bind<'_> {
+    type Output = Result<(), String>;
+
+    fn visit<F: FieldType>(self) -> Self::Output {
+        let value = F::deserialize(self.value).map_err(|error| error.to_string())?;
+        self.arguments.add(value).map_err(|error| error.to_string())
+    }
+}
+
+/// A row whose first values are the table's columns, in order.
+pub(crate) struct Source<'a> {
+    pub(crate) row: &'a PgRow,
+}
+
+/// Whether a value of type `ty` reads as `F`: as sqlx says, or through the base type of a
+/// domain, or as text for an enum (whose binary form is its label).
+fn readable_as<F: FieldType>(ty: &PgTypeInfo) -> bool {
+    if <F as sqlx::Type<Postgres>>::compatible(ty) {
+        return true;
+    }
+    match ty.kind() {
+        PgTypeKind::Domain(base) => readable_as::<F>(base),
+        PgTypeKind::Enum(_) => {
+            <F as sqlx::Type<Postgres>>::compatible(&<String as sqlx::Type<Postgres>>::type_info())
+        }
+        _ => false,
+    }
+}
+
+impl RowSource for Source<'_> {
+    type Error = FieldError;
+
+    fn field<F: FieldType>(&mut self, column: usize) -> Result<F, FieldError> {
+        let fail = |message: String| FieldError { column, message };
+        let value = self
+            .row
+            .try_get_raw(column)
+            .map_err(|error| fail(error.to_string()))?;
+        if !value.is_null() {
+            let ty = value.type_info().into_owned();
+            if !readable_as::<F>(&ty) {
+                return Err(fail(format!(
+                    "a value of SQL type {} does not read as {}",
+                    ty.name(),
+                    std::any::type_name::<F>()
+                )));
+            }
+        }
+        <F as sqlx::Decode<Postgres>>::decode(value).map_err(|error| fail(error.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_and_nulls_sort_lowest() {
+        let mut out = String::new();
+        PostgresDialect.push_placeholder(&mut out, 3);
+        assert_eq!(out, "$3");
+        assert_eq!(PostgresDialect.nulls_lowest(false), " NULLS FIRST");
+        assert_eq!(PostgresDialect.nulls_lowest(true), " NULLS LAST");
+    }
+}
