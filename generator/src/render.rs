@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::model::{ForeignKey, Key, Schema, Table, TableKind};
+use crate::model::{DataType, ForeignKey, Key, Schema, Table, TableKind};
 use crate::naming::{self, TableNames};
 use crate::typemap;
 
@@ -311,6 +311,21 @@ struct FieldContext {
     doc: Vec<String>,
 }
 
+/// A column's doc comment: its comment, and the members of a SET.
+fn column_doc(column: &crate::model::Column) -> Vec<String> {
+    let mut text = column.comment.clone().unwrap_or_default();
+    if column.data_type == DataType::Set && !column.enum_values.is_empty() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!(
+            "A comma-separated set of: {}.",
+            column.enum_values.join(", ")
+        ));
+    }
+    doc_lines((!text.is_empty()).then_some(text.as_str()))
+}
+
 fn table_context(
     schema: &Schema,
     table: &Table,
@@ -356,7 +371,9 @@ fn table_context(
         if column.generated {
             attributes.push("generated".to_owned());
         }
-        if !column.enum_values.is_empty() {
+        // The labels of an enum array or a SET describe its elements, not its text.
+        let whole_value = !matches!(column.data_type, DataType::Array { .. } | DataType::Set);
+        if !column.enum_values.is_empty() && whole_value {
             attributes.push(format!("enum_values = {}", rust_array(&column.enum_values)));
         }
         if rust.as_text {
@@ -366,7 +383,7 @@ fn table_context(
             name: field_name.clone(),
             ty,
             attributes: attributes.join(", "),
-            doc: doc_lines(column.comment.as_deref()),
+            doc: column_doc(column),
         });
     }
     imports[1..].sort();

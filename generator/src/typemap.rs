@@ -63,7 +63,15 @@ fn postgres_data_type(declared: &str) -> DataType {
             element: Box::new(postgres_data_type(element)),
         };
     }
-    let base = upper.split('(').next().unwrap_or_default().trim();
+    // Without its modifiers, wherever they are: `TIMESTAMP(3) WITH TIME ZONE` is a
+    // `TIMESTAMP WITH TIME ZONE`.
+    let unmodified = match (upper.find('('), upper.find(')')) {
+        (Some(open), Some(close)) if open < close => {
+            format!("{}{}", upper[..open].trim_end(), &upper[close + 1..])
+        }
+        _ => upper.clone(),
+    };
+    let base = unmodified.trim();
     let base = base.strip_prefix("PG_CATALOG.").unwrap_or(base);
     match base {
         "BOOLEAN" | "BOOL" => DataType::Boolean,
@@ -185,6 +193,244 @@ pub fn mysql_enum_values(declared: &str) -> Vec<String> {
     values
 }
 
+/// MySQL and MariaDB: the one spelling of a column type, the same for a type as the server
+/// reports it (`COLUMN_TYPE`: `smallint(5) unsigned`, `varchar(45)`, `year(4)`) and as a DDL
+/// file declares it (`SMALLINT UNSIGNED`, `NVARCHAR(45)`, `YEAR`), the form of
+/// [`crate::model::normalize_sql_type`] except that `ENUM`/`SET` values keep their case:
+///
+/// - synonyms become the type the server creates: `BOOLEAN` -> `TINYINT(1)`, `INTEGER` ->
+///   `INT`, `NUMERIC(7)` -> `DECIMAL(7,0)`, `REAL` and `FLOAT(30)` -> `DOUBLE`, `NVARCHAR(5)`
+///   -> `VARCHAR(5)`, `CHAR` -> `CHAR(1)`, `LONG VARCHAR` -> `MEDIUMTEXT`, `BLOB(100)` ->
+///   `TINYBLOB`, `SERIAL` -> `BIGINT UNSIGNED`;
+/// - integer display widths (which MariaDB and MySQL 5.7 print, and MySQL 8 does not) are
+///   dropped, except `TINYINT(1)`, which means a boolean; `YEAR(4)` is `YEAR`;
+/// - character set, collation and `BINARY` attributes are dropped; `UNSIGNED` and `ZEROFILL`
+///   (which implies `UNSIGNED`) stay.
+///
+/// `TEXT(n)` is sized for `utf8mb4` (4 bytes a character), the default character set of
+/// MariaDB 10.11 and MySQL 8.
+pub fn mysql_column_type(declared: &str) -> String {
+    let parts = mysql_type_parts(declared);
+    let mut base_words: Vec<String> = Vec::new();
+    let mut args: Option<String> = None;
+    let (mut unsigned, mut zerofill) = (false, false);
+    let mut in_attributes = false;
+    let mut index = 0;
+    while index < parts.len() {
+        match &parts[index] {
+            TypePart::Group(group) if args.is_none() && !in_attributes => {
+                args = Some(group.clone());
+                in_attributes = true;
+            }
+            TypePart::Group(_) => {}
+            TypePart::Word(word) => {
+                let upper = word.to_ascii_uppercase();
+                let next_is_set = matches!(
+                    parts.get(index + 1),
+                    Some(TypePart::Word(next)) if next.eq_ignore_ascii_case("SET")
+                );
+                let attribute = !base_words.is_empty()
+                    && (matches!(
+                        upper.as_str(),
+                        "UNSIGNED"
+                            | "SIGNED"
+                            | "ZEROFILL"
+                            | "BINARY"
+                            | "ASCII"
+                            | "UNICODE"
+                            | "BYTE"
+                            | "CHARSET"
+                            | "COLLATE"
+                    ) || (upper == "CHARACTER" && next_is_set));
+                if attribute || in_attributes {
+                    in_attributes = true;
+                    match upper.as_str() {
+                        "UNSIGNED" => unsigned = true,
+                        "ZEROFILL" => zerofill = true,
+                        // The name that follows is the character set or collation.
+                        "CHARSET" | "COLLATE" => index += 1,
+                        "CHARACTER" if next_is_set => index += 2,
+                        _ => {}
+                    }
+                } else {
+                    base_words.push(upper);
+                }
+            }
+        }
+        index += 1;
+    }
+    let base = base_words.join(" ");
+    if base == "ENUM" || base == "SET" {
+        let values = mysql_enum_values(&format!("({})", args.unwrap_or_default()));
+        let quoted: Vec<String> = values
+            .iter()
+            .map(|value| format!("'{}'", value.trim_end_matches(' ').replace('\'', "''")))
+            .collect();
+        return format!("{base}({})", quoted.join(","));
+    }
+    let args = args.map(|args| args.split_whitespace().collect::<String>());
+    let args = args.as_deref().filter(|args| !args.is_empty());
+    let number = |text: Option<&str>| text.and_then(|t| t.parse::<u64>().ok());
+    let (name, args): (&str, Option<String>) = match base.as_str() {
+        "BOOL" | "BOOLEAN" => ("TINYINT", Some("1".to_owned())),
+        "TINYINT" | "INT1" => {
+            let boolean = args == Some("1") && !zerofill;
+            ("TINYINT", boolean.then(|| "1".to_owned()))
+        }
+        "SMALLINT" | "INT2" => ("SMALLINT", None),
+        "MEDIUMINT" | "INT3" | "MIDDLEINT" => ("MEDIUMINT", None),
+        "INT" | "INTEGER" | "INT4" => ("INT", None),
+        "BIGINT" | "INT8" => ("BIGINT", None),
+        "SERIAL" => {
+            unsigned = true;
+            ("BIGINT", None)
+        }
+        "DECIMAL" | "DEC" | "NUMERIC" | "FIXED" => {
+            let args = match args {
+                None => "10,0".to_owned(),
+                Some(args) if !args.contains(',') => format!("{args},0"),
+                Some(args) => args.to_owned(),
+            };
+            ("DECIMAL", Some(args))
+        }
+        "FLOAT" | "FLOAT4" => match args {
+            Some(args) if args.contains(',') => ("FLOAT", Some(args.to_owned())),
+            Some(bits) if number(Some(bits)).is_some_and(|bits| bits > 24) => ("DOUBLE", None),
+            _ => ("FLOAT", None),
+        },
+        "DOUBLE" | "DOUBLE PRECISION" | "REAL" | "FLOAT8" => (
+            "DOUBLE",
+            args.filter(|a| a.contains(',')).map(str::to_owned),
+        ),
+        "CHAR" | "CHARACTER" | "NCHAR" | "NATIONAL CHAR" | "NATIONAL CHARACTER" => {
+            ("CHAR", Some(args.unwrap_or("1").to_owned()))
+        }
+        "VARCHAR" | "NVARCHAR" | "VARCHARACTER" | "NATIONAL VARCHAR" | "NCHAR VARCHAR" => {
+            ("VARCHAR", args.map(str::to_owned))
+        }
+        _ if base.ends_with(" VARYING") && !base.starts_with("LONG ") => {
+            ("VARCHAR", args.map(str::to_owned))
+        }
+        "BINARY" => ("BINARY", Some(args.unwrap_or("1").to_owned())),
+        "BIT" => ("BIT", Some(args.unwrap_or("1").to_owned())),
+        "LONG" | "LONG VARCHAR" | "LONG CHAR VARYING" => ("MEDIUMTEXT", None),
+        "LONG VARBINARY" => ("MEDIUMBLOB", None),
+        "TEXT" => match number(args) {
+            Some(chars) => (sized_type(chars.saturating_mul(4), "TEXT"), None),
+            None => ("TEXT", None),
+        },
+        "BLOB" => match number(args) {
+            Some(bytes) => (sized_type(bytes, "BLOB"), None),
+            None => ("BLOB", None),
+        },
+        "YEAR" => ("YEAR", None),
+        "TIME" | "DATETIME" | "TIMESTAMP" => {
+            (base.as_str(), args.filter(|a| *a != "0").map(str::to_owned))
+        }
+        _ => (base.as_str(), args.map(str::to_ascii_uppercase)),
+    };
+    let is_integer = matches!(
+        name,
+        "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "BIGINT"
+    );
+    let mut out = name.to_owned();
+    if let Some(args) = args {
+        out.push('(');
+        out.push_str(&args);
+        out.push(')');
+    }
+    let numeric = is_integer || matches!(name, "DECIMAL" | "FLOAT" | "DOUBLE");
+    if numeric && (unsigned || zerofill) {
+        out.push_str(" UNSIGNED");
+    }
+    if numeric && zerofill {
+        out.push_str(" ZEROFILL");
+    }
+    out
+}
+
+/// The smallest of `TINY*`, `*`, `MEDIUM*` and `LONG*` `kind` (`TEXT` or `BLOB`) that holds
+/// `bytes`.
+fn sized_type(bytes: u64, kind: &str) -> &'static str {
+    match (bytes, kind) {
+        (0..=255, "TEXT") => "TINYTEXT",
+        (0..=255, _) => "TINYBLOB",
+        (256..=65_535, "TEXT") => "TEXT",
+        (256..=65_535, _) => "BLOB",
+        (65_536..=16_777_215, "TEXT") => "MEDIUMTEXT",
+        (65_536..=16_777_215, _) => "MEDIUMBLOB",
+        (_, "TEXT") => "LONGTEXT",
+        _ => "LONGBLOB",
+    }
+}
+
+/// A word or a parenthesized group (its inside, as written) of a MySQL column type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TypePart {
+    Word(String),
+    Group(String),
+}
+
+/// The words and groups of a MySQL column type; quoted text outside a group (a quoted
+/// collation name) is skipped.
+fn mysql_type_parts(text: &str) -> Vec<TypePart> {
+    let mut parts = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c == '(' {
+            let mut depth = 1usize;
+            let mut quote: Option<char> = None;
+            let mut end = text.len();
+            while let Some((at, c)) = chars.next() {
+                match (quote, c) {
+                    (Some(_), '\\') => {
+                        chars.next();
+                    }
+                    (Some(open), _) if c == open => {
+                        if chars.peek().is_some_and(|(_, next)| *next == open) {
+                            chars.next();
+                        } else {
+                            quote = None;
+                        }
+                    }
+                    (Some(_), _) => {}
+                    (None, '\'' | '"') => quote = Some(c),
+                    (None, '(') => depth += 1,
+                    (None, ')') => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = at;
+                            break;
+                        }
+                    }
+                    (None, _) => {}
+                }
+            }
+            parts.push(TypePart::Group(
+                text.get(start + 1..end).unwrap_or_default().to_owned(),
+            ));
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            let mut word = String::from(c);
+            while let Some((_, next)) = chars.peek() {
+                if next.is_ascii_alphanumeric() || *next == '_' {
+                    word.push(*next);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            parts.push(TypePart::Word(word));
+        } else if matches!(c, '\'' | '"' | '`') {
+            for (_, next) in chars.by_ref() {
+                if next == c {
+                    break;
+                }
+            }
+        }
+    }
+    parts
+}
+
 /// `(p, s)` of `NUMERIC(p, s)`.
 fn precision_scale(upper: &str) -> (Option<u32>, Option<u32>) {
     let Some(inside) = upper
@@ -279,6 +525,8 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
         (_, DataType::Date) => {
             imported("NaiveDate", "mcpgen_runtime::reexports::chrono::NaiveDate")
         }
+        // MySQL's TIME is a signed span of up to 838 hours, not a time of day: its text.
+        (Mysql, DataType::Time) => RustType::text(),
         (_, DataType::Time) => {
             imported("NaiveTime", "mcpgen_runtime::reexports::chrono::NaiveTime")
         }
@@ -384,5 +632,124 @@ mod tests {
         assert_eq!(t("JSON"), DataType::Json);
         assert_eq!(t(""), DataType::Dynamic);
         assert_eq!(t("GEOMETRY"), DataType::Unknown);
+    }
+
+    #[test]
+    fn mysql_column_types_have_the_servers_spelling() {
+        let t = mysql_column_type;
+        // What MariaDB 10.11 reports in COLUMN_TYPE, and what DDL files declare.
+        assert_eq!(t("smallint(5) unsigned"), "SMALLINT UNSIGNED");
+        assert_eq!(t("SMALLINT UNSIGNED"), "SMALLINT UNSIGNED");
+        assert_eq!(t("int(11)"), "INT");
+        assert_eq!(t("integer"), "INT");
+        assert_eq!(t("int(4) unsigned zerofill"), "INT UNSIGNED ZEROFILL");
+        assert_eq!(t("INT(4) ZEROFILL"), "INT UNSIGNED ZEROFILL");
+        assert_eq!(t("tinyint(1)"), "TINYINT(1)");
+        assert_eq!(t("BOOLEAN"), "TINYINT(1)");
+        assert_eq!(t("bool"), "TINYINT(1)");
+        assert_eq!(t("tinyint(4)"), "TINYINT");
+        assert_eq!(t("int1"), "TINYINT");
+        assert_eq!(t("middleint"), "MEDIUMINT");
+        assert_eq!(t("bigint(20) unsigned"), "BIGINT UNSIGNED");
+        assert_eq!(t("SERIAL"), "BIGINT UNSIGNED");
+        assert_eq!(t("decimal(5,2)"), "DECIMAL(5,2)");
+        assert_eq!(t("NUMERIC (5, 2)"), "DECIMAL(5,2)");
+        assert_eq!(t("decimal"), "DECIMAL(10,0)");
+        assert_eq!(t("numeric(7)"), "DECIMAL(7,0)");
+        assert_eq!(t("DECIMAL(10,2) UNSIGNED"), "DECIMAL(10,2) UNSIGNED");
+        assert_eq!(t("float(30)"), "DOUBLE");
+        assert_eq!(t("float(10)"), "FLOAT");
+        assert_eq!(t("float(7,4)"), "FLOAT(7,4)");
+        assert_eq!(t("real"), "DOUBLE");
+        assert_eq!(t("double precision"), "DOUBLE");
+        assert_eq!(t("NVARCHAR(160)"), "VARCHAR(160)");
+        assert_eq!(t("national character varying(5)"), "VARCHAR(5)");
+        assert_eq!(t("VARCHAR(40) BINARY"), "VARCHAR(40)");
+        assert_eq!(
+            t("varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"),
+            "VARCHAR(10)"
+        );
+        assert_eq!(t("varchar(10) charset latin1"), "VARCHAR(10)");
+        assert_eq!(t("nchar(3)"), "CHAR(3)");
+        assert_eq!(t("char"), "CHAR(1)");
+        assert_eq!(t("binary"), "BINARY(1)");
+        assert_eq!(t("binary(16)"), "BINARY(16)");
+        assert_eq!(t("varbinary(4)"), "VARBINARY(4)");
+        assert_eq!(t("long varchar"), "MEDIUMTEXT");
+        assert_eq!(t("text(100)"), "TEXT");
+        assert_eq!(t("text(10)"), "TINYTEXT");
+        assert_eq!(t("blob(100)"), "TINYBLOB");
+        assert_eq!(t("longtext"), "LONGTEXT");
+        assert_eq!(t("year(4)"), "YEAR");
+        assert_eq!(t("YEAR"), "YEAR");
+        assert_eq!(t("bit"), "BIT(1)");
+        assert_eq!(t("bit(3)"), "BIT(3)");
+        assert_eq!(t("datetime(3)"), "DATETIME(3)");
+        assert_eq!(t("timestamp(0)"), "TIMESTAMP");
+        assert_eq!(t("geometry"), "GEOMETRY");
+        assert_eq!(t("json"), "JSON");
+        assert_eq!(t("enum('G','PG','PG-13')"), "ENUM('G','PG','PG-13')");
+        assert_eq!(t("ENUM('a', 'b c' , 'it''s')"), "ENUM('a','b c','it''s')");
+        assert_eq!(
+            t("set('Trailers','Deleted Scenes')"),
+            "SET('Trailers','Deleted Scenes')"
+        );
+        // Apart from enum values, the spelling is normalize_sql_type's.
+        for declared in [
+            "smallint(5) unsigned",
+            "decimal",
+            "nvarchar(3)",
+            "float(7, 4)",
+        ] {
+            let spelled = t(declared);
+            assert_eq!(crate::model::normalize_sql_type(&spelled), spelled);
+        }
+    }
+
+    #[test]
+    fn mysql_canonical_types_keep_their_meaning() {
+        let t = |declared| data_type(Dialect::Mysql, &mysql_column_type(declared));
+        assert_eq!(t("tinyint(1)"), DataType::Boolean);
+        assert_eq!(t("BOOLEAN"), DataType::Boolean);
+        assert_eq!(t("tinyint(3) unsigned"), DataType::UnsignedTinyInt);
+        assert_eq!(t("smallint(5) unsigned"), DataType::UnsignedSmallInt);
+        assert_eq!(t("mediumint(8) unsigned"), DataType::UnsignedInteger);
+        assert_eq!(t("year(4)"), DataType::Year);
+        assert_eq!(t("SERIAL"), DataType::UnsignedBigInt);
+        assert_eq!(t("float(30)"), DataType::Double);
+        assert_eq!(
+            t("numeric(7)"),
+            DataType::Decimal {
+                precision: Some(7),
+                scale: Some(0)
+            }
+        );
+        assert_eq!(t("long varchar"), DataType::Text);
+        assert_eq!(t("blob(100)"), DataType::Bytes);
+        assert_eq!(t("enum('a')"), DataType::Enum);
+        assert_eq!(t("set('a')"), DataType::Set);
+    }
+
+    #[test]
+    fn postgres_types_are_read_without_their_modifiers() {
+        let t = |declared| postgres_data_type(declared);
+        assert_eq!(t("TIMESTAMP(3) WITH TIME ZONE"), DataType::TimestampTz);
+        assert_eq!(t("TIMESTAMP(3) WITHOUT TIME ZONE"), DataType::Timestamp);
+        assert_eq!(t("TIME(2) WITHOUT TIME ZONE"), DataType::Time);
+        assert_eq!(t("CHARACTER VARYING(45)"), DataType::Text);
+        assert_eq!(t("INTERVAL DAY TO SECOND(3)"), DataType::Interval);
+        assert_eq!(
+            t("NUMERIC(10,2)"),
+            DataType::Decimal {
+                precision: Some(10),
+                scale: Some(2)
+            }
+        );
+        assert_eq!(
+            t("CHARACTER VARYING(5)[]"),
+            DataType::Array {
+                element: Box::new(DataType::Text)
+            }
+        );
     }
 }

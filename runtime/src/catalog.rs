@@ -87,7 +87,7 @@ impl crate::table::RowSink for JsonSink {
     type Error = FieldError;
 
     fn field<F: FieldType>(&mut self, column: usize, value: &F) -> Result<(), FieldError> {
-        let value = serde_json::to_value(value).map_err(|error| FieldError {
+        let value = value.to_json().map_err(|error| FieldError {
             column,
             message: error.to_string(),
         })?;

@@ -218,10 +218,15 @@ impl<'a> Writer<'a> {
     }
 
     fn push_value(&mut self, column: usize, value: &Value) {
-        self.push_param(Param::Column {
+        self.params.push(Param::Column {
             column,
             value: value.clone(),
         });
+        let mut placeholder = String::new();
+        self.dialect
+            .push_placeholder(&mut placeholder, self.params.len());
+        self.dialect
+            .push_column_value(&mut self.sql, &placeholder, self.table.columns[column].def);
     }
 
     fn push_filter(&mut self, filter: &Filter) {

@@ -80,6 +80,24 @@ pub trait FieldType:
     + crate::backend::bounds::PostgresField
     + crate::backend::bounds::MysqlField
 {
+    /// The value as JSON. `f32` overrides it to send the shortest decimal that reads back as
+    /// the same `f32` (`1.1`, not the `1.100000023841858` of its widening to `f64`).
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+}
+
+impl FieldType for f32 {
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        // Display gives the shortest digits that read back as this f32; as an f64 they are
+        // the number those digits spell.
+        Ok(self
+            .to_string()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
 }
 
 macro_rules! field_types {
@@ -94,7 +112,6 @@ field_types!(
     i16,
     i32,
     i64,
-    f32,
     f64,
     String,
     crate::types::Decimal,
@@ -120,16 +137,30 @@ field_types!(chrono::DateTime<chrono::FixedOffset>);
 
 /// A PostgreSQL array, whose elements may be NULL.
 #[cfg(all(feature = "postgres", not(any(feature = "sqlite", feature = "mysql"))))]
-impl<T> FieldType for Vec<Option<T>> where
-    T: FieldType + sqlx::postgres::PgHasArrayType + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+impl<T> FieldType for Vec<Option<T>>
+where
+    T: FieldType + sqlx::postgres::PgHasArrayType + for<'r> sqlx::Decode<'r, sqlx::Postgres>,
 {
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        self.iter()
+            .map(|element| element.to_json())
+            .collect::<Result<_, _>>()
+            .map(serde_json::Value::Array)
+    }
 }
 
-impl<T: FieldType> FieldType for Option<T> where
+impl<T: FieldType> FieldType for Option<T>
+where
     Option<T>: crate::backend::bounds::SqliteField
         + crate::backend::bounds::PostgresField
-        + crate::backend::bounds::MysqlField
+        + crate::backend::bounds::MysqlField,
 {
+    fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        match self {
+            Some(value) => value.to_json(),
+            None => Ok(serde_json::Value::Null),
+        }
+    }
 }
 
 /// Whether a relation stores rows or is a query over others.

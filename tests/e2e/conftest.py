@@ -134,6 +134,11 @@ def generated_server(mcpgen: Path) -> Callable[..., Path]:
         built[name] = (generate_args, binary)
         return binary
 
+    def generate_only(name: str, *generate_args: str) -> Path:
+        """Generates the crate without building it; its directory."""
+        return servers.generate(mcpgen, name, generate_args)
+
+    generate.generate_only = generate_only  # type: ignore[attr-defined]
     return generate
 
 

@@ -66,16 +66,22 @@ def build_mcpgen() -> Path:
     return cargo_build_package("mcpgen")
 
 
+def generate(mcpgen: Path, name: str, generate_args: tuple[str, ...]) -> Path:
+    """`mcpgen generate ARGS --out target/e2e/crates/NAME --name NAME --force`; the crate's
+    directory."""
+    out = GENERATED_CRATES / name
+    command = [str(mcpgen), "generate", *generate_args, "--out", str(out), "--name", name, "--force"]
+    run_logged(command, what=f"mcpgen generate of crate {name}", timeout=300)
+    if not (out / "Cargo.toml").is_file():
+        raise BuildError(f"mcpgen generate exited 0 but wrote no {out / 'Cargo.toml'}")
+    return out
+
+
 def generate_and_build(mcpgen: Path, name: str, generate_args: tuple[str, ...]) -> Path:
     """`mcpgen generate ARGS --out target/e2e/crates/NAME --name NAME --force`, then
     `cargo build --manifest-path target/e2e/crates/NAME/Cargo.toml` with the shared target
     directory; the path of the binary, which is named after the crate."""
-    out = GENERATED_CRATES / name
-    command = [str(mcpgen), "generate", *generate_args, "--out", str(out), "--name", name, "--force"]
-    run_logged(command, what=f"mcpgen generate of crate {name}", timeout=300)
-    manifest = out / "Cargo.toml"
-    if not manifest.is_file():
-        raise BuildError(f"mcpgen generate exited 0 but wrote no {manifest}")
+    manifest = generate(mcpgen, name, generate_args) / "Cargo.toml"
     run_logged(
         ["cargo", "build", "--quiet", "--manifest-path", str(manifest)],
         what=f"cargo build of the generated crate {name}",

@@ -68,6 +68,7 @@ impl Server {
                 let mut command = Command::new("mariadb");
                 command.args([
                     "--protocol=TCP",
+                    "--default-character-set=utf8mb4",
                     "-h",
                     &self.host(),
                     "-P",

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::catalog::Table;
 use crate::sql::Statement;
+use crate::table::ColumnDef;
 
 /// How a backend spells SQL. Every difference between databases in the statements the runtime
 /// writes is a method here.
@@ -22,6 +23,12 @@ pub trait Dialect: Send + Sync {
     fn push_identifier(&self, out: &mut String, name: &str);
     /// Appends the placeholder of parameter number `index` (1-based).
     fn push_placeholder(&self, out: &mut String, index: usize);
+    /// Appends the parameter `placeholder` holding a value of `column`, compared with the
+    /// column or written to it. Most backends need the placeholder alone.
+    fn push_column_value(&self, out: &mut String, placeholder: &str, column: &ColumnDef) {
+        let _ = column;
+        out.push_str(placeholder);
+    }
     /// Appends `expression` converted to text.
     fn push_cast_to_text(&self, out: &mut String, expression: &str);
     /// What follows `ASC`/`DESC` in `ORDER BY` so that NULL sorts as the lowest value
@@ -203,10 +210,11 @@ pub fn redact_url(url: &str) -> String {
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(authority_end);
     match authority.rsplit_once('@') {
-        Some((user_info, host)) => {
+        Some((user_info, host)) if user_info.contains(':') => {
             let user = user_info.split(':').next().unwrap_or_default();
             format!("{scheme}://{user}:***@{host}{path}")
         }
+        Some(_) => url.to_owned(),
         None => url.to_owned(),
     }
 }

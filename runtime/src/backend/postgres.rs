@@ -12,7 +12,7 @@ use sqlx::{Arguments as _, AssertSqlSafe, Postgres, Row as _, TypeInfo as _, Val
 use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
 use crate::catalog::{FieldError, Table};
 use crate::sql::{Param, Selected, Statement};
-use crate::table::{ColumnVisitor, FieldType, RowSource};
+use crate::table::{ColumnDef, ColumnVisitor, FieldType, RowSource};
 
 /// Whether `url` is a PostgreSQL URL (`postgres://`, `postgresql://`).
 pub(crate) fn handles(url: &str) -> bool {
@@ -35,10 +35,33 @@ impl Dialect for PostgresDialect {
         out.push_str(&index.to_string());
     }
 
+    fn push_column_value(&self, out: &mut String, placeholder: &str, column: &ColumnDef) {
+        // Text is bound as `text`, and `char(n) = text` compares as text, where the padding
+        // of `char(n)` counts: compared as `char(n)`, it does not.
+        let sql_type = column.sql_type.unwrap_or_default().to_ascii_uppercase();
+        let padded = sql_type == "BPCHAR"
+            || sql_type == "CHARACTER"
+            || sql_type.starts_with("CHARACTER(")
+            || sql_type == "CHAR"
+            || sql_type.starts_with("CHAR(");
+        if padded && !column.as_text {
+            out.push_str("CAST(");
+            out.push_str(placeholder);
+            out.push_str(" AS bpchar)");
+        } else {
+            out.push_str(placeholder);
+        }
+    }
+
     fn push_cast_to_text(&self, out: &mut String, expression: &str) {
-        out.push_str("CAST(");
+        // The type's output function, as psql shows it: a cast to text differs for some
+        // types (`CAST(inet '10.0.0.1' AS TEXT)` is `10.0.0.1/32`).
+        // format() makes NULL an empty string: NULL stays NULL.
+        out.push_str("CASE WHEN ");
         out.push_str(expression);
-        out.push_str(" AS TEXT)");
+        out.push_str(" IS NULL THEN NULL ELSE format('%s', ");
+        out.push_str(expression);
+        out.push_str(") END");
     }
 
     fn nulls_lowest(&self, descending: bool) -> &'static str {

@@ -1,0 +1,220 @@
+"""PostgreSQL and MariaDB/MySQL end to end: real datasets (Chinook in both, Pagila and jOOQ's
+Sakila port in PostgreSQL, Sakila in MariaDB) and a table of every type, each in a database of
+its own. `mcpgen generate` runs on the live database and on the DDL file; the live crate is
+built and served over stdio to the official Python SDK client, and every table's list, get
+and count must give the rows and values that psycopg/PyMySQL read from the database itself.
+The DDL file must give the same table modules as the live database.
+
+The servers skip when absent, and fail instead when MCPGEN_REQUIRE_SERVICES=1 (as in CI).
+"""
+
+from __future__ import annotations
+
+import filecmp
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import server_databases as sd
+from clients import open_session, run, stdio_parameters
+from conftest import REQUIRE_SERVICES, SHARED, need_shared
+from servers import GENERATED_CRATES
+
+DATASETS = SHARED / "datasets"
+TYPES_SQL = Path(__file__).resolve().parent / "sql"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    label: str
+    engine: type
+    scripts: tuple[str, ...]
+    """Files under ../shared/datasets (or tests/e2e/sql for our own), loaded in order."""
+    ddl: str
+    """The DDL file `mcpgen generate --schema` reads."""
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.engine
+
+
+def _path(name: str) -> Path:
+    return TYPES_SQL / name if "/" not in name else DATASETS / name
+
+
+DATASET_LIST = [
+    Dataset("pg_chinook", sd.Postgres, ("chinook/Chinook_PostgreSql.sql",), "chinook/Chinook_PostgreSql.sql"),
+    Dataset("pagila", sd.Postgres, ("pagila/pagila-schema.sql", "pagila/pagila-data.sql"), "pagila/pagila-schema.sql"),
+    Dataset(
+        "sakila_pg", sd.Postgres,
+        ("sakila-pg/postgres-sakila-schema.sql", "sakila-pg/postgres-sakila-insert-data-using-copy.sql"),
+        "sakila-pg/postgres-sakila-schema.sql",
+    ),
+    Dataset("pg_types", sd.Postgres, ("postgres_types.sql",), "postgres_types.sql"),
+    Dataset("my_chinook", sd.Mysql, ("chinook/Chinook_MySql.sql",), "chinook/Chinook_MySql.sql"),
+    Dataset("sakila_my", sd.Mysql, ("sakila-mysql/sakila-mv-schema.sql", "sakila-mysql/sakila-mv-data.sql"), "sakila-mysql/sakila-mv-schema.sql"),
+    Dataset("my_types", sd.Mysql, ("mysql_types.sql",), "mysql_types.sql"),
+]
+DATASETS_BY_LABEL = {d.label: d for d in DATASET_LIST}
+
+
+@dataclass
+class Served:
+    """A dataset loaded into a database of its own, and the server generated from it."""
+
+    dataset: Dataset
+    database: Any
+    binary: Path
+    live_crate: Path
+    ddl_crate: Path
+
+    def stdio(self) -> Any:
+        return stdio_parameters(str(self.binary), self.database.url)
+
+
+def _need_server(engine: type) -> None:
+    reason = engine.available()
+    if reason is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason}; MCPGEN_REQUIRE_SERVICES=1 requires it", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def served(mcpgen: Path, generated_server: Callable[..., Path]) -> Any:
+    """`served(label)`: the dataset loaded and its live-generated server built (once per session)."""
+    cache: dict[str, Served] = {}
+    databases = []
+
+    def get(label: str) -> Served:
+        if label in cache:
+            return cache[label]
+        dataset = DATASETS_BY_LABEL[label]
+        _need_server(dataset.engine)
+        scripts = [need_shared(_path(s)) if "/" in s else _path(s) for s in dataset.scripts]
+        database = dataset.engine(label)
+        databases.append(database)
+        for script in scripts:
+            database.run_script(sd.without_database_switches(script.read_text()))
+        binary = generated_server(f"{label}_live", "--database-url", database.url)
+        ddl = _path(dataset.ddl)
+        # Generated, not built: its table modules must equal the live crate's.
+        generated_server.generate_only(f"{label}_ddl", "--schema", str(ddl), "--dialect", dataset.dialect)
+        cache[label] = Served(dataset, database, binary, GENERATED_CRATES / f"{label}_live", GENERATED_CRATES / f"{label}_ddl")
+        return cache[label]
+
+    yield get
+    for database in databases:
+        database.drop()
+
+
+LABELS = [d.label for d in DATASET_LIST]
+
+
+def _received_row(relation: sd.RelationInfo, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: sd.received(relation.column(name).category, value) if any(c.name == name for c in relation.columns) else ("no such column", value)
+        for name, value in row.items()
+    }
+
+
+def _assert_same_rows(received: list[dict[str, Any]], expected: list[dict[str, Any]], what: str) -> None:
+    got, want = Counter(map(sd.row_key, received)), Counter(map(sd.row_key, expected))
+    if got == want:
+        return
+    missing, extra = list((want - got).elements()), list((got - want).elements())
+    lines = [f"{what}: received {len(received)} rows, expected {len(expected)}; {len(missing)} missing, {len(extra)} unexpected"]
+    lines += [f"  missing:    {row[:400]}" for row in missing[:4]]
+    lines += [f"  unexpected: {row[:400]}" for row in extra[:4]]
+    raise AssertionError("\n".join(lines))
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_every_table_lists_counts_and_gets_what_the_database_holds(label: str, served: Any) -> None:
+    target = served(label)
+    relations = target.database.relations()
+
+    async def check() -> None:
+        async with open_session(target.stdio()) as session:
+            expected_tools = set()
+            for base, relation in relations.items():
+                expected_tools |= {f"list_{base}", f"count_{base}"}
+                if relation.primary_key:
+                    expected_tools.add(f"get_{base}")
+            expected_tools |= {"list_tables", "describe_table"}
+            assert set(session.tools) == expected_tools, (
+                f"missing tools: {sorted(expected_tools - set(session.tools))}; "
+                f"unexpected: {sorted(set(session.tools) - expected_tools)}"
+            )
+            for base, relation in relations.items():
+                expected = target.database.rows(relation)
+                rows, _pages = await session.page_through(f"list_{base}", {"limit": 1000})
+                _assert_same_rows([_received_row(relation, r) for r in rows], expected, f"list_{base}")
+                count = await session.call(f"count_{base}")
+                assert count == {"count": target.database.count(relation)}, f"count_{base}"
+                if relation.primary_key and expected:
+                    for row in (expected[0], expected[len(expected) // 2], expected[-1]):
+                        key_row = next(r for r in rows if _received_row(relation, r) == row)
+                        arguments = {c: key_row[c] for c in relation.primary_key}
+                        got = await session.call(f"get_{base}", arguments)
+                        assert got["row"] == key_row, f"get_{base}({arguments})"
+
+    run(check)
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_the_ddl_file_generates_the_same_table_modules_as_the_live_database(label: str, served: Any) -> None:
+    target = served(label)
+    live, ddl = target.live_crate / "src" / "tables", target.ddl_crate / "src" / "tables"
+    comparison = filecmp.dircmp(live, ddl)
+
+    def text(path: Path) -> str:
+        # mod.rs begins with the name of the database or file the crate was made from.
+        lines = path.read_text().splitlines()
+        return "\n".join(lines[1:] if path.name == "mod.rs" else lines)
+
+    differing = [name for name in comparison.common_files if text(live / name) != text(ddl / name)]
+    assert not comparison.left_only and not comparison.right_only and not differing, (
+        f"live only: {comparison.left_only}; DDL only: {comparison.right_only}; differing: {differing}"
+    )
+
+
+@pytest.mark.parametrize("label", ["pg_types", "my_types"])
+def test_every_value_goes_back_into_a_filter_and_finds_its_row(label: str, served: Any) -> None:
+    """The round trip of every type: each value the server sends, sent back as an `eq`
+    filter on its column, finds the row it came from (and `in` does too)."""
+    target = served(label)
+    relation = target.database.relations()["all_types"]
+
+    async def check() -> None:
+        async with open_session(target.stdio()) as session:
+            rows, _ = await session.page_through("list_all_types", {"limit": 1000})
+            assert len(rows) >= 3, "the types table has its rows"
+            problems = []
+            for row in rows:
+                for column in relation.columns:
+                    value = row[column.name]
+                    if value is None or column.category in ("json", "fallback") or column.category.startswith("array:"):
+                        continue
+                    found = await session.call("list_all_types", {"where": {column.name: {"eq": value}, "id": row["id"]}})
+                    if len(found["rows"]) != 1:
+                        problems.append(f"{column.name} ({column.type_name}) = {value!r} finds {len(found['rows'])} rows")
+            assert not problems, "\n".join(problems)
+
+    run(check)
+
+
+def test_partitions_of_a_partitioned_table_get_no_tools(served: Any) -> None:
+    target = served("pagila")
+
+    async def check() -> None:
+        async with open_session(target.stdio()) as session:
+            assert "list_payment" in session.tools
+            partitions = [name for name in session.tools if name.startswith("list_payment_p")]
+            assert not partitions, f"partitions served as tables: {partitions}"
+
+    run(check)
