@@ -7,11 +7,26 @@
 //! skipped with a warning instead of losing the file. For SQLite the result matches what
 //! live introspection (`pragma_table_xinfo`, `pragma_foreign_key_list`, `pragma_index_list`)
 //! reports for a database built from the same file: declared types and defaults are the
-//! source text, view columns are named and typed the way SQLite does.
+//! source text, view columns are named and typed the way SQLite does. For PostgreSQL,
+//! the `postgres` module makes it match what the catalogs of a database built from the file say
+//! (`search_path`, domains, `format_type` and `pg_get_expr` spellings, constraint names,
+//! partitions; also `SET`, `CREATE DOMAIN`, `CREATE FUNCTION` and `ALTER TABLE ... ATTACH
+//! PARTITION`, which it reads itself).
+//!
+//! For MySQL, [`mysql`] and [`super::mysql`] make it match what `information_schema` of a
+//! MariaDB 10.11 database built from the file says: versioned comments (`/*!50705 ... */`)
+//! run as MariaDB runs them, `USE db` makes `db` the default schema, types and defaults are
+//! spelled as the server reports them, unnamed keys are named as the server names them, and
+//! views' columns are typed and nullable as the server has them ([`mysql_view`]).
 
 mod affinity;
 mod classify;
+mod mysql;
+mod mysql_view;
 mod names;
+mod postgres;
+mod postgres_types;
+mod postgres_view;
 mod source;
 mod split;
 mod table;
@@ -33,6 +48,9 @@ use self::split::{SqlStatement, split_statements};
 use self::table::{TableBuilder, last_name, unique_index_columns};
 use self::view::{PendingView, find_table, infer_view_columns};
 use crate::model::{Dialect, Key, Schema, Table, TableKind, Warning};
+
+pub(crate) use self::mysql::{MysqlCheck, mysql_check};
+pub(crate) use self::postgres::check_enum as postgres_check_enum;
 
 /// A DDL file that cannot be used at all.
 #[derive(Debug, thiserror::Error)]
@@ -61,8 +79,14 @@ pub fn parse(sql: &str, dialect: Dialect, file: &str) -> Result<(Schema, Vec<War
                 .to_owned(),
         });
     }
+    // MySQL's versioned comments (`/*!50705 ... */`) are SQL or comments by server version.
+    let sql = if dialect == Dialect::Mysql {
+        mysql::executed_text(sql)
+    } else {
+        std::borrow::Cow::Borrowed(sql)
+    };
     let mut reader = Reader::new(dialect, file);
-    for statement in split_statements(sql, dialect) {
+    for statement in split_statements(&sql, dialect) {
         reader.read(statement);
     }
     reader.finish()
@@ -94,6 +118,10 @@ struct Reader<'a> {
     enum_types: Vec<(TableName, Vec<String>)>,
     warnings: Vec<Warning>,
     first_failure: Option<Failure>,
+    /// MySQL: the databases `USE` switches to, the tables `DROP` removes.
+    mysql: mysql::Session,
+    /// PostgreSQL: the schemas, types and functions created so far, and the `search_path`.
+    pg: postgres::Catalog,
 }
 
 impl<'a> Reader<'a> {
@@ -107,11 +135,23 @@ impl<'a> Reader<'a> {
             enum_types: Vec::new(),
             warnings: Vec::new(),
             first_failure: None,
+            mysql: mysql::Session::default(),
+            pg: postgres::Catalog::default(),
         }
     }
 
     /// Reads one statement, if it matters to the schema.
     fn read(&mut self, statement: SqlStatement<'a>) {
+        if self.dialect == Dialect::Mysql && self.mysql.read(statement.text) {
+            return;
+        }
+        if self.dialect == Dialect::Postgres {
+            match self.pg.read_statement(statement.text, &mut self.tables) {
+                postgres::Handled::No => {}
+                postgres::Handled::Yes => return,
+                postgres::Handled::Warn(message) => return self.warn(statement.line, message),
+            }
+        }
         let kind = classify(statement.text, self.dialect);
         match kind {
             StatementKind::Other => return,
@@ -166,7 +206,10 @@ impl<'a> Reader<'a> {
     }
 
     /// Applies a parsed statement to the schema.
-    fn apply(&mut self, statement: Statement, source: SourceText<'a>) {
+    fn apply(&mut self, mut statement: Statement, source: SourceText<'a>) {
+        if self.dialect == Dialect::Postgres {
+            self.pg.qualify(&mut statement, &self.tables);
+        }
         match statement {
             Statement::CreateTable(create) => self.create_table(create, source),
             Statement::CreateView(create) => self.create_view(create, source),
@@ -218,7 +261,15 @@ impl<'a> Reader<'a> {
         for constraint in &create.constraints {
             builder.add_constraint(constraint);
         }
-        let (table, problems) = builder.finish();
+        let (mut table, problems) = builder.finish();
+        if self.dialect == Dialect::Postgres {
+            self.pg
+                .created_table(&mut table, &create, &source, &self.tables);
+            if create.partition_of.is_some() {
+                // Its partitioned table stands for it, as in live introspection.
+                self.pg.partition(&table);
+            }
+        }
         self.warn_all(line, problems);
         self.add_table(table, line, create.if_not_exists);
     }
@@ -248,6 +299,7 @@ impl<'a> Reader<'a> {
                 table_as_select: true,
                 query,
                 column_names: Vec::new(),
+                search_path: self.pg.search_path(),
                 source,
             });
         }
@@ -281,6 +333,7 @@ impl<'a> Reader<'a> {
                 table_as_select: false,
                 query: create.query,
                 column_names,
+                search_path: self.pg.search_path(),
                 source,
             });
         }
@@ -288,11 +341,20 @@ impl<'a> Reader<'a> {
 
     /// Adds a table or view, replacing an earlier one of the same name (unless `IF NOT
     /// EXISTS`), and returns its index when it was added.
-    fn add_table(&mut self, table: Table, line: u64, if_not_exists: bool) -> Option<usize> {
+    fn add_table(&mut self, mut table: Table, line: u64, if_not_exists: bool) -> Option<usize> {
+        if self.dialect == Dialect::Mysql {
+            table.schema = self.mysql.resolve(table.schema.take());
+            for key in &mut table.foreign_keys {
+                key.referenced_schema = self.mysql.resolve(key.referenced_schema.take());
+            }
+        }
         let name = TableName {
             schema: table.schema.clone(),
             name: table.name.clone(),
         };
+        // Created again after a DROP (MySQL): no longer dropped.
+        let dropped = self.dialect == Dialect::Mysql
+            && self.mysql.take_dropped(name.schema.as_deref(), &name.name);
         let Some(existing) = self.tables.iter().position(|other| {
             same_name(&other.name, &name.name)
                 && same_schema(other.schema.as_deref(), name.schema.as_deref())
@@ -301,17 +363,20 @@ impl<'a> Reader<'a> {
             self.lines.push(line);
             return Some(self.tables.len() - 1);
         };
-        if if_not_exists {
+        if if_not_exists && !dropped {
             return None;
         }
-        self.warn(
-            line,
-            format!(
-                "{} is created again (first on line {}); the later definition is used",
-                name.display(),
-                self.lines[existing]
-            ),
-        );
+        // A MySQL dump drops the stand-in it creates for a view before creating the view.
+        if !dropped {
+            self.warn(
+                line,
+                format!(
+                    "{} is created again (first on line {}); the later definition is used",
+                    name.display(),
+                    self.lines[existing]
+                ),
+            );
+        }
         self.views.retain(|view| view.table != existing);
         self.tables[existing] = table;
         self.lines[existing] = line;
@@ -329,14 +394,19 @@ impl<'a> Reader<'a> {
         else {
             return;
         };
-        if self.tables[table].kind == TableKind::View {
+        // PostgreSQL: a unique index on a materialized view is a key of it.
+        if self.tables[table].kind == TableKind::View && self.dialect != Dialect::Postgres {
             return;
         }
         let name = index
             .name
             .as_ref()
             .and_then(|name| last_name(self.dialect, name));
-        self.tables[table].unique_keys.push(Key { name, columns });
+        let mut key = Key { name, columns };
+        if self.dialect == Dialect::Postgres {
+            self.pg.unique_index(&self.tables[table], &mut key);
+        }
+        self.tables[table].unique_keys.push(key);
     }
 
     fn alter_table(
@@ -351,6 +421,7 @@ impl<'a> Reader<'a> {
         else {
             return;
         };
+        let known_keys = self.tables[index].foreign_keys.len();
         let mut builder = TableBuilder::extend(self.dialect, source, self.tables[index].clone());
         for operation in operations {
             match operation {
@@ -363,7 +434,15 @@ impl<'a> Reader<'a> {
                 _ => {}
             }
         }
-        let (table, problems) = builder.finish();
+        let (mut table, problems) = builder.finish();
+        if self.dialect == Dialect::Mysql {
+            for key in table.foreign_keys.iter_mut().skip(known_keys) {
+                key.referenced_schema = self.mysql.resolve(key.referenced_schema.take());
+            }
+        }
+        if self.dialect == Dialect::Postgres {
+            self.pg.altered_table(&mut table, operations, source);
+        }
         self.tables[index] = table;
         self.warn_all(source.statement().line, problems);
     }
@@ -401,7 +480,7 @@ impl<'a> Reader<'a> {
     ) {
         let mut parts = name_parts(self.dialect, name);
         let column = match object {
-            CommentObject::Table | CommentObject::MaterializedView => None,
+            CommentObject::Table | CommentObject::View | CommentObject::MaterializedView => None,
             CommentObject::Column => parts.pop(),
             _ => return,
         };
@@ -442,6 +521,13 @@ impl<'a> Reader<'a> {
             finish_keys(table, self.dialect);
         }
         self.infer_views();
+        if self.dialect == Dialect::Postgres {
+            self.pg.finish(&mut self.tables, &mut self.lines);
+        }
+        if self.dialect == Dialect::Mysql {
+            self.mysql.remove_dropped(&mut self.tables);
+            super::mysql::normalize(&mut self.tables);
+        }
         if self.tables.is_empty() {
             if let Some(failure) = self.first_failure {
                 return Err(DdlError {
@@ -541,7 +627,7 @@ impl<'a> Reader<'a> {
 
     /// Fills the views' columns; a view whose columns cannot be inferred is left out.
     fn infer_views(&mut self) {
-        let problems = infer_view_columns(self.dialect, &mut self.tables, &self.views);
+        let problems = infer_view_columns(self.dialect, &mut self.tables, &self.views, &self.pg);
         let mut left_out = Vec::new();
         for problem in problems {
             let view = &self.views[problem.view];
@@ -609,10 +695,13 @@ fn finish_keys(table: &mut Table, dialect: Dialect) {
     let primary = table.primary_key.as_ref().map(|key| key.columns.clone());
     let mut unique: Vec<Key> = Vec::new();
     // The latest declaration of the same columns wins, as SQLite lists its newest index first.
+    // MySQL keeps every index: its own rules pick one (`super::mysql::normalize`).
     for mut key in std::mem::take(&mut table.unique_keys).into_iter().rev() {
         spell(&mut key.columns, &table.columns);
         let is_primary = primary.as_ref() == Some(&key.columns);
-        if !is_primary && !unique.iter().any(|other| other.columns == key.columns) {
+        let repeated =
+            dialect != Dialect::Mysql && unique.iter().any(|other| other.columns == key.columns);
+        if !is_primary && !repeated {
             unique.push(key);
         }
     }

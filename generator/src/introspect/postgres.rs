@@ -1,15 +1,608 @@
-//! Introspection of a live postgres database (to be written).
+//! Introspection of a live PostgreSQL database from its system catalogs (`pg_class`,
+//! `pg_attribute`, `pg_type`, `pg_constraint`, `pg_index`), never from names resolved through
+//! the `search_path`: every lookup joins on OIDs.
+//!
+//! What is read: the tables (plain and partitioned; partitions are left out, their parent
+//! stands for them), views and materialized views of every user schema (not `pg_catalog`,
+//! `information_schema`, `pg_toast*`, `pg_temp*`, nor objects or schemas that belong to an
+//! extension). Foreign tables are left out with a warning: their rows live on another server,
+//! and a DDL file's `CREATE FOREIGN TABLE` is not read either.
+//!
+//! Types, defaults and names are printed by PostgreSQL itself (`format_type`,
+//! `pg_get_expr`) in a session whose `search_path` is `public` alone, so that what lives in
+//! `public` (the default schema) is unqualified and everything else is qualified, whatever
+//! the user's own `search_path` is. [`super::ddl`] gives the same spellings for a DDL file.
 
-use super::IntrospectError;
-use crate::model::{Schema, Warning};
+use std::collections::{BTreeSet, HashMap};
+use std::str::FromStr;
+use std::time::Duration;
 
-/// Whether `url` names a database of this kind.
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{ConnectOptions as _, Connection as _, Row as _};
+
+use super::{IntrospectError, ddl, redact_url};
+use crate::model::{
+    Column, DataType, Dialect, ForeignKey, Key, Schema, Table, TableKind, Warning,
+    normalize_sql_type,
+};
+use crate::typemap;
+
+/// How long to wait for the server to accept a connection.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The oldest server whose catalogs are read (`attgenerated` is from PostgreSQL 12).
+const OLDEST_VERSION: i32 = 120_000;
+
+/// Whether `url` is a PostgreSQL URL.
 pub(crate) fn handles(url: &str) -> bool {
-    let _ = url;
-    false
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// Reads the schema of the database at `url`.
+/// Reads the schema of the PostgreSQL database at `url`.
 pub async fn introspect(url: &str) -> Result<(Schema, Vec<Warning>), IntrospectError> {
-    Err(IntrospectError::UnsupportedUrl(super::redact_url(url)))
+    let fail = |error: sqlx::Error| database_error(url, &describe(&error));
+    let options = PgConnectOptions::from_str(url)
+        .map_err(fail)?
+        .application_name("mcpgen")
+        .options([("search_path", "public")]);
+    let mut connection = match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
+        Ok(connected) => connected.map_err(fail)?,
+        Err(_) => {
+            return Err(database_error(
+                url,
+                &format!(
+                    "the server did not answer within {} seconds",
+                    CONNECT_TIMEOUT.as_secs()
+                ),
+            ));
+        }
+    };
+    let read = read_schema(&mut connection).await;
+    let _ = connection.close().await;
+    match read {
+        Ok(read) => Ok(read),
+        Err(ReadError::Sql(error)) => Err(fail(error)),
+        Err(ReadError::Unsupported(message)) => Err(database_error(url, &message)),
+    }
+}
+
+/// What went wrong: the server's own message for an error it returned.
+fn describe(error: &sqlx::Error) -> String {
+    match error.as_database_error() {
+        Some(database) => format!("the server said: {}", database.message()),
+        None => error.to_string(),
+    }
+}
+
+/// An error of introspection, on one line, without the URL's password.
+fn database_error(url: &str, message: &str) -> IntrospectError {
+    IntrospectError::Database {
+        url: redact_url(url),
+        message: message.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// Why the catalogs could not be read.
+enum ReadError {
+    Sql(sqlx::Error),
+    Unsupported(String),
+}
+
+impl From<sqlx::Error> for ReadError {
+    fn from(error: sqlx::Error) -> Self {
+        ReadError::Sql(error)
+    }
+}
+
+/// The relations: tables, partitioned tables, views, materialized views and foreign tables
+/// of the user's schemas.
+const RELATIONS: &str = "\
+SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text,
+       pg_catalog.obj_description(c.oid, 'pg_class')
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  AND NOT c.relispartition
+  AND n.nspname <> 'information_schema'
+  AND n.nspname !~ '^pg_'
+  AND NOT EXISTS (
+      SELECT FROM pg_catalog.pg_depend d
+      WHERE d.deptype = 'e' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND d.objid = c.oid)
+  AND NOT EXISTS (
+      SELECT FROM pg_catalog.pg_depend d
+      WHERE d.deptype = 'e' AND d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+        AND d.objid = n.oid)
+ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
+
+/// The columns of the relations `$1`, in order.
+const COLUMNS: &str = "\
+SELECT a.attrelid::int8, a.attname::text, a.atttypid::int8,
+       pg_catalog.format_type(a.atttypid, a.atttypmod),
+       a.attnotnull, a.attidentity::text, a.attgenerated::text,
+       pg_catalog.pg_get_expr(d.adbin, d.adrelid),
+       pg_catalog.col_description(a.attrelid, a.attnum)
+FROM pg_catalog.pg_attribute a
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = ANY ($1::pg_catalog.int8[]::pg_catalog.oid[])
+  AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum";
+
+/// The types `$1`: what they are, their array element, a domain's base type.
+const TYPES: &str = "\
+SELECT t.oid::int8, t.typtype::text, t.typnotnull,
+       CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem::int8 END,
+       CASE WHEN t.typtype = 'd' THEN t.typbasetype::int8 END,
+       CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END
+FROM pg_catalog.pg_type t
+WHERE t.oid = ANY ($1::pg_catalog.int8[]::pg_catalog.oid[])";
+
+/// The labels of the enum types `$1`, in their order.
+const ENUM_LABELS: &str = "\
+SELECT e.enumtypid::int8, e.enumlabel::text
+FROM pg_catalog.pg_enum e
+WHERE e.enumtypid = ANY ($1::pg_catalog.int8[]::pg_catalog.oid[])
+ORDER BY e.enumtypid, e.enumsortorder";
+
+/// The primary keys, foreign keys and checks of the relations `$1`; the internal copies of
+/// a foreign key that PostgreSQL makes for partitions (`conparentid <> 0`) are left out.
+const CONSTRAINTS: &str = "\
+SELECT con.conrelid::int8, con.conname::text, con.contype::text,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+             ORDER BY k.ord),
+       rn.nspname::text, rc.relname::text,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+             ORDER BY k.ord),
+       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END
+FROM pg_catalog.pg_constraint con
+LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE con.conrelid = ANY ($1::pg_catalog.int8[]::pg_catalog.oid[])
+  AND con.contype IN ('p', 'f', 'c')
+  AND con.conparentid = 0
+ORDER BY con.conrelid, con.conname COLLATE \"C\"";
+
+/// The unique indexes (those of `UNIQUE` constraints included) of the relations `$1` whose
+/// key columns are all plain columns and that have no predicate, oldest first.
+const UNIQUE_INDEXES: &str = "\
+SELECT i.indrelid::int8, ic.relname::text,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+             WHERE k.ord <= i.indnkeyatts
+             ORDER BY k.ord)
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+WHERE i.indrelid = ANY ($1::pg_catalog.int8[]::pg_catalog.oid[])
+  AND i.indisunique AND NOT i.indisprimary AND i.indisvalid
+  AND i.indpred IS NULL AND i.indexprs IS NULL
+ORDER BY i.indrelid, i.indexrelid";
+
+/// Reads the whole schema in one read-only snapshot.
+async fn read_schema(connection: &mut PgConnection) -> Result<(Schema, Vec<Warning>), ReadError> {
+    let row = sqlx::query(
+        "SELECT pg_catalog.current_setting('server_version_num')::int4, \
+         pg_catalog.current_database()::text, pg_catalog.current_setting('server_version')",
+    )
+    .fetch_one(&mut *connection)
+    .await?;
+    let version: i32 = row.get(0);
+    let database: String = row.get(1);
+    if version < OLDEST_VERSION {
+        let shown: String = row.get(2);
+        return Err(ReadError::Unsupported(format!(
+            "mcpgen reads PostgreSQL 12 or later; this server is PostgreSQL {shown}"
+        )));
+    }
+    sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *connection)
+        .await?;
+    let read = read_catalogs(connection).await;
+    let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+    let (tables, warnings) = read?;
+    let schema = Schema {
+        dialect: Dialect::Postgres,
+        database: Some(database),
+        tables,
+        routines: Vec::new(),
+    };
+    Ok((schema, warnings))
+}
+
+/// A relation being read.
+struct Relation {
+    oid: i64,
+    table: Table,
+}
+
+async fn read_catalogs(
+    connection: &mut PgConnection,
+) -> Result<(Vec<Table>, Vec<Warning>), ReadError> {
+    let mut warnings = Vec::new();
+    let mut relations = Vec::new();
+    for row in sqlx::query(RELATIONS).fetch_all(&mut *connection).await? {
+        let schema: String = row.get(1);
+        let name: String = row.get(2);
+        let kind: String = row.get(3);
+        let schema = (schema != Dialect::Postgres.default_schema()).then_some(schema);
+        let kind = match kind.as_str() {
+            "v" | "m" => TableKind::View,
+            "f" => {
+                let table = match &schema {
+                    Some(schema) => format!("{schema}.{name}"),
+                    None => name,
+                };
+                warnings.push(Warning::new(
+                    table,
+                    "skipped: a foreign table (its rows live on another server)",
+                ));
+                continue;
+            }
+            _ => TableKind::Table,
+        };
+        relations.push(Relation {
+            oid: row.get(0),
+            table: Table {
+                schema,
+                name,
+                kind,
+                comment: row.get(4),
+                columns: Vec::new(),
+                primary_key: None,
+                foreign_keys: Vec::new(),
+                referenced_by: Vec::new(),
+                unique_keys: Vec::new(),
+                rowid: false,
+            },
+        });
+    }
+    let oids: Vec<i64> = relations.iter().map(|relation| relation.oid).collect();
+    let index: HashMap<i64, usize> = oids.iter().enumerate().map(|(i, oid)| (*oid, i)).collect();
+
+    let column_rows = sqlx::query(COLUMNS)
+        .bind(&oids)
+        .fetch_all(&mut *connection)
+        .await?;
+    let type_oids: BTreeSet<i64> = column_rows.iter().map(|row| row.get(2)).collect();
+    let types = read_types(connection, type_oids).await?;
+    for row in &column_rows {
+        let Some(&at) = index.get(&row.get::<i64, _>(0)) else {
+            continue;
+        };
+        let relation = &mut relations[at];
+        let type_text: String = row.get(3);
+        let resolved = types.resolve(row.get(2), &type_text);
+        let identity: String = row.get(5);
+        let generated_as: String = row.get(6);
+        let default: Option<String> = row.get(7);
+        let is_view = relation.table.kind == TableKind::View;
+        let generated = !identity.is_empty()
+            || !generated_as.is_empty()
+            || default.as_deref().is_some_and(is_serial_default);
+        relation.table.columns.push(Column {
+            name: row.get(1),
+            sql_type: normalize_sql_type(&type_text),
+            data_type: resolved.data_type,
+            // PostgreSQL knows no NOT NULL of a view's column.
+            nullable: is_view || !(row.get::<bool, _>(4) || resolved.not_null),
+            // A generated column's expression is not a default: it cannot be overridden.
+            default: default.filter(|_| generated_as.is_empty()),
+            generated,
+            enum_values: resolved.labels,
+            comment: row.get(8),
+        });
+    }
+
+    let mut checks: Vec<(usize, String, Vec<String>)> = Vec::new();
+    for row in sqlx::query(CONSTRAINTS)
+        .bind(&oids)
+        .fetch_all(&mut *connection)
+        .await?
+    {
+        let Some(&at) = index.get(&row.get::<i64, _>(0)) else {
+            continue;
+        };
+        let name: String = row.get(1);
+        let kind: String = row.get(2);
+        let columns: Vec<String> = row.get(3);
+        let table = &mut relations[at].table;
+        match kind.as_str() {
+            "p" => {
+                table.primary_key = Some(Key {
+                    name: Some(name),
+                    columns,
+                });
+            }
+            "f" => {
+                let referenced_schema: Option<String> = row.get(4);
+                table.foreign_keys.push(ForeignKey {
+                    name: Some(name),
+                    columns,
+                    referenced_schema: referenced_schema
+                        .filter(|schema| schema != Dialect::Postgres.default_schema()),
+                    referenced_table: row.get::<Option<String>, _>(5).unwrap_or_default(),
+                    referenced_columns: row.get(6),
+                });
+            }
+            _ => {
+                let definition: Option<String> = row.get(7);
+                if let Some((column, values)) =
+                    definition.as_deref().and_then(ddl::postgres_check_enum)
+                {
+                    checks.push((at, column, values));
+                }
+            }
+        }
+    }
+    for (at, column_name, values) in checks {
+        if let Some(column) = relations[at]
+            .table
+            .columns
+            .iter_mut()
+            .find(|column| column.name == column_name)
+        {
+            // A CHECK limits the column further than its enum type does.
+            column.enum_values = values;
+        }
+    }
+
+    let mut unique: Vec<Vec<Key>> = vec![Vec::new(); relations.len()];
+    for row in sqlx::query(UNIQUE_INDEXES)
+        .bind(&oids)
+        .fetch_all(&mut *connection)
+        .await?
+    {
+        if let Some(&at) = index.get(&row.get::<i64, _>(0)) {
+            unique[at].push(Key {
+                name: Some(row.get(1)),
+                columns: row.get(2),
+            });
+        }
+    }
+    let mut tables = Vec::with_capacity(relations.len());
+    for (relation, keys) in relations.into_iter().zip(unique) {
+        let mut table = relation.table;
+        table.unique_keys = keys;
+        finish_keys(&mut table);
+        tables.push(table);
+    }
+    Ok((tables, warnings))
+}
+
+/// Puts a table's keys in the order the DDL parser gives them too: foreign keys by name;
+/// unique keys without the primary key's twin or duplicates (the newest index kept), by
+/// columns.
+pub(crate) fn finish_keys(table: &mut Table) {
+    table
+        .foreign_keys
+        .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+    let primary = table.primary_key.as_ref().map(|key| key.columns.clone());
+    let mut unique: Vec<Key> = Vec::new();
+    for key in std::mem::take(&mut table.unique_keys).into_iter().rev() {
+        if primary.as_ref() != Some(&key.columns)
+            && !unique.iter().any(|other| other.columns == key.columns)
+        {
+            unique.push(key);
+        }
+    }
+    unique.sort_by(|a, b| a.columns.cmp(&b.columns));
+    table.unique_keys = unique;
+}
+
+/// A default that draws from a sequence: the column is filled in by the database.
+pub(crate) fn is_serial_default(default: &str) -> bool {
+    default
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("nextval(")
+}
+
+/// A type of `pg_type`, as far as it matters here.
+#[derive(Debug, Clone)]
+struct TypeInfo {
+    /// `typtype`: `b` base, `e` enum, `d` domain, `c` composite, ...
+    kind: String,
+    /// A domain's `NOT NULL`.
+    not_null: bool,
+    /// An array's element type.
+    element: Option<i64>,
+    /// A domain's base type, and that type printed with the domain's type modifier.
+    base: Option<(i64, String)>,
+    /// An enum's labels, in order.
+    labels: Vec<String>,
+}
+
+/// The types that columns use, by OID.
+#[derive(Debug, Default)]
+struct Types(HashMap<i64, TypeInfo>);
+
+/// What a column's type resolves to.
+#[derive(Debug, Clone)]
+struct Resolved {
+    data_type: DataType,
+    labels: Vec<String>,
+    not_null: bool,
+}
+
+impl Types {
+    /// The meaning of type `oid`, printed by `format_type` as `text`: a domain means what its
+    /// base type means (and its `NOT NULL` holds), an enum is [`DataType::Enum`] with its
+    /// labels, an array is an array of what its element means; built-in types are mapped by
+    /// [`typemap::data_type`].
+    fn resolve(&self, oid: i64, text: &str) -> Resolved {
+        self.resolve_at(oid, text, 0)
+    }
+
+    fn resolve_at(&self, oid: i64, text: &str, depth: u32) -> Resolved {
+        let plain = || Resolved {
+            data_type: typemap::data_type(Dialect::Postgres, &normalize_sql_type(text)),
+            labels: Vec::new(),
+            not_null: false,
+        };
+        let Some(info) = self.0.get(&oid) else {
+            return plain();
+        };
+        if depth > 16 {
+            return plain();
+        }
+        if let Some((base, base_text)) = &info.base {
+            let mut resolved = self.resolve_at(*base, base_text, depth + 1);
+            resolved.not_null |= info.not_null;
+            return resolved;
+        }
+        if info.kind == "e" {
+            return Resolved {
+                data_type: DataType::Enum,
+                labels: info.labels.clone(),
+                not_null: false,
+            };
+        }
+        if let Some(element) = info.element {
+            let element_text = text.strip_suffix("[]").unwrap_or(text);
+            let element = self.resolve_at(element, element_text, depth + 1);
+            return Resolved {
+                data_type: DataType::Array {
+                    element: Box::new(element.data_type),
+                },
+                labels: element.labels,
+                not_null: false,
+            };
+        }
+        plain()
+    }
+}
+
+/// The types `oids`, with the element and base types they lead to, and enum labels.
+async fn read_types(
+    connection: &mut PgConnection,
+    oids: BTreeSet<i64>,
+) -> Result<Types, sqlx::Error> {
+    let mut types = Types::default();
+    let mut wanted: Vec<i64> = oids.into_iter().collect();
+    while !wanted.is_empty() {
+        let rows = sqlx::query(TYPES)
+            .bind(&wanted)
+            .fetch_all(&mut *connection)
+            .await?;
+        let mut next = BTreeSet::new();
+        for row in rows {
+            let oid: i64 = row.get(0);
+            let element: Option<i64> = row.get(3);
+            let base: Option<i64> = row.get(4);
+            let base_text: Option<String> = row.get(5);
+            for leads_to in element.iter().chain(&base) {
+                if !types.0.contains_key(leads_to) {
+                    next.insert(*leads_to);
+                }
+            }
+            types.0.insert(
+                oid,
+                TypeInfo {
+                    kind: row.get(1),
+                    not_null: row.get(2),
+                    element,
+                    base: base.zip(base_text),
+                    labels: Vec::new(),
+                },
+            );
+        }
+        next.retain(|oid| !types.0.contains_key(oid));
+        wanted = next.into_iter().collect();
+    }
+    let enums: Vec<i64> = types
+        .0
+        .iter()
+        .filter(|(_, info)| info.kind == "e")
+        .map(|(oid, _)| *oid)
+        .collect();
+    if !enums.is_empty() {
+        for row in sqlx::query(ENUM_LABELS)
+            .bind(&enums)
+            .fetch_all(&mut *connection)
+            .await?
+        {
+            if let Some(info) = types.0.get_mut(&row.get::<i64, _>(0)) {
+                info.labels.push(row.get(1));
+            }
+        }
+    }
+    Ok(types)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_url_schemes_are_postgres() {
+        assert!(handles("postgres://u:p@localhost/db"));
+        assert!(handles("postgresql://localhost/db"));
+        assert!(!handles("mysql://localhost/db"));
+        assert!(!handles("sqlite://x.db"));
+    }
+
+    #[test]
+    fn sequence_defaults_are_generated() {
+        assert!(is_serial_default("nextval('t_id_seq'::regclass)"));
+        assert!(is_serial_default("NEXTVAL('s')"));
+        assert!(!is_serial_default("now()"));
+    }
+
+    #[test]
+    fn domains_enums_and_arrays_resolve_to_their_meaning() {
+        let mut types = Types::default();
+        let info = |kind: &str| TypeInfo {
+            kind: kind.to_owned(),
+            not_null: false,
+            element: None,
+            base: None,
+            labels: Vec::new(),
+        };
+        types.0.insert(23, info("b"));
+        types.0.insert(
+            100,
+            TypeInfo {
+                not_null: true,
+                base: Some((23, "integer".to_owned())),
+                ..info("d")
+            },
+        );
+        types.0.insert(
+            200,
+            TypeInfo {
+                labels: vec!["a".to_owned(), "b".to_owned()],
+                ..info("e")
+            },
+        );
+        types.0.insert(
+            201,
+            TypeInfo {
+                element: Some(200),
+                ..info("b")
+            },
+        );
+        let year = types.resolve(100, "year");
+        assert_eq!(year.data_type, DataType::Integer);
+        assert!(year.not_null);
+        let mood = types.resolve(200, "mood");
+        assert_eq!(mood.data_type, DataType::Enum);
+        assert_eq!(mood.labels, ["a", "b"]);
+        let moods = types.resolve(201, "mood[]");
+        assert_eq!(
+            moods.data_type,
+            DataType::Array {
+                element: Box::new(DataType::Enum)
+            }
+        );
+        assert_eq!(
+            types.resolve(1009, "text[]").data_type,
+            DataType::Array {
+                element: Box::new(DataType::Text)
+            }
+        );
+    }
 }

@@ -82,6 +82,14 @@ pub(super) fn classify(text: &str, dialect: Dialect) -> StatementKind {
     match word(0) {
         "CREATE" => classify_create(&words[1..], dialect),
         "ALTER" if word(1) == "TABLE" && has_word(text, "ADD") => StatementKind::AlterTableAdd,
+        // PostgreSQL: `ALTER COLUMN c SET DEFAULT ...`, `SET NOT NULL` (pg_dump writes them).
+        "ALTER"
+            if word(1) == "TABLE"
+                && dialect == Dialect::Postgres
+                && (has_word(text, "DEFAULT") || has_word(text, "NULL")) =>
+        {
+            StatementKind::AlterTableAdd
+        }
         "COMMENT" if word(1) == "ON" && dialect == Dialect::Postgres => StatementKind::CommentOn,
         _ => StatementKind::Other,
     }

@@ -27,11 +27,23 @@ impl TableName {
 /// The name the database stores for `ident`: its unquoted text, folded to lower case when
 /// PostgreSQL would fold it.
 pub(super) fn ident_name(dialect: Dialect, ident: &Ident) -> String {
-    if dialect == Dialect::Postgres && ident.quote_style.is_none() {
-        ident.value.to_lowercase()
+    if dialect != Dialect::Postgres {
+        return ident.value.clone();
+    }
+    // PostgreSQL folds ASCII letters only, and keeps the first 63 bytes of a longer name.
+    let mut name = if ident.quote_style.is_none() {
+        ident.value.to_ascii_lowercase()
     } else {
         ident.value.clone()
+    };
+    if name.len() > 63 {
+        let mut end = 63;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
     }
+    name
 }
 
 /// The identifier parts of `name`, converted by [`ident_name`].

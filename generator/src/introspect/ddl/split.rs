@@ -92,6 +92,11 @@ impl<'a> Splitter<'a> {
                 b' ' | b'\t' | b'\r' | b'\x0c' => self.pos += 1,
                 b'-' if next == Some(b'-') => self.skip_line_comment(),
                 b'#' if self.dialect == Dialect::Mysql => self.skip_line_comment(),
+                // A psql meta-command (`\set ON_ERROR_STOP 1`, `\c db`) runs to the end of its
+                // line; it is not SQL.
+                b'\\' if self.dialect == Dialect::Postgres && self.pending.is_none() => {
+                    self.skip_line_comment();
+                }
                 b'/' if next == Some(b'*') => self.skip_block_comment(),
                 b'\'' => {
                     self.mark_start();
@@ -447,6 +452,17 @@ mod tests {
         assert!(found[0].ends_with("LANGUAGE plpgsql"));
         assert!(found[1].ends_with("LANGUAGE sql"));
         assert_eq!(found[2], "CREATE TABLE a (x int)");
+    }
+
+    #[test]
+    fn psql_meta_commands_end_at_their_line() {
+        assert_eq!(
+            texts(
+                "\\set ON_ERROR_STOP 1\n\nSET search_path = 'x';\n\\c db\nCREATE TABLE a (x int);",
+                Dialect::Postgres
+            ),
+            vec!["SET search_path = 'x'", "CREATE TABLE a (x int)"]
+        );
     }
 
     #[test]

@@ -9,10 +9,11 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::{Location, Token};
 
+use super::mysql::{self, MysqlCheck};
 use super::names::{ident_name, same_name, table_name};
 use super::source::SourceText;
 use crate::model::{Column, Dialect, ForeignKey, Key, Table, TableKind, normalize_sql_type};
-use crate::typemap::data_type;
+use crate::typemap::{data_type, mysql_column_type};
 
 /// PostgreSQL's auto-incrementing pseudo-types.
 const SERIAL_TYPES: &[&str] = &[
@@ -33,6 +34,10 @@ pub(super) struct TableBuilder<'s, 'a> {
     foreign_keys: Vec<(Location, ForeignKey)>,
     /// `(column, values)` of each `CHECK (column IN (...))`.
     enum_checks: Vec<(String, Vec<String>)>,
+    /// MySQL: the columns of each `CHECK (json_valid(column))`.
+    json_checks: Vec<String>,
+    /// MySQL: the names of the table's indexes so far, which unnamed ones must not take.
+    index_names: Vec<String>,
     /// What could not be used, for warnings.
     problems: Vec<String>,
 }
@@ -62,12 +67,19 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
 
     /// Adds to an existing table (`ALTER TABLE ... ADD`).
     pub(super) fn extend(dialect: Dialect, source: &'s SourceText<'a>, table: Table) -> Self {
+        let index_names = table
+            .unique_keys
+            .iter()
+            .filter_map(|key| key.name.clone())
+            .collect();
         Self {
             dialect,
             source,
             table,
             foreign_keys: Vec::new(),
             enum_checks: Vec::new(),
+            json_checks: Vec::new(),
+            index_names,
             problems: Vec::new(),
         }
     }
@@ -82,19 +94,35 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
             None if definition.data_type == SqlDataType::Unspecified => String::new(),
             None => definition.data_type.to_string(),
         };
-        let sql_type = normalize_sql_type(&declared);
+        let normalized = normalize_sql_type(&declared);
+        let serial = SERIAL_TYPES.contains(&normalized.as_str());
+        let sql_type = if self.dialect == Dialect::Mysql {
+            mysql_column_type(&declared)
+        } else {
+            normalized
+        };
         let mut column = Column {
             name,
             data_type: data_type(self.dialect, &sql_type),
-            generated: SERIAL_TYPES.contains(&sql_type.as_str()),
+            generated: serial,
             enum_values: enum_type_values(&definition.data_type),
             sql_type,
             nullable: true,
             default: None,
             comment: None,
         };
+        if serial && self.dialect == Dialect::Mysql {
+            // `SERIAL` is `BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE`.
+            column.nullable = false;
+            self.add_unique_key(None, vec![column.name.clone()]);
+        }
         for option in &definition.options {
             self.apply_column_option(&mut column, option, text.default);
+        }
+        if self.dialect == Dialect::Mysql {
+            column.default = column.default.take().and_then(|default| {
+                crate::introspect::mysql::canonical_default(&default, &column.sql_type)
+            });
         }
         self.table.columns.push(column);
     }
@@ -123,10 +151,7 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
                 let name = constraint_name
                     .or_else(|| self.name_of(key.name.as_ref()))
                     .or_else(|| self.name_of(key.index_name.as_ref()));
-                self.table.unique_keys.push(Key {
-                    name,
-                    columns: vec![column.name.clone()],
-                });
+                self.add_unique_key(name, vec![column.name.clone()]);
             }
             ColumnOption::ForeignKey(reference) => {
                 let name = constraint_name.or_else(|| self.name_of(reference.name.as_ref()));
@@ -153,10 +178,30 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
             }
             TableConstraint::Unique(key) => {
                 if let Some(columns) = self.key_columns(&key.columns, "UNIQUE") {
+                    let (first, second) = if self.dialect == Dialect::Mysql {
+                        // MySQL names the index by its own name before the constraint's.
+                        (&key.index_name, &key.name)
+                    } else {
+                        (&key.name, &key.index_name)
+                    };
                     let name = self
-                        .name_of(key.name.as_ref())
-                        .or_else(|| self.name_of(key.index_name.as_ref()));
-                    self.table.unique_keys.push(Key { name, columns });
+                        .name_of(first.as_ref())
+                        .or_else(|| self.name_of(second.as_ref()));
+                    self.add_unique_key(name, columns);
+                }
+            }
+            TableConstraint::Index(index) => {
+                if let Some(name) = self.name_of(index.name.as_ref()) {
+                    self.index_names.push(name);
+                } else if let Some(first) = index.columns.first() {
+                    self.name_unnamed_index(first);
+                }
+            }
+            TableConstraint::FulltextOrSpatial(index) => {
+                if let Some(name) = self.name_of(index.opt_index_name.as_ref()) {
+                    self.index_names.push(name);
+                } else if let Some(first) = index.columns.first() {
+                    self.name_unnamed_index(first);
                 }
             }
             TableConstraint::ForeignKey(reference) => {
@@ -176,6 +221,12 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
         self.table
             .foreign_keys
             .extend(self.foreign_keys.into_iter().map(|(_, key)| key));
+        if self.dialect == Dialect::Mysql {
+            mysql::name_foreign_keys(&mut self.table);
+            for column in std::mem::take(&mut self.json_checks) {
+                crate::introspect::mysql::apply_check(&mut self.table, MysqlCheck::Json { column });
+            }
+        }
         for (column_name, values) in self.enum_checks {
             let column = self
                 .table
@@ -192,6 +243,30 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
             }
         }
         (self.table, self.problems)
+    }
+
+    /// Adds a unique key; MySQL names an unnamed one after its first column.
+    fn add_unique_key(&mut self, name: Option<String>, columns: Vec<String>) {
+        let name = match name {
+            None if self.dialect == Dialect::Mysql => {
+                Some(mysql::index_name(&columns[0], &self.index_names))
+            }
+            name => name,
+        };
+        if let Some(name) = &name {
+            self.index_names.push(name.clone());
+        }
+        self.table.unique_keys.push(Key { name, columns });
+    }
+
+    /// Takes the name MySQL gives an unnamed (non-unique) index starting with `first`.
+    fn name_unnamed_index(&mut self, first: &IndexColumn) {
+        if self.dialect == Dialect::Mysql
+            && let Some(column) = index_column_name(self.dialect, first)
+        {
+            let name = mysql::index_name(&column, &self.index_names);
+            self.index_names.push(name);
+        }
     }
 
     fn set_primary_key(&mut self, key: Key) {
@@ -228,7 +303,15 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
     }
 
     fn add_check(&mut self, expr: &Expr) {
-        if let Some(check) = enum_check(self.dialect, expr) {
+        if self.dialect == Dialect::Mysql {
+            match mysql::check_of_expr(expr) {
+                Some(MysqlCheck::Enum { column, values }) => {
+                    self.enum_checks.push((column, values));
+                }
+                Some(MysqlCheck::Json { column }) => self.json_checks.push(column),
+                None => {}
+            }
+        } else if let Some(check) = enum_check(self.dialect, expr) {
             self.enum_checks.push(check);
         }
     }
@@ -336,7 +419,7 @@ pub(super) fn last_name(dialect: Dialect, name: &ObjectName) -> Option<String> {
 
 /// `(column, values)` of a check that limits a column to string values:
 /// `col IN ('a', 'b')`, or PostgreSQL's `col = ANY (ARRAY['a'::text, 'b'::text])`.
-fn enum_check(dialect: Dialect, expr: &Expr) -> Option<(String, Vec<String>)> {
+pub(super) fn enum_check(dialect: Dialect, expr: &Expr) -> Option<(String, Vec<String>)> {
     match expr {
         Expr::Nested(inner) => enum_check(dialect, inner),
         Expr::InList {
@@ -350,6 +433,14 @@ fn enum_check(dialect: Dialect, expr: &Expr) -> Option<(String, Vec<String>)> {
             right,
             ..
         } => Some((checked_column(dialect, left)?, array_values(right)?)),
+        // PostgreSQL keeps `col IN ('a')` as `col = 'a'::text`.
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } if dialect == Dialect::Postgres => {
+            Some((checked_column(dialect, left)?, vec![string_literal(right)?]))
+        }
         _ => None,
     }
 }
@@ -385,9 +476,13 @@ fn string_literal(expr: &Expr) -> Option<String> {
             Value::SingleQuotedString(text)
             | Value::EscapedStringLiteral(text)
             | Value::NationalStringLiteral(text) => Some(text.clone()),
+            // MySQL: "..." is a string.
+            Value::DoubleQuotedString(text) => Some(text.clone()),
             _ => None,
         },
         Expr::Nested(inner) | Expr::Cast { expr: inner, .. } => string_literal(inner),
+        // MySQL's character set introducers: `_utf8mb4'x'`.
+        Expr::Prefixed { prefix, value } if prefix.value.starts_with('_') => string_literal(value),
         _ => None,
     }
 }

@@ -424,7 +424,8 @@ fn alter_table_adds_keys_and_columns() {
     assert_eq!(b.foreign_keys, [reference]);
     assert_eq!(b.unique_keys, [key(Some("b_code_key"), &["code"])]);
     assert_eq!(column_names(b), ["id", "a_id", "code", "note"]);
-    assert_eq!(column(b, "note").default.as_deref(), Some("'n'"));
+    // As PostgreSQL's `pg_get_expr` prints it.
+    assert_eq!(column(b, "note").default.as_deref(), Some("'n'::text"));
 }
 
 #[test]
@@ -621,15 +622,139 @@ fn sqlite_type_names_and_conflict_clauses_sqlparser_rejects_are_still_read() {
 }
 
 #[test]
-fn mysql_version_comments_do_not_misplace_types() {
+fn mysql_version_comments_run_as_mariadb_runs_them_without_misplacing_types() {
+    // MariaDB 10.x runs /*!NNNNN ... */ below 50700 and skips MySQL 5.7+ ones.
     let (schema, _) = parse_as(
         Dialect::Mysql,
-        "CREATE TABLE a (\n  id INT,\n  /*!50705 location GEOMETRY NOT NULL,*/\n  b VARCHAR(9)\n);",
+        "CREATE TABLE a (\n  id INT,\n  /*!50705 location GEOMETRY NOT NULL,*/\n  \
+         /*!50100 note VARCHAR(3),*/\n  b VARCHAR(9)\n);",
     );
     assert_eq!(
         sql_types(table(&schema, "a")),
-        ["INT", "GEOMETRY", "VARCHAR(9)"]
+        ["INT", "VARCHAR(3)", "VARCHAR(9)"]
     );
+}
+
+#[test]
+fn mysqldump_views_in_version_comments_are_read() {
+    let (schema, warnings) = parse_as(
+        Dialect::Mysql,
+        "CREATE TABLE t (a INT NOT NULL);\n\
+         /*!50001 CREATE ALGORITHM=UNDEFINED */\n\
+         /*!50013 DEFINER=`root`@`localhost` SQL SECURITY DEFINER */\n\
+         /*!50001 VIEW `v` AS select `t`.`a` AS `a` from `t` */;",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let v = table(&schema, "v");
+    assert_eq!(v.kind, TableKind::View);
+    assert_eq!(sql_types(v), ["INT"]);
+    assert!(!column(v, "a").nullable);
+}
+
+#[test]
+fn mysql_use_makes_the_database_the_default_schema() {
+    let (schema, _) = parse_as(
+        Dialect::Mysql,
+        "USE shop;\nCREATE TABLE shop.a (id INT PRIMARY KEY);\n\
+         CREATE TABLE b (a_id INT, FOREIGN KEY (a_id) REFERENCES shop.a (id));\n\
+         CREATE VIEW v AS SELECT id FROM shop.a;\n\
+         USE audit;\nCREATE TABLE log (x INT);",
+    );
+    assert_eq!(table(&schema, "a").schema, None);
+    assert_eq!(table(&schema, "b").foreign_keys[0].referenced_schema, None);
+    assert_eq!(sql_types(table(&schema, "v")), ["INT"]);
+    assert_eq!(table(&schema, "log").schema.as_deref(), Some("audit"));
+}
+
+#[test]
+fn mysql_types_and_defaults_are_spelled_as_the_server_reports_them() {
+    let (schema, _) = parse_as(
+        Dialect::Mysql,
+        "CREATE TABLE t (a BOOLEAN DEFAULT TRUE, b INT(11) UNSIGNED DEFAULT '0', \
+         c NVARCHAR(10) DEFAULT 0, d DECIMAL(6,2) DEFAULT 0, e TIMESTAMP DEFAULT now(), \
+         f SET('x y','z') DEFAULT 'z', g JSON, h LONGTEXT CHECK (json_valid(h)), \
+         i VARCHAR(3) CHECK (i IN (_utf8mb4'p', \"q\")));",
+    );
+    let t = table(&schema, "t");
+    assert_eq!(
+        sql_types(t),
+        [
+            "TINYINT(1)",
+            "INT UNSIGNED",
+            "VARCHAR(10)",
+            "DECIMAL(6,2)",
+            "TIMESTAMP",
+            "SET('x y','z')",
+            "JSON",
+            "JSON",
+            "VARCHAR(3)"
+        ]
+    );
+    assert_eq!(
+        defaults(t),
+        [
+            Some("1"),
+            Some("0"),
+            Some("'0'"),
+            Some("0.00"),
+            Some("CURRENT_TIMESTAMP"),
+            Some("'z'"),
+            None,
+            None,
+            None
+        ]
+    );
+    assert_eq!(column(t, "f").enum_values, strings(&["x y", "z"]));
+    assert_eq!(column(t, "h").data_type, DataType::Json);
+    assert_eq!(column(t, "i").enum_values, strings(&["p", "q"]));
+}
+
+#[test]
+fn mysql_keys_are_named_as_the_server_names_them() {
+    let (schema, _) = parse_as(
+        Dialect::Mysql,
+        "CREATE TABLE p (a INT, b INT, CONSTRAINT pk PRIMARY KEY (a, b));\n\
+         CREATE TABLE t (i INT UNIQUE, v INT, w INT, KEY w (w), UNIQUE (w), UNIQUE KEY (i, v), \
+         CONSTRAINT c UNIQUE KEY named (v), CONSTRAINT c2 UNIQUE (w, v), \
+         FOREIGN KEY (i, v) REFERENCES p (a, b), CONSTRAINT zz FOREIGN KEY (w, v) REFERENCES p (a, b), \
+         FOREIGN KEY (v, i) REFERENCES p (a, b));",
+    );
+    assert_eq!(
+        table(&schema, "p").primary_key,
+        Some(key(Some("PRIMARY"), &["a", "b"]))
+    );
+    let t = table(&schema, "t");
+    assert_eq!(
+        t.unique_keys,
+        [
+            key(Some("i"), &["i"]),
+            key(Some("i_2"), &["i", "v"]),
+            key(Some("named"), &["v"]),
+            key(Some("w_2"), &["w"]),
+            key(Some("c2"), &["w", "v"]),
+        ]
+    );
+    let names: Vec<_> = t.foreign_keys.iter().map(|k| k.name.as_deref()).collect();
+    assert_eq!(names, [Some("t_ibfk_1"), Some("t_ibfk_2"), Some("zz")]);
+}
+
+#[test]
+fn mysql_view_columns_are_typed_and_nullable_as_the_server_reports_them() {
+    let (schema, _) = parse_as(
+        Dialect::Mysql,
+        "CREATE TABLE a (id INT NOT NULL COMMENT 'the id', name VARCHAR(20) NOT NULL);\n\
+         CREATE TABLE b (a_id INT NOT NULL, amount DECIMAL(5,2) NOT NULL);\n\
+         CREATE VIEW v AS SELECT a.id, b.a_id, CONCAT(a.name, ' ', a.name) AS full_name, \
+         SUM(b.amount) AS total, COUNT(*) AS n FROM a LEFT JOIN b ON b.a_id = a.id GROUP BY a.id;",
+    );
+    let v = table(&schema, "v");
+    assert_eq!(
+        sql_types(v),
+        ["INT", "INT", "VARCHAR(41)", "DECIMAL(27,2)", "BIGINT"]
+    );
+    let nullable: Vec<_> = v.columns.iter().map(|c| c.nullable).collect();
+    assert_eq!(nullable, [false, true, true, true, false]);
+    assert_eq!(column(v, "id").comment.as_deref(), Some("the id"));
 }
 
 #[test]

@@ -3,7 +3,10 @@
 //! column reference keeps the column's name and declared type, and any other expression is
 //! named by its text as written. In SQLite an expression without declared type is typed by
 //! its affinity (`CAST(x AS VARCHAR(10))` is `TEXT`, most others have none), including
-//! SQLite's rules for compound selects; other dialects type only column references.
+//! SQLite's rules for compound selects; MySQL types column references and the computed
+//! columns of [`super::mysql_view`], and knows which columns may be NULL; PostgreSQL names and
+//! types computed columns as [`super::postgres_view`] says, and resolves unqualified names
+//! through the view's `search_path`.
 
 use sqlparser::ast::{
     BinaryOperator, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Ident,
@@ -12,8 +15,10 @@ use sqlparser::ast::{
 };
 
 use super::affinity::{Affinity, sqlite_reported_type};
+use super::mysql_view::{ExprType, expression_type};
 use super::names::{TableName, ident_name, name_parts, same_name, same_schema, table_name};
 use super::source::SourceText;
+use super::{postgres, postgres_view};
 use crate::model::{Column, Dialect, Table, TableKind};
 use crate::typemap::data_type;
 
@@ -28,6 +33,9 @@ pub(super) struct PendingView<'a> {
     pub(super) query: Box<Query>,
     /// The column names it declares (`CREATE VIEW v (a, b) AS ...`), if any.
     pub(super) column_names: Vec<String>,
+    /// PostgreSQL: the `search_path` when it was created, through which its query's
+    /// unqualified names are resolved.
+    pub(super) search_path: Vec<String>,
     /// Its statement.
     pub(super) source: SourceText<'a>,
 }
@@ -44,15 +52,17 @@ pub(super) struct ViewProblem {
 
 /// Fills the columns of every pending view in `tables`, returning the views that could not
 /// be inferred (completely).
-pub(super) fn infer_view_columns(
+pub(super) fn infer_view_columns<'v>(
     dialect: Dialect,
     tables: &mut [Table],
-    views: &[PendingView<'_>],
+    views: &'v [PendingView<'_>],
+    catalog: &'v postgres::Catalog,
 ) -> Vec<ViewProblem> {
     let mut inference = Inference {
         dialect,
         tables,
         views,
+        catalog,
         states: vec![State::Pending; views.len()],
         problems: Vec::new(),
         current: 0,
@@ -81,9 +91,25 @@ struct RelationColumn {
     /// It is a base table's column (in SQLite, such a column without type has `BLOB`
     /// affinity, which a view over it reports as its type).
     in_table: bool,
+    /// It may be NULL (MySQL views report it; the column of an outer join's optional side
+    /// may be).
+    nullable: bool,
+    /// Its comment (MySQL views show their base columns' comments).
+    comment: Option<String>,
 }
 
 impl RelationColumn {
+    /// A column of unknown type, which may be NULL.
+    fn untyped(name: String) -> Self {
+        Self {
+            name,
+            sql_type: String::new(),
+            in_table: false,
+            nullable: true,
+            comment: None,
+        }
+    }
+
     /// SQLite's affinity of a reference to this column: its declared type's for a table
     /// column (`BLOB` when it has none), none for a view column without type.
     fn affinity(&self) -> Affinity {
@@ -113,6 +139,8 @@ struct Inference<'t, 'v, 'a> {
     dialect: Dialect,
     tables: &'t mut [Table],
     views: &'v [PendingView<'a>],
+    /// PostgreSQL: the types and functions the file creates.
+    catalog: &'v postgres::Catalog,
     states: Vec<State>,
     problems: Vec<ViewProblem>,
     /// The view being inferred, for notes.
@@ -204,15 +232,18 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
     /// A view column: typed like its expression, nullable, with nothing else.
     fn view_column(&self, column: RelationColumn) -> Column {
         let sql_type = column.sql_type;
+        // MySQL reports which columns of a view may be NULL, and their base columns'
+        // comments; SQLite and PostgreSQL neither.
+        let mysql = self.dialect == Dialect::Mysql;
         Column {
             name: column.name,
             data_type: data_type(self.dialect, &sql_type),
             sql_type,
-            nullable: true,
+            nullable: !mysql || column.nullable,
             default: None,
             generated: false,
             enum_values: Vec::new(),
-            comment: None,
+            comment: column.comment.filter(|_| mysql),
         }
     }
 
@@ -253,11 +284,7 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
             SetExpr::Values(values) => {
                 let count = values.rows.first().map_or(0, |row| row.content.len());
                 Ok((1..=count)
-                    .map(|n| RelationColumn {
-                        name: format!("column{n}"),
-                        sql_type: String::new(),
-                        in_table: false,
-                    })
+                    .map(|n| RelationColumn::untyped(format!("column{n}")))
                     .collect())
             }
             other => Err(format!(
@@ -392,6 +419,8 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
             name: column.name,
             sql_type,
             in_table: false,
+            nullable: column.nullable,
+            comment: column.comment,
         }
     }
 
@@ -468,10 +497,33 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
         source: &SourceText<'a>,
         ctes: &Ctes,
     ) -> RelationColumn {
+        if self.dialect == Dialect::Postgres {
+            return self.postgres_expression_column(expr, relations, source, ctes);
+        }
         let name = match self.named_column(expr) {
             Some(parts) => self.column_reference(parts, relations).name,
             None => text.map_or_else(|| expr.to_string(), str::to_owned),
         };
+        if self.dialect == Dialect::Mysql {
+            let column = |parts: &[Ident]| -> Option<ExprType> {
+                let column = self.column_reference(parts, relations);
+                (!column.sql_type.is_empty()).then_some(ExprType {
+                    sql_type: column.sql_type,
+                    nullable: column.nullable,
+                })
+            };
+            let typed = expression_type(expr, &column);
+            let comment = self
+                .named_column(expr)
+                .and_then(|parts| self.column_reference(parts, relations).comment);
+            return RelationColumn {
+                name,
+                nullable: typed.as_ref().is_none_or(|typed| typed.nullable),
+                sql_type: typed.map(|typed| typed.sql_type).unwrap_or_default(),
+                in_table: false,
+                comment,
+            };
+        }
         let sql_type = if self.dialect == Dialect::Sqlite {
             let affinity = self.affinity(expr, relations, source, ctes);
             let declared = self.declared_type(expr, relations, source, ctes);
@@ -481,9 +533,33 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
                 .unwrap_or_default()
         };
         RelationColumn {
-            name,
             sql_type,
-            in_table: false,
+            ..RelationColumn::untyped(name)
+        }
+    }
+
+    /// PostgreSQL: the name and type PostgreSQL gives a select item without alias.
+    fn postgres_expression_column(
+        &mut self,
+        expr: &Expr,
+        relations: &[Relation],
+        source: &SourceText<'a>,
+        ctes: &Ctes,
+    ) -> RelationColumn {
+        let catalog = self.catalog;
+        let path = self.views[self.current].search_path.clone();
+        let mut scope = PostgresScope {
+            inference: self,
+            relations,
+            source,
+            ctes,
+        };
+        let name = postgres_view::column_name(expr, &mut scope);
+        let sql_type =
+            postgres_view::expression_type(expr, &mut scope, catalog, &path).unwrap_or_default();
+        RelationColumn {
+            sql_type,
+            ..RelationColumn::untyped(name)
         }
     }
 
@@ -616,11 +692,7 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
     fn column_reference(&self, parts: &[Ident], relations: &[Relation]) -> RelationColumn {
         let names: Vec<String> = parts.iter().map(|p| ident_name(self.dialect, p)).collect();
         let Some((column_name, qualifiers)) = names.split_last() else {
-            return RelationColumn {
-                name: String::new(),
-                sql_type: String::new(),
-                in_table: false,
-            };
+            return RelationColumn::untyped(String::new());
         };
         let found = relations
             .iter()
@@ -632,11 +704,9 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
             .filter_map(|relation| relation.columns.as_ref())
             .flatten()
             .find(|column| same_name(&column.name, column_name));
-        found.cloned().unwrap_or_else(|| RelationColumn {
-            name: column_name.clone(),
-            sql_type: String::new(),
-            in_table: false,
-        })
+        found
+            .cloned()
+            .unwrap_or_else(|| RelationColumn::untyped(column_name.clone()))
     }
 
     /// The relations of a `FROM` clause, in order.
@@ -648,10 +718,22 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
     ) -> Result<Vec<Relation>, String> {
         let mut relations = Vec::new();
         for table in from {
+            let first = relations.len();
             self.add_relation(&table.relation, source, ctes, &mut relations)?;
             for join in &table.joins {
                 let first_new = relations.len();
                 self.add_relation(&join.relation, source, ctes, &mut relations)?;
+                let (left_optional, right_optional) = optional_sides(&join.join_operator);
+                if left_optional {
+                    relations[first..first_new]
+                        .iter_mut()
+                        .for_each(Relation::make_nullable);
+                }
+                if right_optional {
+                    relations[first_new..]
+                        .iter_mut()
+                        .for_each(Relation::make_nullable);
+                }
                 let hidden = match join_constraint(&join.join_operator) {
                     Some(JoinConstraint::Using(names)) => names
                         .iter()
@@ -693,6 +775,11 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
                 let columns = match cte {
                     Some((_, columns)) => Some(columns.clone()),
                     None => match table_name(self.dialect, name) {
+                        Some(table) if self.dialect == Dialect::Postgres => {
+                            let path = &self.views[self.current].search_path;
+                            let table = postgres_view::resolve_relation(self.tables, table, path);
+                            self.table_columns(&table)?
+                        }
                         Some(table) => self.table_columns(&table)?,
                         None => None,
                     },
@@ -778,6 +865,8 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
                     name: column.name.clone(),
                     sql_type: column.sql_type.clone(),
                     in_table,
+                    nullable: column.nullable,
+                    comment: column.comment.clone(),
                 })
                 .collect(),
         ))
@@ -789,6 +878,31 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
             column.name = ident_name(self.dialect, &name.name);
         }
         columns
+    }
+}
+
+/// What a PostgreSQL select item sees, for [`postgres_view`].
+struct PostgresScope<'i, 't, 'v, 'a, 'r> {
+    inference: &'i mut Inference<'t, 'v, 'a>,
+    relations: &'r [Relation],
+    source: &'r SourceText<'a>,
+    ctes: &'r Ctes,
+}
+
+impl postgres_view::Scope for PostgresScope<'_, '_, '_, '_, '_> {
+    fn column_type(&mut self, parts: &[Ident]) -> String {
+        self.inference
+            .column_reference(parts, self.relations)
+            .sql_type
+    }
+
+    fn first_column(&mut self, query: &Query) -> Option<(String, String)> {
+        self.inference
+            .query_columns(query, self.source, self.ctes)
+            .ok()?
+            .into_iter()
+            .next()
+            .map(|column| (column.name, column.sql_type))
     }
 }
 
@@ -854,6 +968,26 @@ fn common_columns(left: &[Relation], right: &[Relation]) -> Vec<String> {
         .into_iter()
         .filter(|name| left.iter().any(|other| same_name(other, name)))
         .collect()
+}
+
+impl Relation {
+    /// Its columns may be NULL: it is the optional side of an outer join.
+    fn make_nullable(&mut self) {
+        for column in self.columns.iter_mut().flatten() {
+            column.nullable = true;
+        }
+    }
+}
+
+/// Whether the left and the right side of a join are optional (an outer join fills them
+/// with NULL when they have no match).
+fn optional_sides(operator: &JoinOperator) -> (bool, bool) {
+    match operator {
+        JoinOperator::Left(_) | JoinOperator::LeftOuter(_) => (false, true),
+        JoinOperator::Right(_) | JoinOperator::RightOuter(_) => (true, false),
+        JoinOperator::FullOuter(_) => (true, true),
+        _ => (false, false),
+    }
 }
 
 /// The constraint of a join, when it has one.
