@@ -80,6 +80,12 @@ class RelationInfo:
         return f"{snake_case(self.schema)}_{base}" if self.schema else base
 
 
+def _unique_key(found: dict[str, RelationInfo], relation: RelationInfo) -> str:
+    """The relation's tool base, or, when another relation has it too, that and its name."""
+    key = relation.tool_base
+    return key if key not in found else f"{key}#{relation.name}"
+
+
 def snake_case(name: str) -> str:
     name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
@@ -292,7 +298,7 @@ class Postgres:
                     None if schema == "public" else schema, name, "table" if kind in "rp" else "view",
                     tuple(columns), tuple(key or ()),
                 )
-                result[relation.tool_base] = relation
+                result[_unique_key(result, relation)] = relation
             return result
 
     def rows(self, relation: RelationInfo, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
@@ -300,7 +306,7 @@ class Postgres:
         table = _pg_table(relation)
         texts = ", ".join(f"CAST({_pg_quote(c.name)} AS text)" for c in relation.columns)
         with self.connect() as connection:
-            found = connection.execute(f"SELECT row_to_json(t)::text, ARRAY[{texts}] FROM {table} t {where}", params).fetchall()
+            found = connection.execute(f"SELECT row_to_json(t)::text, ARRAY[{texts}] FROM {table} t {where}", params or None).fetchall()
         rows = []
         for document, as_text in found:
             values = json.loads(document, parse_float=Decimal)
@@ -413,7 +419,7 @@ class Mysql:
                 )
                 key = tuple(row[0] for row in cursor.fetchall())
                 relation = RelationInfo(None, name, "view" if table_type == "VIEW" else "table", columns, key)
-                result[relation.tool_base] = relation
+                result[_unique_key(result, relation)] = relation
             return result
 
     def rows(self, relation: RelationInfo, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
@@ -422,7 +428,7 @@ class Mysql:
             for c in relation.columns
         )
         with self.connect() as connection, connection.cursor() as cursor:
-            cursor.execute(f"SELECT {names} FROM {_mysql_quote(relation.name)} {where}", params)
+            cursor.execute(f"SELECT {names} FROM {_mysql_quote(relation.name)} {where}", params or None)
             return [
                 {c.name: expected_mysql(c.category, v) for c, v in zip(relation.columns, row)}
                 for row in cursor.fetchall()

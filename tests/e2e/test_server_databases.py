@@ -11,6 +11,7 @@ The servers skip when absent, and fail instead when MCPGEN_REQUIRE_SERVICES=1 (a
 from __future__ import annotations
 
 import filecmp
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,13 @@ DATASET_LIST = [
     Dataset("my_chinook", sd.Mysql, ("chinook/Chinook_MySql.sql",), "chinook/Chinook_MySql.sql"),
     Dataset("sakila_my", sd.Mysql, ("sakila-mysql/sakila-mv-schema.sql", "sakila-mysql/sakila-mv-data.sql"), "sakila-mysql/sakila-mv-schema.sql"),
     Dataset("my_types", sd.Mysql, ("mysql_types.sql",), "mysql_types.sql"),
+    Dataset("pg_identifiers", sd.Postgres, ("postgres_identifiers.sql",), "postgres_identifiers.sql"),
+    Dataset("my_identifiers", sd.Mysql, ("mysql_identifiers.sql",), "mysql_identifiers.sql"),
 ]
+IDENTIFIER_DATASETS = {"pg_identifiers", "my_identifiers"}
+"""Their tool names are the generator's to choose (collisions, truncation, non-ASCII): the
+tests take them from `list_tables`. Elsewhere they must be CONTRACT.md's snake_case `T`."""
+TOOL_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 DATASETS_BY_LABEL = {d.label: d for d in DATASET_LIST}
 
 
@@ -148,28 +155,48 @@ def test_every_table_lists_counts_and_gets_what_the_database_holds(label: str, s
 
     async def check() -> None:
         async with open_session(target.stdio()) as session:
-            expected_tools = set()
-            for base, relation in relations.items():
-                expected_tools |= {f"list_{base}", f"count_{base}"}
-                if relation.primary_key:
-                    expected_tools.add(f"get_{base}")
-            expected_tools |= {"list_tables", "describe_table"}
-            assert set(session.tools) == expected_tools, (
-                f"missing tools: {sorted(expected_tools - set(session.tools))}; "
-                f"unexpected: {sorted(set(session.tools) - expected_tools)}"
+            names = list(session.tools)
+            assert len(names) == len(set(names)), "tool names repeat"
+            assert all(TOOL_NAME.match(name) for name in names), [n for n in names if not TOOL_NAME.match(n)]
+            listed = (await session.call("list_tables"))["tables"]
+            default_schema = "public" if target.dataset.dialect == "postgres" else target.database.name
+            by_name = {
+                (None if entry["schema"] == default_schema else entry["schema"], entry["name"]): entry for entry in listed
+            }
+            assert len(by_name) == len(listed) == len(relations), (
+                f"list_tables lists {sorted(by_name, key=str)}; the database has {sorted(((r.schema, r.name) for r in relations.values()), key=str)}"
             )
+            served_tools = {"list_tables", "describe_table"}
             for base, relation in relations.items():
+                entry = by_name.get((relation.schema, relation.name))
+                assert entry is not None, f"list_tables does not list {relation.schema}.{relation.name}"
+                tools = {tool.split("_", 1)[0]: tool for tool in entry["tools"]}
+                served_tools |= set(entry["tools"])
+                assert set(tools) == ({"list", "count", "get"} if relation.primary_key else {"list", "count"}), entry
+                if label not in IDENTIFIER_DATASETS:
+                    assert tools["list"] == f"list_{base}", entry
                 expected = target.database.rows(relation)
-                rows, _pages = await session.page_through(f"list_{base}", {"limit": 1000})
-                _assert_same_rows([_received_row(relation, r) for r in rows], expected, f"list_{base}")
-                count = await session.call(f"count_{base}")
-                assert count == {"count": target.database.count(relation)}, f"count_{base}"
+                rows, _pages = await session.page_through(tools["list"], {"limit": 1000})
+                _assert_same_rows([_received_row(relation, r) for r in rows], expected, tools["list"])
+                count = await session.call(tools["count"])
+                assert count == {"count": target.database.count(relation)}, tools["count"]
                 if relation.primary_key and expected:
                     for row in (expected[0], expected[len(expected) // 2], expected[-1]):
                         key_row = next(r for r in rows if _received_row(relation, r) == row)
                         arguments = {c: key_row[c] for c in relation.primary_key}
-                        got = await session.call(f"get_{base}", arguments)
-                        assert got["row"] == key_row, f"get_{base}({arguments})"
+                        got = await session.call(tools["get"], arguments)
+                        assert got["row"] == key_row, f"{tools['get']}({arguments})"
+                for column in relation.columns[:3]:
+                    # Every column can be filtered on and sorted by, whatever its name.
+                    value = next((r[column.name] for r in rows if r[column.name] is not None), None)
+                    if value is None or column.category in ("json", "fallback") or column.category.startswith("array:"):
+                        continue
+                    found = await session.call(
+                        tools["list"],
+                        {"where": {column.name: value}, "order_by": [{"column": column.name, "direction": "desc"}]},
+                    )
+                    assert found["rows"], f"{tools['list']} where {column.name} = {value!r} finds nothing"
+            assert set(session.tools) == served_tools, f"tools list_tables does not mention: {sorted(set(session.tools) - served_tools)}"
 
     run(check)
 

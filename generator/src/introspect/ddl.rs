@@ -261,6 +261,7 @@ impl<'a> Reader<'a> {
         for constraint in &create.constraints {
             builder.add_constraint(constraint);
         }
+        let mysql_indexes = (self.dialect == Dialect::Mysql).then(|| builder.take_indexes());
         let (mut table, problems) = builder.finish();
         if self.dialect == Dialect::Postgres {
             self.pg
@@ -271,7 +272,10 @@ impl<'a> Reader<'a> {
             }
         }
         self.warn_all(line, problems);
-        self.add_table(table, line, create.if_not_exists);
+        let added = self.add_table(table, line, create.if_not_exists);
+        if let (Some(at), Some(indexes)) = (added, mysql_indexes) {
+            self.mysql.set_indexes(&self.tables[at], indexes);
+        }
     }
 
     /// `CREATE TABLE t AS SELECT ...`: its columns are inferred like a view's.
@@ -423,6 +427,9 @@ impl<'a> Reader<'a> {
         };
         let known_keys = self.tables[index].foreign_keys.len();
         let mut builder = TableBuilder::extend(self.dialect, source, self.tables[index].clone());
+        if self.dialect == Dialect::Mysql {
+            builder.set_indexes(self.mysql.indexes(&self.tables[index]));
+        }
         for operation in operations {
             match operation {
                 AlterTableOperation::AddConstraint { constraint, .. } => {
@@ -433,6 +440,10 @@ impl<'a> Reader<'a> {
                 }
                 _ => {}
             }
+        }
+        if self.dialect == Dialect::Mysql {
+            let indexes = builder.take_indexes();
+            self.mysql.set_indexes(&self.tables[index], indexes);
         }
         let (mut table, problems) = builder.finish();
         if self.dialect == Dialect::Mysql {
@@ -679,9 +690,17 @@ impl<'a> Reader<'a> {
 /// key columns are not nullable in PostgreSQL and MySQL, and in SQLite's `WITHOUT ROWID`
 /// tables (as SQLite reports them).
 fn finish_keys(table: &mut Table, dialect: Dialect) {
+    // PostgreSQL's names are already folded as PostgreSQL folds them: `"ID"` is not `id`.
+    let same_column = |a: &str, b: &str| {
+        if dialect == Dialect::Postgres {
+            a == b
+        } else {
+            same_name(a, b)
+        }
+    };
     let spell = |columns: &mut Vec<String>, table_columns: &[crate::model::Column]| {
         for name in columns.iter_mut() {
-            if let Some(column) = table_columns.iter().find(|c| same_name(&c.name, name)) {
+            if let Some(column) = table_columns.iter().find(|c| same_column(&c.name, name)) {
                 name.clone_from(&column.name);
             }
         }
@@ -711,7 +730,7 @@ fn finish_keys(table: &mut Table, dialect: Dialect) {
         dialect != Dialect::Sqlite || (table.kind == TableKind::Table && !table.rowid);
     if primary_key_not_null && let Some(primary) = primary {
         for column in &mut table.columns {
-            if primary.iter().any(|name| same_name(name, &column.name)) {
+            if primary.iter().any(|name| same_column(name, &column.name)) {
                 column.nullable = false;
             }
         }
