@@ -469,3 +469,103 @@ def _mysql_category(column_type: str, data_type: str) -> str:
 
 def _mysql_quote(identifier: str) -> str:
     return "`" + identifier.replace("`", "``") + "`"
+
+
+# --- SQLite ----------------------------------------------------------------------------------
+
+class Sqlite:
+    """A database file of its own (for schemas the SQLite tests of the sample do not cover)."""
+
+    engine = "sqlite"
+
+    def __init__(self, label: str) -> None:
+        import tempfile
+
+        self.directory = tempfile.mkdtemp(prefix=f"mcpgen-{label}-")
+        self.path = os.path.join(self.directory, f"{label}.db")
+        self.name = label
+
+    @staticmethod
+    def available() -> str | None:
+        return None
+
+    @property
+    def url(self) -> str:
+        return f"sqlite://{self.path}"
+
+    def connect(self) -> Any:
+        import sqlite3
+
+        return sqlite3.connect(self.path)
+
+    def run_script(self, script: str) -> None:
+        connection = self.connect()
+        try:
+            connection.executescript(script)
+        finally:
+            connection.close()
+
+    def drop(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def relations(self) -> dict[str, RelationInfo]:
+        connection = self.connect()
+        try:
+            result: dict[str, RelationInfo] = {}
+            for name, kind in connection.execute(
+                "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            ).fetchall():
+                info = connection.execute(f"PRAGMA table_info({_pg_quote(name)})").fetchall()
+                columns = tuple(ColumnInfo(row[1], row[2], _sqlite_category(row[2])) for row in info)
+                key = tuple(row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+                relation = RelationInfo(None, name, kind, columns, key)
+                result[_unique_key(result, relation)] = relation
+            return result
+        finally:
+            connection.close()
+
+    def rows(self, relation: RelationInfo) -> list[dict[str, Any]]:
+        connection = self.connect()
+        try:
+            names = ", ".join(_pg_quote(c.name) for c in relation.columns)
+            found = connection.execute(f"SELECT {names} FROM {_pg_quote(relation.name)}").fetchall()
+            return [{c.name: _sqlite_value(c.category, v) for c, v in zip(relation.columns, row)} for row in found]
+        finally:
+            connection.close()
+
+    def count(self, relation: RelationInfo) -> int:
+        connection = self.connect()
+        try:
+            return connection.execute(f"SELECT COUNT(*) FROM {_pg_quote(relation.name)}").fetchone()[0]
+        finally:
+            connection.close()
+
+
+def _sqlite_category(declared: str) -> str:
+    upper = declared.upper()
+    if "BOOL" in upper:
+        return "boolean"
+    if "INT" in upper:
+        return "integer"
+    if "NUMERIC" in upper or "DECIMAL" in upper:
+        return "decimal"
+    if "BLOB" in upper:
+        return "bytes"
+    if "REAL" in upper or "FLOA" in upper or "DOUB" in upper:
+        return "float"
+    return "text"
+
+
+def _sqlite_value(category: str, value: Any) -> Any:
+    """SQLite keeps NUMERIC at the stored precision (2.5 for a stored 2.50)."""
+    if value is None:
+        return None
+    if category == "boolean":
+        return bool(value)
+    if category == "decimal":
+        return format(Decimal(str(value)), "f")
+    if category == "bytes":
+        return base64.b64encode(value).decode()
+    return canonical(category, value)

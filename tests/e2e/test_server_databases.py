@@ -66,8 +66,9 @@ DATASET_LIST = [
     Dataset("my_types", sd.Mysql, ("mysql_types.sql",), "mysql_types.sql"),
     Dataset("pg_identifiers", sd.Postgres, ("postgres_identifiers.sql",), "postgres_identifiers.sql"),
     Dataset("my_identifiers", sd.Mysql, ("mysql_identifiers.sql",), "mysql_identifiers.sql"),
+    Dataset("lite_identifiers", sd.Sqlite, ("sqlite_identifiers.sql",), "sqlite_identifiers.sql"),
 ]
-IDENTIFIER_DATASETS = {"pg_identifiers", "my_identifiers"}
+IDENTIFIER_DATASETS = {"pg_identifiers", "my_identifiers", "lite_identifiers"}
 """Their tool names are the generator's to choose (collisions, truncation, non-ASCII): the
 tests take them from `list_tables`. Elsewhere they must be CONTRACT.md's snake_case `T`."""
 TOOL_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -159,7 +160,7 @@ def test_every_table_lists_counts_and_gets_what_the_database_holds(label: str, s
             assert len(names) == len(set(names)), "tool names repeat"
             assert all(TOOL_NAME.match(name) for name in names), [n for n in names if not TOOL_NAME.match(n)]
             listed = (await session.call("list_tables"))["tables"]
-            default_schema = "public" if target.dataset.dialect == "postgres" else target.database.name
+            default_schema = {"postgres": "public", "sqlite": "main"}.get(target.dataset.dialect, target.database.name)
             by_name = {
                 (None if entry["schema"] == default_schema else entry["schema"], entry["name"]): entry for entry in listed
             }
