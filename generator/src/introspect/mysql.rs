@@ -464,10 +464,13 @@ pub(crate) fn normalize(tables: &mut [Table]) {
 /// A default as MySQL 8 (and MariaDB before 10.2.7) reports it: the raw value of a literal,
 /// or the expression of a default flagged `DEFAULT_GENERATED` in `EXTRA`; in canonical SQL.
 fn mysql_raw_default(raw: &str, extra: &str, sql_type: &str) -> Option<String> {
-    if extra.contains("DEFAULT_GENERATED") || raw.starts_with("b'") {
+    let category = TypeCategory::of(sql_type);
+    // MySQL 5.7 does not flag `CURRENT_TIMESTAMP`; no date is spelled so.
+    let time_function = matches!(category, TypeCategory::Temporal(_))
+        && time_function(&raw.to_ascii_uppercase()).is_some();
+    if extra.contains("DEFAULT_GENERATED") || raw.starts_with("b'") || time_function {
         return canonical_default(raw, sql_type);
     }
-    let category = TypeCategory::of(sql_type);
     let sql = match category {
         TypeCategory::Integer | TypeCategory::Decimal(_) | TypeCategory::Float
             if is_number(raw) =>
@@ -848,11 +851,14 @@ impl Temporal {
         let time = |text: &str, wanted: usize| -> Option<String> {
             let (clock, digits) = text.split_once('.').unwrap_or((text, ""));
             let parts: Vec<&str> = clock.split(':').collect();
-            if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 3) {
+            if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || p.len() > 3)
+            {
                 return None;
             }
             let numbers: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
-            let numbers = numbers?;
+            let mut numbers = numbers?;
+            // `HH:MM` has no seconds.
+            numbers.resize(3, 0);
             Some(format!(
                 "{:02}:{:02}:{:02}{}",
                 numbers[0],
@@ -941,6 +947,14 @@ mod tests {
             Some("'2020-01-01 00:00:00'")
         );
         assert_eq!(d("'00:00:00'", "TIME").as_deref(), Some("'00:00:00'"));
+        assert_eq!(
+            d("'2020-01-01 10:00'", "DATETIME").as_deref(),
+            Some("'2020-01-01 10:00:00'")
+        );
+        assert_eq!(
+            d("'2020-01-01 10:00:00.5'", "DATETIME(3)").as_deref(),
+            Some("'2020-01-01 10:00:00.500'")
+        );
         assert_eq!(d("'2020-01-02'", "DATE").as_deref(), Some("'2020-01-02'"));
         for now in [
             "current_timestamp()",
@@ -988,6 +1002,16 @@ mod tests {
             )
             .as_deref(),
             Some("CURRENT_TIMESTAMP")
+        );
+        assert_eq!(
+            d(
+                "CURRENT_TIMESTAMP",
+                "on update CURRENT_TIMESTAMP",
+                "TIMESTAMP"
+            )
+            .as_deref(),
+            Some("CURRENT_TIMESTAMP"),
+            "MySQL 5.7"
         );
         assert_eq!(
             d("NULL", "", "VARCHAR(4)").as_deref(),

@@ -223,7 +223,8 @@ pub(super) fn use_statement(text: &str) -> Option<String> {
 /// (the first one it switches to with `USE` is the default schema, the database mcpgen
 /// connects to when the file is loaded live; tables created after a `USE` of another
 /// database are in that one), and the tables and views `DROP` removed since they were
-/// created.
+/// created, and the tables' indexes (which the model does not keep, but whose names unnamed
+/// indexes added later must not take).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Session {
     /// The first database the file uses.
@@ -232,7 +233,15 @@ pub(super) struct Session {
     current: Option<String>,
     /// `(schema, name)` of each table or view dropped (schemas resolved).
     dropped: Vec<(Option<String>, String)>,
+    /// The indexes of each table, `(name, columns)`, for the names of unnamed ones later.
+    indexes: Vec<(TableKey, Vec<Index>)>,
 }
+
+/// A table's schema and name, the name in lower case.
+type TableKey = (Option<String>, String);
+
+/// An index: its name and columns.
+pub(super) type Index = (String, Vec<String>);
 
 impl Session {
     /// Follows `USE db` and `DROP TABLE|VIEW ...`; `true` when `text` was one of them.
@@ -271,6 +280,25 @@ impl Session {
             (Some(schema), Some(default)) if schema == default => None,
             _ => schema,
         }
+    }
+
+    /// Notes the indexes of `table`.
+    pub(super) fn set_indexes(&mut self, table: &Table, indexes: Vec<Index>) {
+        let key = (table.schema.clone(), table.name.to_lowercase());
+        match self.indexes.iter_mut().find(|(known, _)| *known == key) {
+            Some((_, known)) => *known = indexes,
+            None => self.indexes.push((key, indexes)),
+        }
+    }
+
+    /// The indexes of `table` noted so far.
+    pub(super) fn indexes(&self, table: &Table) -> Vec<Index> {
+        let key = (table.schema.clone(), table.name.to_lowercase());
+        self.indexes
+            .iter()
+            .find(|(known, _)| *known == key)
+            .map(|(_, indexes)| indexes.clone())
+            .unwrap_or_default()
     }
 
     /// Removes the tables and views dropped after they were last created.

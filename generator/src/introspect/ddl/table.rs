@@ -9,7 +9,7 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::{Location, Token};
 
-use super::mysql::{self, MysqlCheck};
+use super::mysql::{self, Index, MysqlCheck};
 use super::names::{ident_name, same_name, table_name};
 use super::source::SourceText;
 use crate::model::{Column, Dialect, ForeignKey, Key, Table, TableKind, normalize_sql_type};
@@ -36,8 +36,9 @@ pub(super) struct TableBuilder<'s, 'a> {
     enum_checks: Vec<(String, Vec<String>)>,
     /// MySQL: the columns of each `CHECK (json_valid(column))`.
     json_checks: Vec<String>,
-    /// MySQL: the names of the table's indexes so far, which unnamed ones must not take.
-    index_names: Vec<String>,
+    /// MySQL: the table's indexes so far, `(name, columns)` (no columns when one is an
+    /// expression or a prefix), whose names unnamed indexes must not take.
+    indexes: Vec<Index>,
     /// What could not be used, for warnings.
     problems: Vec<String>,
 }
@@ -67,11 +68,15 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
 
     /// Adds to an existing table (`ALTER TABLE ... ADD`).
     pub(super) fn extend(dialect: Dialect, source: &'s SourceText<'a>, table: Table) -> Self {
-        let index_names = table
+        let primary = table
+            .primary_key
+            .iter()
+            .map(|key| ("PRIMARY".to_owned(), key.columns.clone()));
+        let unique = table
             .unique_keys
             .iter()
-            .filter_map(|key| key.name.clone())
-            .collect();
+            .filter_map(|key| Some((key.name.clone()?, key.columns.clone())));
+        let indexes = primary.chain(unique).collect();
         Self {
             dialect,
             source,
@@ -79,7 +84,7 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
             foreign_keys: Vec::new(),
             enum_checks: Vec::new(),
             json_checks: Vec::new(),
-            index_names,
+            indexes,
             problems: Vec::new(),
         }
     }
@@ -191,18 +196,13 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
                 }
             }
             TableConstraint::Index(index) => {
-                if let Some(name) = self.name_of(index.name.as_ref()) {
-                    self.index_names.push(name);
-                } else if let Some(first) = index.columns.first() {
-                    self.name_unnamed_index(first);
-                }
+                let name = self.name_of(index.name.as_ref());
+                self.add_index(name, &index.columns, true);
             }
             TableConstraint::FulltextOrSpatial(index) => {
-                if let Some(name) = self.name_of(index.opt_index_name.as_ref()) {
-                    self.index_names.push(name);
-                } else if let Some(first) = index.columns.first() {
-                    self.name_unnamed_index(first);
-                }
+                // Not an index a foreign key can use.
+                let name = self.name_of(index.opt_index_name.as_ref());
+                self.add_index(name, &index.columns, false);
             }
             TableConstraint::ForeignKey(reference) => {
                 let name = self.name_of(reference.name.as_ref());
@@ -248,24 +248,83 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
     /// Adds a unique key; MySQL names an unnamed one after its first column.
     fn add_unique_key(&mut self, name: Option<String>, columns: Vec<String>) {
         let name = match name {
-            None if self.dialect == Dialect::Mysql => {
-                Some(mysql::index_name(&columns[0], &self.index_names))
-            }
+            None if self.dialect == Dialect::Mysql => Some(self.unnamed_index_name(&columns[0])),
             name => name,
         };
         if let Some(name) = &name {
-            self.index_names.push(name.clone());
+            self.indexes.push((name.clone(), columns.clone()));
         }
         self.table.unique_keys.push(Key { name, columns });
     }
 
-    /// Takes the name MySQL gives an unnamed (non-unique) index starting with `first`.
-    fn name_unnamed_index(&mut self, first: &IndexColumn) {
-        if self.dialect == Dialect::Mysql
-            && let Some(column) = index_column_name(self.dialect, first)
-        {
-            let name = mysql::index_name(&column, &self.index_names);
-            self.index_names.push(name);
+    /// MySQL: notes a (non-unique) index, named as MySQL names it when it has no name;
+    /// `usable`: a foreign key can use it.
+    fn add_index(&mut self, name: Option<String>, columns: &[IndexColumn], usable: bool) {
+        if self.dialect != Dialect::Mysql {
+            return;
+        }
+        let names: Option<Vec<String>> = columns
+            .iter()
+            .map(|column| index_column_name(self.dialect, column))
+            .collect();
+        // A prefix (`name(10)`) reads as a call; the index is still named after the column.
+        let first = columns
+            .first()
+            .and_then(|column| match &column.column.expr {
+                Expr::Function(function) => last_name(self.dialect, &function.name),
+                _ => index_column_name(self.dialect, column),
+            });
+        let Some(name) = name.or_else(|| first.map(|first| self.unnamed_index_name(&first))) else {
+            return;
+        };
+        let columns = names.filter(|_| usable).unwrap_or_default();
+        self.indexes.push((name, columns));
+    }
+
+    /// The name MySQL gives an unnamed index whose first column is `column`.
+    fn unnamed_index_name(&self, column: &str) -> String {
+        let taken: Vec<String> = self.indexes.iter().map(|(name, _)| name.clone()).collect();
+        mysql::index_name(column, &taken)
+    }
+
+    /// MySQL: the table's indexes, with those its new foreign keys make: a foreign key
+    /// without an index whose first columns are its own gets one, named like the key, or
+    /// like an unnamed index when the key has no name.
+    pub(super) fn take_indexes(&mut self) -> Vec<Index> {
+        let keys: Vec<ForeignKey> = self
+            .foreign_keys
+            .iter()
+            .map(|(_, key)| key.clone())
+            .collect();
+        for key in keys {
+            let covered = self.indexes.iter().any(|(_, columns)| {
+                columns.len() >= key.columns.len()
+                    && columns
+                        .iter()
+                        .zip(&key.columns)
+                        .all(|(a, b)| same_name(a, b))
+            });
+            if !covered && let Some(first) = key.columns.first() {
+                let name = key
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| self.unnamed_index_name(first));
+                self.indexes.push((name, key.columns.clone()));
+            }
+        }
+        self.indexes.clone()
+    }
+
+    /// MySQL: the indexes the table already has (from earlier statements).
+    pub(super) fn set_indexes(&mut self, indexes: Vec<Index>) {
+        for index in indexes {
+            if !self
+                .indexes
+                .iter()
+                .any(|(name, _)| same_name(name, &index.0))
+            {
+                self.indexes.push(index);
+            }
         }
     }
 
@@ -276,6 +335,10 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
                 self.table.name
             ));
         } else {
+            if self.dialect == Dialect::Mysql {
+                self.indexes
+                    .push(("PRIMARY".to_owned(), key.columns.clone()));
+            }
             self.table.primary_key = Some(key);
         }
     }

@@ -739,6 +739,40 @@ fn mysql_keys_are_named_as_the_server_names_them() {
 }
 
 #[test]
+fn mysql_unnamed_keys_avoid_the_names_of_earlier_indexes() {
+    // As MariaDB names them: the foreign key of s made an index `x`, `KEY (y)` is `y`.
+    let (schema, _) = parse_as(
+        Dialect::Mysql,
+        "CREATE TABLE p (a INT, b INT, PRIMARY KEY (a, b));\n\
+         CREATE TABLE s (x INT, y INT, KEY (y), FOREIGN KEY (x, y) REFERENCES p (a, b));\n\
+         ALTER TABLE s ADD UNIQUE (x), ADD UNIQUE (y), ADD FOREIGN KEY (y, x) REFERENCES p (a, b);",
+    );
+    let s = table(&schema, "s");
+    assert_eq!(
+        s.unique_keys,
+        [key(Some("x_2"), &["x"]), key(Some("y_2"), &["y"])]
+    );
+    let names: Vec<_> = s.foreign_keys.iter().map(|k| k.name.as_deref()).collect();
+    assert_eq!(names, [Some("s_ibfk_1"), Some("s_ibfk_2")]);
+}
+
+#[test]
+fn mysql_dropped_tables_are_gone_and_recreated_views_replace_their_stand_ins_quietly() {
+    let (schema, warnings) = parse_as(
+        Dialect::Mysql,
+        "CREATE TABLE t (a INT NOT NULL);\n\
+         CREATE VIEW v AS SELECT 1 AS a;\n\
+         DROP VIEW IF EXISTS v;\n\
+         CREATE VIEW v AS SELECT a FROM t;\n\
+         CREATE TABLE gone (x INT);\n\
+         DROP TABLE IF EXISTS `gone`, never_created;",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(table_names(&schema), ["t", "v"]);
+    assert_eq!(sql_types(table(&schema, "v")), ["INT"]);
+}
+
+#[test]
 fn mysql_view_columns_are_typed_and_nullable_as_the_server_reports_them() {
     let (schema, _) = parse_as(
         Dialect::Mysql,
