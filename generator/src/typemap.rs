@@ -431,8 +431,8 @@ fn mysql_type_parts(text: &str) -> Vec<TypePart> {
     parts
 }
 
-/// `(p, s)` of `NUMERIC(p, s)`.
-fn precision_scale(upper: &str) -> (Option<u32>, Option<u32>) {
+/// `(p, s)` of `NUMERIC(p, s)`: the numbers in a type's first parentheses.
+pub(crate) fn precision_scale(upper: &str) -> (Option<u32>, Option<u32>) {
     let Some(inside) = upper
         .split_once('(')
         .and_then(|(_, rest)| rest.split_once(')'))

@@ -792,7 +792,7 @@ impl TypeCategory {
     fn of(sql_type: &str) -> Self {
         let upper = sql_type.to_ascii_uppercase();
         let base = upper.split(['(', ' ']).next().unwrap_or_default();
-        let (precision, scale) = numbers_in_parentheses(&upper);
+        let (precision, scale) = typemap::precision_scale(&upper);
         match base {
             "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "INTEGER" | "BIGINT" | "YEAR"
             | "BOOL" | "BOOLEAN" => TypeCategory::Integer,
@@ -807,19 +807,6 @@ impl TypeCategory {
             _ => TypeCategory::Text,
         }
     }
-}
-
-/// The numbers in the first parentheses of a type (`DECIMAL(5,2)` -> 5, 2).
-fn numbers_in_parentheses(upper: &str) -> (Option<u32>, Option<u32>) {
-    let Some(inside) = upper
-        .split_once('(')
-        .and_then(|(_, rest)| rest.split_once(')'))
-        .map(|(inside, _)| inside)
-    else {
-        return (None, None);
-    };
-    let mut numbers = inside.split(',').map(|n| n.trim().parse::<u32>().ok());
-    (numbers.next().flatten(), numbers.next().flatten())
 }
 
 impl Temporal {

@@ -3,6 +3,92 @@
 //! a connection pool that runs a [`Statement`] and decodes its rows through the table's field
 //! types ([`Database`]).
 
+/// What every backend does the same way with its own sqlx types: run a statement with its
+/// parameters bound through the table's field types (`fetch_rows`, which decodes each row
+/// with the backend's own `decode`, `fetch_count`, `ping`), and the visitor that binds one
+/// value. `$bind` is the [`crate::catalog::TableCodec`] method that binds for this backend.
+macro_rules! run_statements {
+    ($database:ident, $arguments:ty, $bind:ident) => {
+        impl $database {
+            pub(crate) async fn fetch_rows(
+                &self,
+                table: &$crate::catalog::Table,
+                statement: &$crate::sql::Statement,
+            ) -> Result<Vec<Vec<serde_json::Value>>, $crate::backend::DatabaseError> {
+                let arguments = bind(table, &statement.params)?;
+                // The statement's text holds identifiers from the table's metadata only;
+                // every value is in `arguments`.
+                let rows = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| decode(table, row, statement))
+                    .collect()
+            }
+
+            pub(crate) async fn fetch_count(
+                &self,
+                table: &$crate::catalog::Table,
+                statement: &$crate::sql::Statement,
+            ) -> Result<i64, $crate::backend::DatabaseError> {
+                let arguments = bind(table, &statement.params)?;
+                let row = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(sqlx::Row::try_get::<i64, _>(&row, 0)?)
+            }
+
+            pub(crate) async fn ping(&self) -> Result<(), $crate::backend::DatabaseError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+        }
+
+        fn bind(
+            table: &$crate::catalog::Table,
+            params: &[$crate::sql::Param],
+        ) -> Result<$arguments, $crate::backend::DatabaseError> {
+            use sqlx::Arguments as _;
+            let mut arguments = <$arguments>::default();
+            for param in params {
+                let (column, added) = match param {
+                    $crate::sql::Param::Column { column, value } => (
+                        table.column_name(*column),
+                        table.codec().$bind(&mut arguments, *column, value),
+                    ),
+                    $crate::sql::Param::Text(text) => {
+                        ("", arguments.add(text.clone()).map_err(|e| e.to_string()))
+                    }
+                    $crate::sql::Param::Integer(integer) => {
+                        ("", arguments.add(*integer).map_err(|e| e.to_string()))
+                    }
+                };
+                added.map_err(|message| $crate::backend::DatabaseError::Bind {
+                    column: column.to_owned(),
+                    message,
+                })?;
+            }
+            Ok(arguments)
+        }
+
+        /// Binds a JSON value of a column as the column's Rust type.
+        pub(crate) struct Bind<'a> {
+            pub(crate) arguments: &'a mut $arguments,
+            pub(crate) value: &'a serde_json::Value,
+        }
+
+        impl $crate::table::ColumnVisitor for Bind<'_> {
+            type Output = Result<(), String>;
+
+            fn visit<F: $crate::table::FieldType>(self) -> Self::Output {
+                use sqlx::Arguments as _;
+                let value = F::deserialize(self.value).map_err(|error| error.to_string())?;
+                self.arguments.add(value).map_err(|error| error.to_string())
+            }
+        }
+    };
+}
+
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "postgres")]

@@ -4,15 +4,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::Value;
+use sqlx::Row as _;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow,
 };
-use sqlx::{Arguments as _, AssertSqlSafe, Row as _};
 
 use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
 use crate::catalog::{FieldError, Table};
-use crate::sql::{Param, Selected, Statement};
-use crate::table::{ColumnVisitor, FieldType, RowSource};
+use crate::sql::{Selected, Statement};
+use crate::table::{FieldType, RowSource};
 
 /// Whether `url` is a SQLite URL (`sqlite://PATH`, `sqlite:PATH`).
 pub(crate) fn handles(url: &str) -> bool {
@@ -167,39 +167,6 @@ impl SqliteDatabase {
             .map_err(connect_error)?;
         Ok(Self { pool })
     }
-
-    pub(crate) async fn fetch_rows(
-        &self,
-        table: &Table,
-        statement: &Statement,
-    ) -> Result<Vec<Vec<Value>>, DatabaseError> {
-        let arguments = bind(table, &statement.params)?;
-        // The statement's text holds identifiers from the table's metadata only; every value
-        // is in `arguments`.
-        let rows = sqlx::query_with(AssertSqlSafe(statement.sql.as_str()), arguments)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| decode(table, row, statement))
-            .collect()
-    }
-
-    pub(crate) async fn fetch_count(
-        &self,
-        table: &Table,
-        statement: &Statement,
-    ) -> Result<i64, DatabaseError> {
-        let arguments = bind(table, &statement.params)?;
-        let row = sqlx::query_with(AssertSqlSafe(statement.sql.as_str()), arguments)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get::<i64, _>(0)?)
-    }
-
-    pub(crate) async fn ping(&self) -> Result<(), DatabaseError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
 }
 
 /// The row's values: every column of the table (read through the struct), then the extra
@@ -226,39 +193,7 @@ fn decode(
     Ok(values)
 }
 
-fn bind(table: &Table, params: &[Param]) -> Result<SqliteArguments, DatabaseError> {
-    let mut arguments = SqliteArguments::default();
-    for param in params {
-        let (column, added) = match param {
-            Param::Column { column, value } => (
-                table.column_name(*column),
-                table.codec().bind_sqlite(&mut arguments, *column, value),
-            ),
-            Param::Text(text) => ("", arguments.add(text.clone()).map_err(|e| e.to_string())),
-            Param::Integer(integer) => ("", arguments.add(*integer).map_err(|e| e.to_string())),
-        };
-        added.map_err(|message| DatabaseError::Bind {
-            column: column.to_owned(),
-            message,
-        })?;
-    }
-    Ok(arguments)
-}
-
-/// Binds a JSON value of a column as the column's Rust type.
-pub(crate) struct Bind<'a> {
-    pub(crate) arguments: &'a mut SqliteArguments,
-    pub(crate) value: &'a Value,
-}
-
-impl ColumnVisitor for Bind<'_> {
-    type Output = Result<(), String>;
-
-    fn visit<F: FieldType>(self) -> Self::Output {
-        let value = F::deserialize(self.value).map_err(|error| error.to_string())?;
-        self.arguments.add(value).map_err(|error| error.to_string())
-    }
-}
+run_statements!(SqliteDatabase, SqliteArguments, bind_sqlite);
 
 /// A row whose first values are the table's columns, in order.
 pub(crate) struct Source<'a> {
