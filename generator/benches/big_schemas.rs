@@ -240,7 +240,7 @@ fn bench_schema(settings: &Settings, schema: &BigSchema, report: &mut Report) {
     };
     let dir = settings.work.join(label);
     std::fs::create_dir_all(&dir).expect("the work directory");
-    let sql = match gunzip(&dataset) {
+    let sql = match common::gunzip(&dataset) {
         Ok(sql) => sql,
         Err(error) => {
             report.problem(
@@ -357,17 +357,6 @@ fn bench_schema(settings: &Settings, schema: &BigSchema, report: &mut Report) {
     }
 }
 
-fn gunzip(path: &Path) -> Result<String, String> {
-    let output = Command::new("zcat")
-        .arg(path)
-        .output()
-        .map_err(|error| format!("zcat: {error}"))?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    String::from_utf8(output.stdout).map_err(|error| error.to_string())
-}
-
 /// `mcpgen generate ARGS --out DIR --force`, timed; whether it succeeded.
 fn generate(
     settings: &Settings,
@@ -378,12 +367,7 @@ fn generate(
     report: &mut Report,
 ) -> bool {
     let started = Instant::now();
-    let output = Command::new(&settings.mcpgen)
-        .arg("generate")
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .args(["--name", label, "--force"])
+    let output = common::generate_command(&settings.mcpgen, args, out, label)
         .output()
         .expect("mcpgen runs");
     let elapsed = started.elapsed();
@@ -422,23 +406,7 @@ fn tree_summary(dir: &Path) -> String {
 
 /// Every file under `DIR/src`, by relative path.
 fn rust_files(dir: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.join("src")];
-    while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                let relative = path.strip_prefix(dir).unwrap_or(&path);
-                files.insert(relative.display().to_string(), text);
-            }
-        }
-    }
-    files
+    common::files_under(dir, "src").expect("the generated crate reads")
 }
 
 /// Compares the two crates' `src/tables/` (`src/main.rs` names the source and the live
@@ -650,12 +618,7 @@ fn build_profile(
     };
 
     // Regenerated unchanged: every file rewritten with the same contents.
-    let regenerated = Command::new(&settings.mcpgen)
-        .arg("generate")
-        .args(regenerate_args)
-        .arg("--out")
-        .arg(crate_dir)
-        .args(["--name", label, "--force"])
+    let regenerated = common::generate_command(&settings.mcpgen, regenerate_args, crate_dir, label)
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|status| status.success());

@@ -371,9 +371,9 @@ fn table_context(
         if column.generated {
             attributes.push("generated".to_owned());
         }
-        // The labels of an enum array or a SET describe its elements, not its text.
-        let whole_value = !matches!(column.data_type, DataType::Array { .. } | DataType::Set);
-        if !column.enum_values.is_empty() && whole_value {
+        // A SET's members are listed in its doc: its value is a comma-separated list of them.
+        // An enum array's labels are its elements' values.
+        if !column.enum_values.is_empty() && column.data_type != DataType::Set {
             attributes.push(format!("enum_values = {}", rust_array(&column.enum_values)));
         }
         if rust.as_text {

@@ -549,6 +549,10 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
         (_, DataType::Json) => imported("Value", "mcpgen_runtime::reexports::serde_json::Value"),
         // MySQL sends ENUM and SET values as text.
         (Mysql, DataType::Enum | DataType::Set) => plain("String"),
+        // An enum's binary form is its label: an array of enums reads as an array of text.
+        (Postgres, DataType::Array { element }) if **element == DataType::Enum => {
+            plain("Vec<Option<String>>")
+        }
         (Postgres, DataType::Array { element }) => match rust_type(dialect, element) {
             RustType {
                 name,

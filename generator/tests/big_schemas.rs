@@ -72,7 +72,7 @@ fn big_schema(schema: &BigSchema) {
         return;
     };
     let scratch = common::scratch(&format!("big_schemas_{label}"));
-    let sql = gunzip(&gz);
+    let sql = common::gunzip(&gz).expect("the dump unzips");
     let ddl_file = scratch.join(format!("{label}.sql"));
     std::fs::write(&ddl_file, &sql).expect("the DDL file is written");
     let name = format!("big_{label}");
@@ -259,20 +259,10 @@ fn compare(
     );
 }
 
-fn gunzip(path: &Path) -> String {
-    let output = Command::new("zcat").arg(path).output().expect("zcat runs");
-    assert!(output.status.success(), "zcat {} failed", path.display());
-    String::from_utf8(output.stdout).expect("the dump is UTF-8")
-}
-
 /// `mcpgen generate`; its stderr (the warnings).
 fn generate(source: &[&str], out: &Path, name: &str) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_mcpgen"))
-        .arg("generate")
-        .args(source)
-        .arg("--out")
-        .arg(out)
-        .args(["--name", name, "--force"])
+    let mcpgen = Path::new(env!("CARGO_BIN_EXE_mcpgen"));
+    let output = common::generate_command(mcpgen, source, out, name)
         .output()
         .expect("mcpgen runs");
     assert!(
@@ -286,21 +276,7 @@ fn generate(source: &[&str], out: &Path, name: &str) -> String {
 /// The generated `src/tables/` tree: path relative to the crate -> contents. (`src/main.rs`
 /// differs by design: it names the source and the live crate's database URL.)
 fn table_files(dir: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.join("src/tables")];
-    while let Some(current) = stack.pop() {
-        for entry in std::fs::read_dir(&current).expect("the crate's directory reads") {
-            let path = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path.strip_prefix(dir).expect("inside the crate");
-                let text = std::fs::read_to_string(&path).expect("a generated file reads");
-                files.insert(relative.display().to_string(), text);
-            }
-        }
-    }
-    files
+    common::files_under(dir, "src/tables").expect("the generated crate reads")
 }
 
 /// `cargo build` of the crate in the shared target directory; it must build warning-free.

@@ -533,26 +533,28 @@ impl Catalog {
     }
 }
 
-fn describe_column(def: &'static ColumnDef, schema: Value) -> Column {
+fn describe_column(def: &'static ColumnDef, mut schema: Value) -> Column {
     let kind = value_kind(&schema);
-    let mut operand = without_null(&schema);
-    let mut schema = schema;
     if !def.enum_values.is_empty() {
-        let values: Vec<Value> = def
+        let mut values: Vec<Value> = def
             .enum_values
             .iter()
             .map(|value| Value::String((*value).to_owned()))
             .collect();
-        if let Some(object) = operand.as_object_mut() {
-            object.insert("enum".to_owned(), Value::Array(values.clone()));
-        }
-        if let Some(object) = schema.as_object_mut() {
-            let mut values = values;
+        if let Some(items) = schema.get_mut("items").and_then(Value::as_object_mut) {
+            // An array of enums: the values are its elements', which may be null.
+            values.push(Value::Null);
+            items.insert("enum".to_owned(), Value::Array(values));
+        } else if let Some(object) = schema.as_object_mut() {
             if def.nullable {
                 values.push(Value::Null);
             }
             object.insert("enum".to_owned(), Value::Array(values));
         }
+    }
+    let mut operand = without_null(&schema);
+    if let Some(Value::Array(values)) = operand.get_mut("enum") {
+        values.retain(|value| !value.is_null());
     }
     if let Some(description) = def.description
         && let Some(object) = schema.as_object_mut()
@@ -738,6 +740,50 @@ mod tests {
             without_null(&json!({"type": ["integer", "null"], "format": "int64"})),
             json!({"type": "integer", "format": "int64"})
         );
+    }
+
+    fn column(nullable: bool, enum_values: &'static [&'static str]) -> &'static ColumnDef {
+        Box::leak(Box::new(ColumnDef {
+            name: "mood",
+            field: "mood",
+            sql_type: None,
+            nullable,
+            primary_key: false,
+            default: None,
+            generated: false,
+            description: None,
+            enum_values,
+            as_text: false,
+        }))
+    }
+
+    #[test]
+    fn enum_values_list_a_columns_values_or_its_array_elements() {
+        let scalar = describe_column(
+            column(true, &["sad", "ok"]),
+            json!({"type": ["string", "null"]}),
+        );
+        assert_eq!(
+            scalar.schema,
+            json!({"type": ["string", "null"], "enum": ["sad", "ok", null]})
+        );
+        assert_eq!(
+            scalar.operand,
+            json!({"type": "string", "enum": ["sad", "ok"]})
+        );
+
+        let array = describe_column(
+            column(false, &["sad", "ok"]),
+            json!({"type": "array", "items": {"type": ["string", "null"]}}),
+        );
+        assert_eq!(
+            array.schema,
+            json!({
+                "type": "array",
+                "items": {"type": ["string", "null"], "enum": ["sad", "ok", null]}
+            })
+        );
+        assert_eq!(array.kind, ValueKind::Json);
     }
 
     #[test]

@@ -276,17 +276,18 @@ class Postgres:
             result = {}
             for schema, name, kind, oid in found:
                 columns = []
-                for column, type_name, base_name, type_type, element_name in connection.execute(
+                for column, type_name, base_name, type_type, element_name, element_type in connection.execute(
                     """SELECT a.attname, format_type(a.atttypid, a.atttypmod),
                               format_type(COALESCE(NULLIF(t.typbasetype, 0), a.atttypid), NULL), bt.typtype,
-                              format_type(et.oid, NULL)
+                              format_type(COALESCE(NULLIF(et.typbasetype, 0), et.oid), NULL), et.typtype
                        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
                        JOIN pg_type bt ON bt.oid = COALESCE(NULLIF(t.typbasetype, 0), a.atttypid)
                        LEFT JOIN pg_type et ON et.oid = bt.typelem AND bt.typcategory = 'A'
                        WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""",
                     (oid,),
                 ):
-                    columns.append(ColumnInfo(column, type_name, _pg_category(base_name, type_type, element_name)))
+                    category = _pg_category(base_name, type_type, element_name, element_type)
+                    columns.append(ColumnInfo(column, type_name, category))
                 key = connection.execute(
                     """SELECT array_agg(a.attname ORDER BY k.ordinality) FROM pg_constraint c
                        CROSS JOIN unnest(c.conkey) WITH ORDINALITY AS k(attnum, ordinality)
@@ -324,10 +325,12 @@ class Postgres:
             return connection.execute(f"SELECT COUNT(*) FROM {_pg_table(relation)}").fetchone()[0]
 
 
-def _pg_category(base_name: str, type_type: str, element_name: str | None) -> str:
+def _pg_category(base_name: str, type_type: str, element_name: str | None, element_type: str | None) -> str:
+    """Arrays of enums are arrays of text; arrays of domains, arrays of their base type."""
     if element_name is not None:
-        element = element_name
-        return f"array:{PG_CATEGORIES[element]}" if element in PG_ARRAY_ELEMENTS else "fallback"
+        if element_type == "e":
+            return "array:text"
+        return f"array:{PG_CATEGORIES[element_name]}" if element_name in PG_ARRAY_ELEMENTS else "fallback"
     if type_type == "e":
         return "text"
     return PG_CATEGORIES.get(base_name, "fallback")

@@ -558,7 +558,8 @@ impl<'a> Reader<'a> {
         }
         let schema = Schema {
             dialect: self.dialect,
-            database: None,
+            // A MySQL file's first `USE` names the database it builds.
+            database: self.mysql.default_database().map(str::to_owned),
             tables: self.tables,
             routines: Vec::new(),
         };

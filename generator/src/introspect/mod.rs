@@ -75,7 +75,9 @@ pub async fn introspect(source: &Source) -> Result<(Schema, Vec<Warning>), Intro
                     source,
                 })?;
             let mut parsed = ddl::parse(&text, *dialect, &path.display().to_string())?;
-            parsed.0.database = file_stem(path);
+            if parsed.0.database.is_none() {
+                parsed.0.database = file_stem(path);
+            }
             parsed
         }
     };

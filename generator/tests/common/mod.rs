@@ -3,7 +3,9 @@
 
 pub mod databases;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use sqlx::{ConnectOptions as _, Executor as _};
 
@@ -37,6 +39,56 @@ pub fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch directory");
     dir
+}
+
+/// The text of a gzipped file (a dataset dump), through `zcat`.
+pub fn gunzip(path: &Path) -> Result<String, String> {
+    let output = Command::new("zcat")
+        .arg(path)
+        .output()
+        .map_err(|error| format!("zcat: {error}"))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    String::from_utf8(output.stdout).map_err(|error| error.to_string())
+}
+
+/// `MCPGEN generate ARGS --out OUT --name NAME --force`, to run.
+pub fn generate_command<S: AsRef<std::ffi::OsStr>>(
+    mcpgen: &Path,
+    args: &[S],
+    out: &Path,
+    name: &str,
+) -> Command {
+    let mut command = Command::new(mcpgen);
+    command
+        .arg("generate")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .args(["--name", name, "--force"]);
+    command
+}
+
+/// Every file under `DIR/SUBDIR`, by its path relative to `DIR`.
+pub fn files_under(dir: &Path, subdir: &str) -> std::io::Result<BTreeMap<String, String>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.join(subdir)];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap_or(&path);
+                files.insert(
+                    relative.display().to_string(),
+                    std::fs::read_to_string(&path)?,
+                );
+            }
+        }
+    }
+    Ok(files)
 }
 
 /// A SQLite database built from a SQL script; returns its `sqlite://` URL.

@@ -2,7 +2,7 @@
 //! errors, so the user sees those errors and not a cascade of missing-impl ones.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::Input;
@@ -90,10 +90,25 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
         let visit = quote_spanned!(ty.span()=> visitor.visit::<#ty>());
         quote!(#index => ::core::option::Option::Some(#visit),)
     });
-    let reads = input.fields.iter().enumerate().map(|(index, field)| {
-        let (ident, ty) = (field.ident, field.ty);
-        let read = quote_spanned!(ty.span()=> row.field::<#ty>(#index)?);
-        quote!(#ident: #read,)
+    // Each field is read into a local first and the struct is built at the end: with the
+    // reads inside the struct expression, every `?` drops the fields read before it on its own
+    // path, and the generated code grows with the square of the column count.
+    let locals: Vec<_> = (0..input.fields.len())
+        .map(|index| format_ident!("__field{}", index))
+        .collect();
+    let reads = input
+        .fields
+        .iter()
+        .zip(&locals)
+        .enumerate()
+        .map(|(index, (field, local))| {
+            let ty = field.ty;
+            let read = quote_spanned!(ty.span()=> row.field::<#ty>(#index)?);
+            quote!(let #local = #read;)
+        });
+    let assigns = input.fields.iter().zip(&locals).map(|(field, local)| {
+        let ident = field.ident;
+        quote!(#ident: #local,)
     });
     let writes = input.fields.iter().enumerate().map(|(index, field)| {
         let (ident, ty) = (field.ident, field.ty);
@@ -129,7 +144,8 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
             fn from_row<R: #rt::RowSource>(
                 row: &mut R,
             ) -> ::core::result::Result<Self, R::Error> {
-                ::core::result::Result::Ok(Self { #(#reads)* })
+                #(#reads)*
+                ::core::result::Result::Ok(Self { #(#assigns)* })
             }
 
             fn write_row<S: #rt::RowSink>(

@@ -166,7 +166,8 @@ pub(crate) struct Source<'a> {
 }
 
 /// Whether a value of type `ty` reads as `F`: as sqlx says, or through the base type of a
-/// domain, or as text for an enum (whose binary form is its label).
+/// domain, or as text for an enum (whose binary form is its label); an array of domains or
+/// enums reads as an array of what its element reads as.
 fn readable_as<F: FieldType>(ty: &PgTypeInfo) -> bool {
     if <F as sqlx::Type<Postgres>>::compatible(ty) {
         return true;
@@ -176,9 +177,56 @@ fn readable_as<F: FieldType>(ty: &PgTypeInfo) -> bool {
         PgTypeKind::Enum(_) => {
             <F as sqlx::Type<Postgres>>::compatible(&<String as sqlx::Type<Postgres>>::type_info())
         }
+        PgTypeKind::Array(element) => {
+            let element = plain_type(element);
+            ELEMENTS.iter().any(|read| {
+                read(&element, &|array| {
+                    <F as sqlx::Type<Postgres>>::compatible(array)
+                })
+            })
+        }
         _ => false,
     }
 }
+
+/// The built-in type a value of `ty` is sent as: a domain's base type, `text` for an enum.
+fn plain_type(ty: &PgTypeInfo) -> PgTypeInfo {
+    match ty.kind() {
+        PgTypeKind::Domain(base) => plain_type(base),
+        PgTypeKind::Enum(_) => <String as sqlx::Type<Postgres>>::type_info(),
+        _ => ty.clone(),
+    }
+}
+
+/// [`element_of`] for one element type.
+type ElementCheck = fn(&PgTypeInfo, &dyn Fn(&PgTypeInfo) -> bool) -> bool;
+
+/// Whether `element` reads as `T` and an array of `T` as what `reads` accepts.
+fn element_of<T: sqlx::Type<Postgres> + sqlx::postgres::PgHasArrayType>(
+    element: &PgTypeInfo,
+    reads: &dyn Fn(&PgTypeInfo) -> bool,
+) -> bool {
+    T::compatible(element) && reads(&T::array_type_info())
+}
+
+/// The element types of the arrays the runtime reads.
+const ELEMENTS: &[ElementCheck] = &[
+    element_of::<bool>,
+    element_of::<i16>,
+    element_of::<i32>,
+    element_of::<i64>,
+    element_of::<f32>,
+    element_of::<f64>,
+    element_of::<String>,
+    element_of::<crate::types::Decimal>,
+    element_of::<crate::types::Bytes>,
+    element_of::<crate::types::Uuid>,
+    element_of::<chrono::NaiveDate>,
+    element_of::<chrono::NaiveTime>,
+    element_of::<chrono::NaiveDateTime>,
+    element_of::<chrono::DateTime<chrono::Utc>>,
+    element_of::<Value>,
+];
 
 impl RowSource for Source<'_> {
     type Error = FieldError;

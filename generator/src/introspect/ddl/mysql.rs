@@ -264,6 +264,11 @@ impl Session {
         }
     }
 
+    /// The first database the file uses, if any.
+    pub(super) fn default_database(&self) -> Option<&str> {
+        self.default.as_deref()
+    }
+
     /// Follows `USE database`.
     fn use_database(&mut self, database: String) {
         if self.default.is_none() {

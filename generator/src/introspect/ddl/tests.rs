@@ -89,6 +89,15 @@ fn the_schema_has_the_dialect_and_leaves_database_and_routines_to_the_caller() {
 }
 
 #[test]
+fn a_mysql_file_names_the_database_its_first_use_switches_to() {
+    let (schema, _) = parse_as(
+        Dialect::Mysql,
+        "CREATE DATABASE shop; USE `shop`; CREATE TABLE t (a INT); USE other;",
+    );
+    assert_eq!(schema.database.as_deref(), Some("shop"));
+}
+
+#[test]
 fn declared_types_are_the_source_text_normalized() {
     let schema = sqlite(
         "CREATE TABLE t (a numeric (8, 2), b unsigned  big int, c varying character(10), \
