@@ -46,6 +46,17 @@ pub struct Limits {
     pub default_limit: u32,
     /// The largest `limit` honoured; larger ones are lowered to it.
     pub max_limit: u32,
+    /// How long one SQL statement may run, in milliseconds, before the database stops it and
+    /// the call fails saying so; 0: no limit.
+    pub statement_timeout_ms: u64,
+}
+
+impl Limits {
+    /// [`Limits::statement_timeout_ms`] as a duration; `None`: no limit.
+    pub fn statement_timeout(&self) -> Option<std::time::Duration> {
+        (self.statement_timeout_ms > 0)
+            .then(|| std::time::Duration::from_millis(self.statement_timeout_ms))
+    }
 }
 
 impl Default for Limits {
@@ -53,6 +64,7 @@ impl Default for Limits {
         Self {
             default_limit: 50,
             max_limit: 1000,
+            statement_timeout_ms: 30_000,
         }
     }
 }

@@ -129,6 +129,7 @@ impl ServerBuilder {
             &ConnectOptions {
                 read_only: true,
                 max_connections: config.database.max_connections,
+                statement_timeout: config.limits.statement_timeout(),
             },
         )
         .await?;

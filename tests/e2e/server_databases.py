@@ -259,6 +259,11 @@ class Postgres:
             script,
         )
 
+    def analyze(self) -> None:
+        """Gathers the planner's statistics, as one does after a bulk load."""
+        with self.connect() as connection:
+            connection.execute("ANALYZE")
+
     def drop(self) -> None:
         with self._admin() as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
@@ -383,6 +388,20 @@ class Mysql:
     def run_script(self, script: str) -> None:
         _run_client(["mariadb", "--protocol=TCP", "--default-character-set=utf8mb4", "-h", MYSQL_HOST, "-P", str(MYSQL_PORT), "-u", "root", self.name], script)
 
+    def analyze(self) -> None:
+        """Gathers the optimizer's statistics, as one does after a bulk load. Without them
+        MariaDB plans Sakila's sales_by_store with a block-nested-loop join over payment that
+        takes half a minute instead of 50 ms."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_TYPE = 'BASE TABLE'",
+                (self.name,),
+            )
+            tables = [name for (name,) in cursor.fetchall()]
+            if tables:
+                cursor.execute("ANALYZE TABLE " + ", ".join("`" + t.replace("`", "``") + "`" for t in tables))
+                cursor.fetchall()
+
     def drop(self) -> None:
         with self._connect(None) as connection, connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {self.name}")
@@ -505,6 +524,14 @@ class Sqlite:
         connection = self.connect()
         try:
             connection.executescript(script)
+        finally:
+            connection.close()
+
+    def analyze(self) -> None:
+        """Gathers the query planner's statistics, as one does after a bulk load."""
+        connection = self.connect()
+        try:
+            connection.execute("ANALYZE")
         finally:
             connection.close()
 

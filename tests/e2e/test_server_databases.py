@@ -1,6 +1,6 @@
 """PostgreSQL and MariaDB/MySQL end to end: real datasets (Chinook in both, Pagila and jOOQ's
-Sakila port in PostgreSQL, Sakila in MariaDB) and a table of every type, each in a database of
-its own. `mcpgen generate` runs on the live database and on the DDL file; the live crate is
+Sakila port in PostgreSQL, Sakila in MariaDB), a table of every type, identifier edge cases, and
+a view made slow on demand (the statement time limit), each in a database of its own. `mcpgen generate` runs on the live database and on the DDL file; the live crate is
 built and served over stdio to the official Python SDK client, and every table's list, get
 and count must give the rows and values that psycopg/PyMySQL read from the database itself.
 The DDL file must give the same table modules as the live database.
@@ -67,6 +67,9 @@ DATASET_LIST = [
     Dataset("pg_identifiers", sd.Postgres, ("postgres_identifiers.sql",), "postgres_identifiers.sql"),
     Dataset("my_identifiers", sd.Mysql, ("mysql_identifiers.sql",), "mysql_identifiers.sql"),
     Dataset("lite_identifiers", sd.Sqlite, ("sqlite_identifiers.sql",), "sqlite_identifiers.sql"),
+    Dataset("pg_limits", sd.Postgres, ("postgres_limits.sql",), "postgres_limits.sql"),
+    Dataset("my_limits", sd.Mysql, ("mysql_limits.sql",), "mysql_limits.sql"),
+    Dataset("lite_limits", sd.Sqlite, ("sqlite_limits.sql",), "sqlite_limits.sql"),
 ]
 IDENTIFIER_DATASETS = {"pg_identifiers", "my_identifiers", "lite_identifiers"}
 """Their tool names are the generator's to choose (collisions, truncation, non-ASCII): the
@@ -116,6 +119,7 @@ def served(mcpgen: Path, generated_server: Callable[..., Path]) -> Any:
             database.run_script(sd.without_database_switches(script.read_text()))
         if dataset.after:
             database.run_script(dataset.after)
+        database.analyze()
         binary = generated_server(f"{label}_live", "--database-url", database.url)
         ddl = _path(dataset.ddl)
         # Generated, not built: its table modules must equal the live crate's.
@@ -252,5 +256,40 @@ def test_partitions_of_a_partitioned_table_get_no_tools(served: Any) -> None:
             assert "list_payment" in session.tools
             partitions = [name for name in session.tools if name.startswith("list_payment_p")]
             assert not partitions, f"partitions served as tables: {partitions}"
+
+    run(check)
+
+
+SLOW_DOWN = {
+    "pg_limits": ("UPDATE delay SET seconds = 60", "UPDATE delay SET seconds = 0"),
+    "my_limits": ("UPDATE delay SET seconds = 60", "UPDATE delay SET seconds = 0"),
+    # Hours of counting.
+    "lite_limits": ("UPDATE delay SET steps = 100000000000", "UPDATE delay SET steps = 0"),
+}
+
+
+@pytest.mark.parametrize("label", sorted(SLOW_DOWN))
+def test_a_statement_past_the_time_limit_is_stopped_and_the_call_says_so(label: str, served: Any, tmp_path: Path) -> None:
+    """limits.statement_timeout_ms: the database (SQLite: the server) stops the statement; the
+    call fails with a message that says why, and the next call on the same server works."""
+    target = served(label)
+    config = tmp_path / "mcpgen.toml"
+    config.write_text("[limits]\nstatement_timeout_ms = 300\n")
+    slow_down, restore = SLOW_DOWN[label]
+
+    async def check() -> None:
+        parameters = stdio_parameters(str(target.binary), target.database.url, "--config", str(config))
+        async with open_session(parameters) as session:
+            assert (await session.call("list_slow"))["rows"], "the view reads at full speed"
+            target.database.run_script(slow_down)
+            try:
+                for tool in ("list_slow", "count_slow"):
+                    message = await session.call_error(tool, {})
+                    assert "ran longer than this server allows (300 ms" in message, message
+                    assert "statement_timeout_ms" in message, message
+                assert (await session.call("count_delay")) == {"count": 1}, "the server serves on after a timeout"
+            finally:
+                target.database.run_script(restore)
+            assert (await session.call("count_slow")) == {"count": 1}
 
     run(check)

@@ -16,11 +16,13 @@ macro_rules! run_statements {
                 statement: &$crate::sql::Statement,
             ) -> Result<Vec<Vec<serde_json::Value>>, $crate::backend::DatabaseError> {
                 let arguments = bind(table, &statement.params)?;
+                let mut connection = self.connection().await?;
                 // The statement's text holds identifiers from the table's metadata only;
                 // every value is in `arguments`.
                 let rows = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
-                    .fetch_all(&self.pool)
-                    .await?;
+                    .fetch_all(&mut *connection)
+                    .await
+                    .map_err(|error| self.query_error(error))?;
                 rows.iter()
                     .map(|row| decode(table, row, statement))
                     .collect()
@@ -32,15 +34,34 @@ macro_rules! run_statements {
                 statement: &$crate::sql::Statement,
             ) -> Result<i64, $crate::backend::DatabaseError> {
                 let arguments = bind(table, &statement.params)?;
+                let mut connection = self.connection().await?;
                 let row = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
-                    .fetch_one(&self.pool)
-                    .await?;
+                    .fetch_one(&mut *connection)
+                    .await
+                    .map_err(|error| self.query_error(error))?;
                 Ok(sqlx::Row::try_get::<i64, _>(&row, 0)?)
             }
 
             pub(crate) async fn ping(&self) -> Result<(), $crate::backend::DatabaseError> {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                let mut connection = self.connection().await?;
+                sqlx::query("SELECT 1")
+                    .execute(&mut *connection)
+                    .await
+                    .map_err(|error| self.query_error(error))?;
                 Ok(())
+            }
+
+            /// The error of a failed statement: [`DatabaseError::Timeout`] when the database
+            /// stopped it at the time limit.
+            ///
+            /// [`DatabaseError::Timeout`]: $crate::backend::DatabaseError::Timeout
+            fn query_error(&self, error: sqlx::Error) -> $crate::backend::DatabaseError {
+                match self.statement_timeout {
+                    Some(limit) if timed_out(&error) => {
+                        $crate::backend::DatabaseError::Timeout { limit }
+                    }
+                    _ => $crate::backend::DatabaseError::Query(error),
+                }
             }
         }
 
@@ -157,6 +178,15 @@ pub enum DatabaseError {
     /// The database refused or failed a statement.
     #[error("the database reported: {0}")]
     Query(#[from] sqlx::Error),
+    /// The database stopped a statement that ran longer than the server allows.
+    #[error(
+        "the query ran longer than this server allows ({} ms; limits.statement_timeout_ms in its config) and was stopped: narrow it with `where`, or ask for a smaller `limit`",
+        limit.as_millis()
+    )]
+    Timeout {
+        /// The limit it ran into.
+        limit: std::time::Duration,
+    },
     /// A value in the database does not fit the column's Rust type.
     #[error("column {column:?} holds a value its type cannot read: {message}")]
     Decode {
@@ -224,6 +254,9 @@ pub struct ConnectOptions {
     pub read_only: bool,
     /// The most connections the pool opens.
     pub max_connections: u32,
+    /// How long one statement may run before the database stops it; `None`: as long as it
+    /// takes.
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 impl Database {

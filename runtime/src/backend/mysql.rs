@@ -4,8 +4,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::Value;
-use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow};
-use sqlx::{Executor as _, Row as _};
+use sqlx::mysql::{
+    MySqlArguments, MySqlConnectOptions, MySqlConnection, MySqlDatabaseError, MySqlPool,
+    MySqlPoolOptions, MySqlRow,
+};
+use sqlx::pool::PoolConnection;
+use sqlx::{AssertSqlSafe, Executor as _, MySql, Row as _};
 
 use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
 use crate::catalog::{FieldError, Table};
@@ -88,6 +92,7 @@ impl Dialect for MysqlDialect {
 #[derive(Debug)]
 pub struct MysqlDatabase {
     pool: MySqlPool,
+    statement_timeout: Option<Duration>,
     pub(crate) dialect: MysqlDialect,
 }
 
@@ -120,6 +125,7 @@ impl MysqlDatabase {
             });
         };
         let read_only = options.read_only;
+        let statement_timeout = options.statement_timeout;
         let pool = MySqlPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
@@ -130,6 +136,9 @@ impl MysqlDatabase {
                             .execute("SET SESSION TRANSACTION READ ONLY")
                             .await?;
                     }
+                    if let Some(limit) = statement_timeout {
+                        limit_statement_time(connection, limit).await?;
+                    }
                     Ok(())
                 })
             })
@@ -138,9 +147,52 @@ impl MysqlDatabase {
             .map_err(connect_error)?;
         Ok(Self {
             pool,
+            statement_timeout,
             dialect: MysqlDialect { database },
         })
     }
+
+    async fn connection(&self) -> Result<PoolConnection<MySql>, DatabaseError> {
+        Ok(self.pool.acquire().await?)
+    }
+}
+
+/// Has the server stop this session's statements after `limit`: MariaDB's
+/// `max_statement_time` (seconds, every statement), else MySQL's `max_execution_time`
+/// (milliseconds, `SELECT`s).
+async fn limit_statement_time(
+    connection: &mut MySqlConnection,
+    limit: Duration,
+) -> Result<(), sqlx::Error> {
+    let mariadb = format!(
+        "SET SESSION max_statement_time = {:.3}",
+        limit.as_secs_f64().max(0.001)
+    );
+    match connection.execute(AssertSqlSafe(mariadb)).await {
+        Ok(_) => Ok(()),
+        // 1193: unknown system variable, so not MariaDB.
+        Err(sqlx::Error::Database(error))
+            if error
+                .try_downcast_ref::<MySqlDatabaseError>()
+                .is_some_and(|error| error.number() == 1193) =>
+        {
+            let mysql = format!(
+                "SET SESSION max_execution_time = {}",
+                limit.as_millis().max(1)
+            );
+            connection.execute(AssertSqlSafe(mysql)).await.map(drop)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether the server stopped the statement at the time limit: MariaDB's 1969
+/// (`max_statement_time` exceeded), MySQL's 3024 (`max_execution_time` exceeded).
+fn timed_out(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|error| error.try_downcast_ref::<MySqlDatabaseError>())
+        .is_some_and(|error| matches!(error.number(), 1969 | 3024))
 }
 
 fn decode(

@@ -4,6 +4,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::Value;
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{
     PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgTypeInfo, PgTypeKind,
 };
@@ -107,6 +108,7 @@ impl Dialect for PostgresDialect {
 #[derive(Debug)]
 pub struct PostgresDatabase {
     pool: PgPool,
+    statement_timeout: Option<Duration>,
 }
 
 impl PostgresDatabase {
@@ -126,6 +128,12 @@ impl PostgresDatabase {
         if options.read_only {
             settings.push(("default_transaction_read_only", "on"));
         }
+        let timeout_ms = options
+            .statement_timeout
+            .map(|limit| limit.as_millis().max(1).to_string());
+        if let Some(ms) = &timeout_ms {
+            settings.push(("statement_timeout", ms.as_str()));
+        }
         let connect_options = PgConnectOptions::from_str(url)
             .map_err(connect_error)?
             .application_name("mcpgen")
@@ -136,8 +144,24 @@ impl PostgresDatabase {
             .connect_with(connect_options)
             .await
             .map_err(connect_error)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            statement_timeout: options.statement_timeout,
+        })
     }
+
+    async fn connection(&self) -> Result<PoolConnection<Postgres>, DatabaseError> {
+        Ok(self.pool.acquire().await?)
+    }
+}
+
+/// Whether PostgreSQL cancelled the statement (`statement_timeout` is the one reason it does
+/// for this server's statements).
+fn timed_out(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|error| error.code())
+        .is_some_and(|code| code == "57014")
 }
 
 fn decode(table: &Table, row: &PgRow, statement: &Statement) -> Result<Vec<Value>, DatabaseError> {

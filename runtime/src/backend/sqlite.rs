@@ -1,13 +1,14 @@
 //! SQLite: its dialect, and running statements with sqlx's SQLite driver.
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use sqlx::Row as _;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow,
 };
+use sqlx::{Row as _, Sqlite};
 
 use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
 use crate::catalog::{FieldError, Table};
@@ -142,6 +143,7 @@ fn push_glob_literal(glob: &mut String, c: char) {
 #[derive(Debug)]
 pub struct SqliteDatabase {
     pool: SqlitePool,
+    statement_timeout: Option<Duration>,
 }
 
 impl SqliteDatabase {
@@ -165,8 +167,38 @@ impl SqliteDatabase {
             .connect_with(connect_options)
             .await
             .map_err(connect_error)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            statement_timeout: options.statement_timeout,
+        })
     }
+
+    /// A connection of the pool whose statements SQLite interrupts once the time limit from
+    /// now has passed (SQLite has no time limit of its own: a progress handler checks the
+    /// clock every few thousand virtual-machine steps).
+    async fn connection(&self) -> Result<PoolConnection<Sqlite>, DatabaseError> {
+        let mut connection = self.pool.acquire().await?;
+        if let Some(limit) = self.statement_timeout {
+            let deadline = Instant::now() + limit;
+            connection
+                .lock_handle()
+                .await?
+                .set_progress_handler(PROGRESS_STEPS, move || Instant::now() < deadline);
+        }
+        Ok(connection)
+    }
+}
+
+/// Virtual-machine steps between two looks at the clock: about a tenth of a millisecond.
+const PROGRESS_STEPS: i32 = 10_000;
+
+/// Whether SQLite interrupted the statement (its progress handler, at the time limit, is the
+/// one thing that interrupts this server's statements).
+fn timed_out(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|error| error.code())
+        .is_some_and(|code| code == "9")
 }
 
 /// The row's values: every column of the table (read through the struct), then the extra

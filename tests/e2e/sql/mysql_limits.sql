@@ -1,0 +1,10 @@
+-- The statement time limit (limits.statement_timeout_ms): the one row of `delay` sets how long
+-- reading the view `slow` takes. The tests keep it at 0 but while they check that the
+-- database stops a statement at the limit.
+CREATE TABLE delay (
+    id int PRIMARY KEY,
+    seconds double NOT NULL
+);
+INSERT INTO delay VALUES (1, 0);
+
+CREATE VIEW slow AS SELECT id, seconds FROM delay WHERE SLEEP(seconds) = 0;
