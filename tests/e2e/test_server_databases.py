@@ -1,9 +1,10 @@
-"""PostgreSQL and MariaDB/MySQL end to end: real datasets (Chinook in both, Pagila and jOOQ's
-Sakila port in PostgreSQL, Sakila in MariaDB), a table of every type, identifier edge cases, and
-a view made slow on demand (the statement time limit), each in a database of its own. `mcpgen generate` runs on the live database and on the DDL file; the live crate is
-built and served over stdio to the official Python SDK client, and every table's list, get
-and count must give the rows and values that psycopg/PyMySQL read from the database itself.
-The DDL file must give the same table modules as the live database.
+"""PostgreSQL, MariaDB/MySQL and SQLite end to end: real datasets (Chinook in both servers,
+Pagila and jOOQ's Sakila port in PostgreSQL, Sakila in MariaDB), a table of every type,
+identifier edge cases, and a view made slow on demand (the statement time limit), each in a
+database of its own. `mcpgen generate` runs on the live database and on the DDL file; the live
+crate is built and served over stdio to the official Python SDK client, and every table's list,
+get and count must give the rows and values that psycopg/PyMySQL/sqlite3 read from the
+database itself. The DDL file must give the same table modules as the live database.
 
 The servers skip when absent, and fail instead when MCPGEN_REQUIRE_SERVICES=1 (as in CI).
 """
