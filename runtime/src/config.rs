@@ -174,6 +174,21 @@ mod tests {
         assert_eq!(config.limits.default_limit, 50);
         assert_eq!(config.limits.max_limit, 1000);
         assert_eq!(config.http.listen, "127.0.0.1:8080");
+        assert_eq!(
+            config.limits.statement_timeout(),
+            Some(std::time::Duration::from_secs(30))
+        );
+    }
+
+    #[test]
+    fn a_statement_timeout_of_zero_is_no_limit() {
+        let config = Config::parse("[limits]\nstatement_timeout_ms = 0\n").unwrap();
+        assert_eq!(config.limits.statement_timeout(), None);
+        let config = Config::parse("[limits]\nstatement_timeout_ms = 250\n").unwrap();
+        assert_eq!(
+            config.limits.statement_timeout(),
+            Some(std::time::Duration::from_millis(250))
+        );
     }
 
     #[test]

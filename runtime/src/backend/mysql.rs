@@ -159,31 +159,41 @@ impl MysqlDatabase {
 
 /// Has the server stop this session's statements after `limit`: MariaDB's
 /// `max_statement_time` (seconds, every statement), else MySQL's `max_execution_time`
-/// (milliseconds, `SELECT`s).
+/// (milliseconds, `SELECT`s). A server with neither (MySQL before 5.7.8) runs without a limit,
+/// saying so once.
 async fn limit_statement_time(
     connection: &mut MySqlConnection,
     limit: Duration,
 ) -> Result<(), sqlx::Error> {
-    let mariadb = format!(
-        "SET SESSION max_statement_time = {:.3}",
-        limit.as_secs_f64().max(0.001)
-    );
-    match connection.execute(AssertSqlSafe(mariadb)).await {
-        Ok(_) => Ok(()),
-        // 1193: unknown system variable, so not MariaDB.
-        Err(sqlx::Error::Database(error))
-            if error
-                .try_downcast_ref::<MySqlDatabaseError>()
-                .is_some_and(|error| error.number() == 1193) =>
-        {
-            let mysql = format!(
-                "SET SESSION max_execution_time = {}",
-                limit.as_millis().max(1)
-            );
-            connection.execute(AssertSqlSafe(mysql)).await.map(drop)
+    static NO_LIMIT_WARNED: std::sync::Once = std::sync::Once::new();
+    let settings = [
+        format!(
+            "SET SESSION max_statement_time = {:.3}",
+            limit.as_secs_f64().max(0.001)
+        ),
+        format!(
+            "SET SESSION max_execution_time = {}",
+            limit.as_millis().max(1)
+        ),
+    ];
+    for setting in settings {
+        match connection.execute(AssertSqlSafe(setting)).await {
+            Ok(_) => return Ok(()),
+            // 1193: unknown system variable; try the other server's.
+            Err(sqlx::Error::Database(error))
+                if error
+                    .try_downcast_ref::<MySqlDatabaseError>()
+                    .is_some_and(|error| error.number() == 1193) => {}
+            Err(error) => return Err(error),
         }
-        Err(error) => Err(error),
     }
+    NO_LIMIT_WARNED.call_once(|| {
+        tracing::warn!(
+            "this MySQL server has neither max_statement_time nor max_execution_time: \
+             limits.statement_timeout_ms is not enforced"
+        );
+    });
+    Ok(())
 }
 
 /// Whether the server stopped the statement at the time limit: MariaDB's 1969
