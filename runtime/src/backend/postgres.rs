@@ -155,13 +155,14 @@ impl PostgresDatabase {
     }
 }
 
-/// Whether PostgreSQL cancelled the statement (`statement_timeout` is the one reason it does
-/// for this server's statements).
+/// Whether PostgreSQL cancelled the statement at `statement_timeout` (57014 `query_canceled`
+/// is also what an administrator's `pg_cancel_backend` gives; only the message tells them
+/// apart, and a server whose `lc_messages` is not English reports both as database errors).
 fn timed_out(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .and_then(|error| error.code())
-        .is_some_and(|code| code == "57014")
+    error.as_database_error().is_some_and(|error| {
+        error.code().is_some_and(|code| code == "57014")
+            && error.message().contains("statement timeout")
+    })
 }
 
 fn decode(table: &Table, row: &PgRow, statement: &Statement) -> Result<Vec<Value>, DatabaseError> {

@@ -189,7 +189,7 @@ impl SqliteDatabase {
     }
 }
 
-/// Virtual-machine steps between two looks at the clock: about a tenth of a millisecond.
+/// Virtual-machine steps between two looks at the clock: well under a millisecond of work.
 const PROGRESS_STEPS: i32 = 10_000;
 
 /// Whether SQLite interrupted the statement (its progress handler, at the time limit, is the
