@@ -1,5 +1,5 @@
 -- The statement time limit (limits.statement_timeout_ms): the one row of `delay` sets how long
--- reading the view `slow` takes. The tests keep it at 0 but while they check that the
+-- reading the view `slow` takes. The tests keep it at 0, except while they check that the
 -- database stops a statement at the limit.
 CREATE TABLE delay (
     id integer PRIMARY KEY,

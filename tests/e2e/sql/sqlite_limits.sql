@@ -1,6 +1,6 @@
 -- The statement time limit (limits.statement_timeout_ms): the one row of `delay` sets how many
 -- steps reading the view `slow` counts through (about two million a second). The tests keep
--- it at 0 but while they check that the server stops a statement at the limit.
+-- it at 0, except while they check that the server stops a statement at the limit.
 CREATE TABLE delay (
     id INTEGER PRIMARY KEY,
     steps INTEGER NOT NULL
