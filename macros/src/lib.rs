@@ -28,7 +28,9 @@ use proc_macro::TokenStream;
 /// - `primary_key`: part of the primary key, in field order;
 /// - `sql_type = "NUMERIC(10,2)"`, `default = "CURRENT_TIMESTAMP"`, `generated`;
 /// - `description = "..."` (default: the doc comment);
-/// - `enum_values = ["a", "b"]`: the values the column may take;
+/// - `enum_values = ["a", "b"]`: the values the column may take; with `as_text` (a PostgreSQL
+///   enum type) or `sql_type = "ENUM(...)"` (MySQL), they are the type's values in declaration
+///   order, and the column sorts and compares (`gt`, `lt`, ...) in that order;
 /// - `as_text`: read the column as text (a type with no exact mapping).
 ///
 /// An `Option<T>` field is a nullable column. A field's type must implement

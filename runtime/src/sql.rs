@@ -96,7 +96,7 @@ pub fn select_page(dialect: &dyn Dialect, table: &Table, request: &ListRequest) 
         if i > 0 {
             writer.push(", ");
         }
-        writer.push_sort_target(key.target);
+        writer.push_order_target(key.target);
         writer.push(if key.descending { " DESC" } else { " ASC" });
         writer.push(dialect.nulls_lowest(key.descending));
     }
@@ -211,6 +211,61 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// A sort key in `ORDER BY`: an enum type's column itself, which sorts in declaration
+    /// order (its comparisons follow suit, see [`Writer::enum_range`]).
+    fn push_order_target(&mut self, target: SortTarget) {
+        match target {
+            SortTarget::Column(column) if self.table.columns[column].def.is_declared_enum() => {
+                let name = self.table.columns[column].def.name;
+                self.dialect.push_identifier(&mut self.sql, name);
+            }
+            other => self.push_sort_target(other),
+        }
+    }
+
+    /// The values of an enum type's column that satisfy `column OP value` in declaration
+    /// order (`OP`: `>`, `>=`, `<`, `<=`); `None` when the column is of no enum type or
+    /// `value` is none of its values (then it compares as usual).
+    fn enum_range(
+        &self,
+        column: usize,
+        op: Operator,
+        value: &Value,
+    ) -> Option<&'static [&'static str]> {
+        let def = self.table.columns[column].def;
+        if !def.is_declared_enum() {
+            return None;
+        }
+        let labels = def.enum_values;
+        let position = labels
+            .iter()
+            .position(|label| Some(*label) == value.as_str())?;
+        match op {
+            Operator::Gt => Some(&labels[position + 1..]),
+            Operator::Gte => Some(&labels[position..]),
+            Operator::Lt => Some(&labels[..position]),
+            Operator::Lte => Some(&labels[..=position]),
+            _ => None,
+        }
+    }
+
+    /// `column IN (labels)`, false for no labels.
+    fn push_in_labels(&mut self, column: usize, labels: &[&str]) {
+        if labels.is_empty() {
+            self.push("1=0");
+            return;
+        }
+        self.push_column(column);
+        self.push(" IN (");
+        for (i, label) in labels.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push_value(column, &Value::String((*label).to_owned()));
+        }
+        self.push(")");
+    }
+
     fn push_param(&mut self, param: Param) {
         self.params.push(param);
         self.dialect
@@ -256,6 +311,10 @@ impl<'a> Writer<'a> {
                 self.push("), 0=1)");
             }
             Filter::Compare { column, op, value } => {
+                if let Some(labels) = self.enum_range(*column, *op, value) {
+                    self.push_in_labels(*column, labels);
+                    return;
+                }
                 self.push_column(*column);
                 self.push(match op {
                     Operator::Eq => " = ",
@@ -346,10 +405,32 @@ impl<'a> Writer<'a> {
             SortTarget::Column(column) => self.table.columns[column].def.nullable,
             SortTarget::RowId(_) => false,
         };
+        // An enum type's column sorts in declaration order: so must the values beyond.
+        let op = if key.descending {
+            Operator::Lt
+        } else {
+            Operator::Gt
+        };
+        let enum_range = match key.target {
+            SortTarget::Column(column) => self
+                .enum_range(column, op, value)
+                .map(|labels| (column, labels)),
+            SortTarget::RowId(_) => None,
+        };
         if value.is_null() {
             // Ascending: every non-NULL value comes after NULL.
             self.push_sort_target(key.target);
             self.push(" IS NOT NULL");
+        } else if let Some((column, labels)) = enum_range {
+            if key.descending && nullable {
+                self.push("(");
+            }
+            self.push_in_labels(column, labels);
+            if key.descending && nullable {
+                self.push(" OR ");
+                self.push_sort_target(key.target);
+                self.push(" IS NULL)");
+            }
         } else if key.descending {
             if nullable {
                 self.push("(");

@@ -241,6 +241,21 @@ pub struct ColumnDef {
     pub as_text: bool,
 }
 
+impl ColumnDef {
+    /// Whether the column is of an enum type of the database (a PostgreSQL enum, which is read
+    /// as text; a MySQL `ENUM`), whose values sort in the order the type declares them rather
+    /// than as text. A `CHECK (col IN (...))` on a text column is no such type.
+    pub fn is_declared_enum(&self) -> bool {
+        !self.enum_values.is_empty()
+            && (self.as_text
+                || self.sql_type.is_some_and(|sql_type| {
+                    sql_type
+                        .get(..5)
+                        .is_some_and(|start| start.eq_ignore_ascii_case("ENUM("))
+                }))
+    }
+}
+
 /// A foreign key of a [`TableDef`].
 #[derive(Debug)]
 pub struct ForeignKeyDef {

@@ -294,3 +294,45 @@ def test_a_statement_past_the_time_limit_is_stopped_and_the_call_says_so(label: 
             assert (await session.call("count_slow")) == {"count": 1}
 
     run(check)
+
+
+MPAA_RATINGS = ["G", "PG", "PG-13", "R", "NC-17"]
+"""film.rating's enum type in Pagila (PostgreSQL `mpaa_rating`) and Sakila (MySQL `ENUM`), in
+declaration order, which is not alphabetical."""
+
+
+@pytest.mark.parametrize("label", ["pagila", "sakila_my"])
+def test_an_enum_column_sorts_pages_and_compares_in_declaration_order(label: str, served: Any) -> None:
+    """As the database sorts an enum type: `order_by` follows the declared order, paging by it
+    returns every row once, and gt/gte/lt/lte compare in the same order."""
+    target = served(label)
+
+    def rank(row: dict[str, Any]) -> int:
+        return -1 if row["rating"] is None else MPAA_RATINGS.index(row["rating"])
+
+    async def check() -> None:
+        async with open_session(target.stdio()) as session:
+            total = (await session.call("count_film"))["count"]
+            for direction in ("asc", "desc"):
+                rows, pages = await session.page_through(
+                    "list_film",
+                    {"order_by": [{"column": "rating", "direction": direction}], "limit": 100, "columns": ["film_id", "rating"]},
+                )
+                assert pages > 1
+                ids = [row["film_id"] for row in rows]
+                assert len(ids) == len(set(ids)) == total, f"{direction}: {len(ids)} rows, {len(set(ids))} distinct, of {total}"
+                ranks = [rank(row) for row in rows]
+                assert ranks == sorted(ranks, reverse=direction == "desc"), f"{direction}: not in declaration order"
+            everything, _ = await session.page_through("list_film", {"limit": 1000, "columns": ["film_id", "rating"]})
+            for label_index, rating in enumerate(MPAA_RATINGS):
+                for op, keep in (
+                    ("gt", lambda r: r > label_index),
+                    ("gte", lambda r: r >= label_index),
+                    ("lt", lambda r: 0 <= r < label_index),
+                    ("lte", lambda r: 0 <= r <= label_index),
+                ):
+                    expected = sum(1 for row in everything if keep(rank(row)))
+                    got = (await session.call("count_film", {"where": {"rating": {op: rating}}}))["count"]
+                    assert got == expected, f"rating {op} {rating}: {got} rows, expected {expected}"
+
+    run(check)
