@@ -185,12 +185,15 @@ impl<'a> Writer<'a> {
             .push_identifier(&mut self.sql, self.table.def.name);
     }
 
-    /// The column as every clause reads it: quoted, or cast to text for `as_text` columns.
+    /// The column as every clause reads it: quoted, or cast to text (see
+    /// [`ColumnDef::reads_as_text`]).
+    ///
+    /// [`ColumnDef::reads_as_text`]: crate::table::ColumnDef::reads_as_text
     fn column_expression(&self, column: usize) -> String {
         let def = self.table.columns[column].def;
         let mut quoted = String::new();
         self.dialect.push_identifier(&mut quoted, def.name);
-        if def.as_text {
+        if def.reads_as_text() {
             let mut cast = String::new();
             self.dialect.push_cast_to_text(&mut cast, &quoted);
             cast

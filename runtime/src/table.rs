@@ -242,17 +242,25 @@ pub struct ColumnDef {
 }
 
 impl ColumnDef {
+    /// Whether every clause reads the column as text (`CAST(col AS TEXT)`): an `as_text`
+    /// column, and a MySQL `SET`, which would sort by its bit mask but compare as text.
+    pub fn reads_as_text(&self) -> bool {
+        self.as_text || self.sql_type_starts_with("SET(")
+    }
+
     /// Whether the column is of an enum type of the database (a PostgreSQL enum, which is read
     /// as text; a MySQL `ENUM`), whose values sort in the order the type declares them rather
     /// than as text. A `CHECK (col IN (...))` on a text column is no such type.
     pub fn is_declared_enum(&self) -> bool {
-        !self.enum_values.is_empty()
-            && (self.as_text
-                || self.sql_type.is_some_and(|sql_type| {
-                    sql_type
-                        .get(..5)
-                        .is_some_and(|start| start.eq_ignore_ascii_case("ENUM("))
-                }))
+        !self.enum_values.is_empty() && (self.as_text || self.sql_type_starts_with("ENUM("))
+    }
+
+    fn sql_type_starts_with(&self, prefix: &str) -> bool {
+        self.sql_type.is_some_and(|sql_type| {
+            sql_type
+                .get(..prefix.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+        })
     }
 }
 

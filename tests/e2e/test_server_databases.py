@@ -336,3 +336,23 @@ def test_an_enum_column_sorts_pages_and_compares_in_declaration_order(label: str
                     assert got == expected, f"rating {op} {rating}: {got} rows, expected {expected}"
 
     run(check)
+
+
+def test_paging_sorted_by_a_mysql_set_column_returns_every_row_once(served: Any) -> None:
+    """MySQL sorts a SET by its bit mask and compares it as text: the server sorts and compares
+    it as text, so that the pages' keyset follows their order."""
+    target = served("sakila_my")
+
+    async def check() -> None:
+        async with open_session(target.stdio()) as session:
+            total = (await session.call("count_film"))["count"]
+            for direction in ("asc", "desc"):
+                rows, pages = await session.page_through(
+                    "list_film",
+                    {"order_by": [{"column": "special_features", "direction": direction}], "limit": 100, "columns": ["film_id", "special_features"]},
+                )
+                assert pages > 1
+                ids = [row["film_id"] for row in rows]
+                assert len(ids) == len(set(ids)) == total, f"{direction}: {len(ids)} rows, {len(set(ids))} distinct, of {total}"
+
+    run(check)
