@@ -12,6 +12,7 @@ The servers skip when absent, and fail instead when MCPGEN_REQUIRE_SERVICES=1 (a
 from __future__ import annotations
 
 import filecmp
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -354,5 +355,22 @@ def test_paging_sorted_by_a_mysql_set_column_returns_every_row_once(served: Any)
                 assert pages > 1
                 ids = [row["film_id"] for row in rows]
                 assert len(ids) == len(set(ids)) == total, f"{direction}: {len(ids)} rows, {len(set(ids))} distinct, of {total}"
+
+    run(check)
+
+
+def test_an_enum_column_limited_by_a_check_keeps_its_types_order(served: Any) -> None:
+    """`feeling mood CHECK (feeling IN ('happy', 'sad'))`, with mood ('sad', 'ok', 'happy'): the
+    schema lists sad before happy, and sorting and comparing follow the type."""
+    target = served("pg_types")
+
+    async def check() -> None:
+        async with open_session(target.stdio()) as session:
+            rows = (await session.call("list_moods", {"order_by": [{"column": "feeling"}, {"column": "id"}]}))["rows"]
+            assert [row["feeling"] for row in rows] == [None, "sad", "sad", "happy"]
+            assert (await session.call("count_moods", {"where": {"feeling": {"gt": "sad"}}})) == {"count": 1}
+            assert (await session.call("count_moods", {"where": {"feeling": {"lt": "happy"}}})) == {"count": 2}
+            schema = json.dumps(session.tools["count_moods"].input_schema)
+            assert schema.index('"sad"') < schema.index('"happy"'), schema
 
     run(check)

@@ -345,8 +345,7 @@ async fn read_catalogs(
             .iter_mut()
             .find(|column| column.name == column_name)
         {
-            // A CHECK limits the column further than its enum type does.
-            column.enum_values = values;
+            column.enum_values = checked_enum_values(&column.enum_values, values);
         }
     }
 
@@ -376,6 +375,20 @@ async fn read_catalogs(
 /// Puts a table's keys in the order the DDL parser gives them too: foreign keys by name;
 /// unique keys without the primary key's twin or duplicates (the newest index kept), by
 /// columns.
+/// The values a `CHECK (col IN (values))` allows a column whose type has `type_labels` (none
+/// unless it is an enum type): the CHECK limits an enum type's column to some of its labels,
+/// which keep the type's order, the order the column sorts in.
+pub(crate) fn checked_enum_values(type_labels: &[String], values: Vec<String>) -> Vec<String> {
+    if type_labels.is_empty() {
+        return values;
+    }
+    type_labels
+        .iter()
+        .filter(|label| values.contains(label))
+        .cloned()
+        .collect()
+}
+
 pub(crate) fn finish_keys(table: &mut Table) {
     table
         .foreign_keys

@@ -55,3 +55,11 @@ INSERT INTO all_types VALUES
  '{0}', '{""}', '{0.00}', 'ok', '{sad}', '192.168.1.5', '192.168.1.0/24', 7, '{7}', '{::1}', 'a:1 b:2'),
 (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+
+-- An enum column that a CHECK limits to some of its type's values, listed out of the type's
+-- order: it sorts and compares in the type's order all the same.
+CREATE TABLE moods (
+    id integer PRIMARY KEY,
+    feeling mood CHECK (feeling IN ('happy', 'sad'))
+);
+INSERT INTO moods VALUES (1, 'happy'), (2, 'sad'), (3, NULL), (4, 'sad');

@@ -1056,6 +1056,11 @@ impl Catalog {
                 column.enum_values = resolved.enum_values.clone();
                 self.labelled
                     .insert((table.schema.clone(), table.name.clone(), name.clone()));
+            } else if !resolved.enum_values.is_empty() {
+                column.enum_values = crate::introspect::postgres::checked_enum_values(
+                    &resolved.enum_values,
+                    std::mem::take(&mut column.enum_values),
+                );
             }
             // A domain's NOT NULL holds for its columns; serial and identity columns are
             // NOT NULL.
