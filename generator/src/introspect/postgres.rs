@@ -372,9 +372,6 @@ async fn read_catalogs(
     Ok((tables, warnings))
 }
 
-/// Puts a table's keys in the order the DDL parser gives them too: foreign keys by name;
-/// unique keys without the primary key's twin or duplicates (the newest index kept), by
-/// columns.
 /// The values a `CHECK (col IN (values))` allows a column whose type has `type_labels` (none
 /// unless it is an enum type): the CHECK limits an enum type's column to some of its labels,
 /// which keep the type's order, the order the column sorts in.
@@ -389,6 +386,9 @@ pub(crate) fn checked_enum_values(type_labels: &[String], values: Vec<String>) -
         .collect()
 }
 
+/// Puts a table's keys in the order the DDL parser gives them too: foreign keys by name;
+/// unique keys without the primary key's twin or duplicates (the newest index kept), by
+/// columns.
 pub(crate) fn finish_keys(table: &mut Table) {
     table
         .foreign_keys
@@ -549,6 +549,20 @@ async fn read_types(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_check_keeps_an_enum_types_order_and_a_text_columns_own() {
+        let strings = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>();
+        let mood = strings(&["sad", "ok", "happy"]);
+        assert_eq!(
+            checked_enum_values(&mood, strings(&["happy", "sad"])),
+            strings(&["sad", "happy"])
+        );
+        assert_eq!(
+            checked_enum_values(&[], strings(&["b", "a"])),
+            strings(&["b", "a"])
+        );
+    }
 
     #[test]
     fn both_url_schemes_are_postgres() {
