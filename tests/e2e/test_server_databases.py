@@ -302,6 +302,19 @@ MPAA_RATINGS = ["G", "PG", "PG-13", "R", "NC-17"]
 declaration order, which is not alphabetical."""
 
 
+async def _films_sorted_by(session: Any, column: str, direction: str) -> list[dict[str, Any]]:
+    """Every film, paged 100 at a time sorted by `column`; asserts each comes exactly once."""
+    total = (await session.call("count_film"))["count"]
+    rows, pages = await session.page_through(
+        "list_film",
+        {"order_by": [{"column": column, "direction": direction}], "limit": 100, "columns": ["film_id", column]},
+    )
+    assert pages > 1
+    ids = [row["film_id"] for row in rows]
+    assert len(ids) == len(set(ids)) == total, f"{column} {direction}: {len(ids)} rows, {len(set(ids))} distinct, of {total}"
+    return rows
+
+
 @pytest.mark.parametrize("label", ["pagila", "sakila_my"])
 def test_an_enum_column_sorts_pages_and_compares_in_declaration_order(label: str, served: Any) -> None:
     """As the database sorts an enum type: `order_by` follows the declared order, paging by it
@@ -313,15 +326,8 @@ def test_an_enum_column_sorts_pages_and_compares_in_declaration_order(label: str
 
     async def check() -> None:
         async with open_session(target.stdio()) as session:
-            total = (await session.call("count_film"))["count"]
             for direction in ("asc", "desc"):
-                rows, pages = await session.page_through(
-                    "list_film",
-                    {"order_by": [{"column": "rating", "direction": direction}], "limit": 100, "columns": ["film_id", "rating"]},
-                )
-                assert pages > 1
-                ids = [row["film_id"] for row in rows]
-                assert len(ids) == len(set(ids)) == total, f"{direction}: {len(ids)} rows, {len(set(ids))} distinct, of {total}"
+                rows = await _films_sorted_by(session, "rating", direction)
                 ranks = [rank(row) for row in rows]
                 assert ranks == sorted(ranks, reverse=direction == "desc"), f"{direction}: not in declaration order"
             everything, _ = await session.page_through("list_film", {"limit": 1000, "columns": ["film_id", "rating"]})
@@ -346,15 +352,8 @@ def test_paging_sorted_by_a_mysql_set_column_returns_every_row_once(served: Any)
 
     async def check() -> None:
         async with open_session(target.stdio()) as session:
-            total = (await session.call("count_film"))["count"]
             for direction in ("asc", "desc"):
-                rows, pages = await session.page_through(
-                    "list_film",
-                    {"order_by": [{"column": "special_features", "direction": direction}], "limit": 100, "columns": ["film_id", "special_features"]},
-                )
-                assert pages > 1
-                ids = [row["film_id"] for row in rows]
-                assert len(ids) == len(set(ids)) == total, f"{direction}: {len(ids)} rows, {len(set(ids))} distinct, of {total}"
+                await _films_sorted_by(session, "special_features", direction)
 
     run(check)
 
