@@ -127,7 +127,7 @@ impl SourceArgs {
 /// Reads the schema, printing progress and warnings.
 async fn read_schema(source: &Source) -> anyhow::Result<Schema> {
     let what = match source {
-        Source::Database { url } => introspect::redact_url(url),
+        Source::Database { url } => mcpgen_rules::url::redact(url),
         Source::Ddl { path, dialect } => format!("{} ({})", path.display(), dialect.name()),
     };
     status::step("Reading", &what);
@@ -235,12 +235,15 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     let (database_url, described_source) = match &source {
         Source::Database { url } => {
             let url = absolute_sqlite_url(url)?;
-            let (url, had_password) = without_password(&url);
-            if had_password {
-                status::note(
-                    "the generated crate keeps the URL without its password: give the password to the server in DATABASE_URL or --database-url",
-                );
-            }
+            let url = match mcpgen_rules::url::without_password(&url) {
+                Some(stripped) => {
+                    status::note(
+                        "the generated crate keeps the URL without its password: give the password to the server in DATABASE_URL or --database-url",
+                    );
+                    stripped
+                }
+                None => url,
+            };
             (Some(url.clone()), format!("`{url}`"))
         }
         Source::Ddl { path, .. } => (None, format!("`{}`", file_name(path))),
@@ -347,7 +350,7 @@ fn runtime_dependency(spec: Option<&str>) -> anyhow::Result<RuntimeDependency> {
 
 /// A crate name from the database's name: lowercase, `_` between words.
 fn default_crate_name(database: Option<&str>) -> String {
-    let base = mcpgen_macros_core::naming::snake_case(database.unwrap_or("mcp_server"));
+    let base = mcpgen_rules::naming::snake_case(database.unwrap_or("mcp_server"));
     let base = base.trim_matches('_');
     if base.is_empty() {
         "mcp_server".to_owned()
@@ -385,23 +388,6 @@ fn absolute_sqlite_url(url: &str) -> anyhow::Result<String> {
         .canonicalize()
         .with_context(|| format!("cannot find {path}"))?;
     Ok(format!("sqlite://{}{query}", absolute.display()))
-}
-
-/// `url` without the password of its user info (a generated crate is source code; a secret
-/// does not belong in it), and whether it had one.
-fn without_password(url: &str) -> (String, bool) {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return (url.to_owned(), false);
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((user_info, host)) if user_info.contains(':') => {
-            let user = user_info.split(':').next().unwrap_or_default();
-            (format!("{scheme}://{user}@{host}{path}"), true)
-        }
-        _ => (url.to_owned(), false),
-    }
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {

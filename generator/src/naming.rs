@@ -10,9 +10,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use mcpgen_macros_core::naming::{
-    MAX_TOOL_BASE, short_hash, snake_case, tool_base, truncate_with_hash,
-};
+use mcpgen_rules::hash::short_hash;
+use mcpgen_rules::naming::{MAX_TOOL_BASE, snake_case, tool_base, truncate_with_hash};
 
 use crate::model::{Schema, Table};
 

@@ -247,7 +247,8 @@ fn common_context(schema: &Schema, options: &RenderOptions, tables: &[TableConte
         .database
         .clone()
         .unwrap_or_else(|| options.crate_name.clone());
-    let tool_count: usize = 2 + tables.iter().map(|t| t.tool_count).sum::<usize>();
+    let tool_count: usize = mcpgen_rules::tools::DATABASE_TOOLS.len()
+        + tables.iter().map(|t| t.tool_count).sum::<usize>();
     let binary = options
         .out_dir
         .join("target")
@@ -284,7 +285,29 @@ fn common_context(schema: &Schema, options: &RenderOptions, tables: &[TableConte
     context.insert("table_count", &tables.len());
     context.insert("tool_count", &tool_count);
     context.insert("tables", tables);
+    context.insert("defaults", &config_defaults());
     context
+}
+
+/// The defaults of the server's settings, as TOML values, for the commented config file.
+fn config_defaults() -> serde_json::Value {
+    use mcpgen_rules::defaults;
+    let list = |items: &[&str]| {
+        let quoted: Vec<String> = items.iter().map(|item| toml_string(item)).collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    serde_json::json!({
+        "max_connections": defaults::MAX_CONNECTIONS,
+        "default_limit": defaults::DEFAULT_LIMIT,
+        "max_limit": defaults::MAX_LIMIT,
+        "statement_timeout_ms": defaults::STATEMENT_TIMEOUT_MS,
+        "listen": toml_string(defaults::LISTEN),
+        "allowed_hosts": list(defaults::ALLOWED_HOSTS),
+        "allowed_origins": list(defaults::ALLOWED_ORIGINS),
+        "max_body_bytes": defaults::MAX_BODY_BYTES,
+        "sessions": defaults::SESSIONS,
+        "page_size": defaults::PAGE_SIZE,
+    })
 }
 
 /// What the templates need of one table.
@@ -392,8 +415,7 @@ fn table_context(
     if let Some(schema_name) = &table.schema {
         attributes.push(format!("schema = {}", rust_string(schema_name)));
     }
-    let default_tool_base =
-        mcpgen_macros_core::naming::tool_base(table.schema.as_deref(), &table.name);
+    let default_tool_base = mcpgen_rules::naming::tool_base(table.schema.as_deref(), &table.name);
     if names.tool_base != default_tool_base {
         attributes.push(format!("name = {}", rust_string(&names.tool_base)));
     }
@@ -411,11 +433,12 @@ fn table_context(
 
     // The doc comment is the table's description in its tools: only the database's comment.
     let doc = doc_lines(table.comment.as_deref());
-    let mut tools = vec![format!("`list_{}`", names.tool_base)];
-    if table.primary_key.is_some() {
-        tools.push(format!("`get_{}`", names.tool_base));
-    }
-    tools.push(format!("`count_{}`", names.tool_base));
+    let tools: Vec<String> = mcpgen_rules::tools::verbs(mcpgen_rules::tools::TableShape {
+        has_primary_key: table.primary_key.is_some(),
+    })
+    .into_iter()
+    .map(|verb| format!("`{}`", verb.tool_name(&names.tool_base)))
+    .collect();
     TableContext {
         module: names.module.clone(),
         struct_name: names.struct_name.clone(),

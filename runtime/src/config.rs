@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use mcpgen_rules::defaults;
 use serde::Deserialize;
 
 /// The whole config file.
@@ -33,7 +34,7 @@ impl Default for DatabaseConfig {
     fn default() -> Self {
         Self {
             url: None,
-            max_connections: 5,
+            max_connections: defaults::MAX_CONNECTIONS,
         }
     }
 }
@@ -62,9 +63,9 @@ impl Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            default_limit: 50,
-            max_limit: 1000,
-            statement_timeout_ms: 30_000,
+            default_limit: defaults::DEFAULT_LIMIT,
+            max_limit: defaults::MAX_LIMIT,
+            statement_timeout_ms: defaults::STATEMENT_TIMEOUT_MS,
         }
     }
 }
@@ -89,15 +90,11 @@ pub struct HttpConfig {
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
-            listen: "127.0.0.1:8080".to_owned(),
-            allowed_hosts: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
-            allowed_origins: vec![
-                "http://localhost:*".into(),
-                "http://127.0.0.1:*".into(),
-                "http://[::1]:*".into(),
-            ],
-            max_body_bytes: 1024 * 1024,
-            sessions: true,
+            listen: defaults::LISTEN.to_owned(),
+            allowed_hosts: strings(defaults::ALLOWED_HOSTS),
+            allowed_origins: strings(defaults::ALLOWED_ORIGINS),
+            max_body_bytes: defaults::MAX_BODY_BYTES,
+            sessions: defaults::SESSIONS,
         }
     }
 }
@@ -112,8 +109,14 @@ pub struct ToolsConfig {
 
 impl Default for ToolsConfig {
     fn default() -> Self {
-        Self { page_size: 100 }
+        Self {
+            page_size: defaults::PAGE_SIZE,
+        }
     }
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|&item| item.to_owned()).collect()
 }
 
 /// A config file that cannot be used.

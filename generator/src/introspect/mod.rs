@@ -65,7 +65,9 @@ pub async fn introspect(source: &Source) -> Result<(Schema, Vec<Warning>), Intro
             } else if mysql::handles(url) {
                 mysql::introspect(url).await?
             } else {
-                return Err(IntrospectError::UnsupportedUrl(redact_url(url)));
+                return Err(IntrospectError::UnsupportedUrl(mcpgen_rules::url::redact(
+                    url,
+                )));
             }
         }
         Source::Ddl { path, dialect } => {
@@ -92,21 +94,4 @@ pub async fn introspect(source: &Source) -> Result<(Schema, Vec<Warning>), Intro
 pub(crate) fn file_stem(path: &Path) -> Option<String> {
     path.file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
-}
-
-/// `url` without the password of its user info, for messages.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((user_info, host)) if user_info.contains(':') => {
-            let user = user_info.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:***@{host}{path}")
-        }
-        Some(_) => url.to_owned(),
-        None => url.to_owned(),
-    }
 }

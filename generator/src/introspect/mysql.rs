@@ -25,7 +25,9 @@ use std::str::FromStr;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlRow};
 use sqlx::{ConnectOptions as _, Row as _};
 
-use super::{IntrospectError, ddl, redact_url};
+use mcpgen_rules::url::redact as redact_url;
+
+use super::{IntrospectError, ddl};
 use crate::model::{Column, DataType, Dialect, ForeignKey, Key, Schema, Table, TableKind, Warning};
 use crate::typemap;
 

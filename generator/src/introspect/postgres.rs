@@ -20,7 +20,9 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{ConnectOptions as _, Connection as _, Row as _};
 
-use super::{IntrospectError, ddl, redact_url};
+use mcpgen_rules::url::redact as redact_url;
+
+use super::{IntrospectError, ddl};
 use crate::model::{
     Column, DataType, Dialect, ForeignKey, Key, Schema, Table, TableKind, Warning,
     normalize_sql_type,

@@ -11,7 +11,9 @@ use std::str::FromStr;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions as _, Row as _};
 
-use super::{IntrospectError, ddl, redact_url};
+use mcpgen_rules::url::redact as redact_url;
+
+use super::{IntrospectError, ddl};
 use crate::model::{
     Column, DataType, Dialect, ForeignKey, Key, Schema, Table, TableKind, Warning,
     normalize_sql_type,

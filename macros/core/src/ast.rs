@@ -86,7 +86,7 @@ impl<'a> Input<'a> {
     pub(crate) fn tool_base(&self) -> String {
         self.attrs.name.as_ref().map_or_else(
             || {
-                crate::naming::tool_base(
+                mcpgen_rules::naming::tool_base(
                     self.attrs
                         .schema
                         .as_ref()
@@ -101,7 +101,7 @@ impl<'a> Input<'a> {
     /// The table's name: `#[mcp(table = "...")]`, else the struct's name in snake_case.
     pub(crate) fn table_name(&self) -> String {
         self.attrs.table.as_ref().map_or_else(
-            || crate::naming::snake_case(&self.ident.to_string()),
+            || mcpgen_rules::naming::snake_case(&self.ident.to_string()),
             |table| table.value.clone(),
         )
     }

@@ -10,7 +10,6 @@ mod ast;
 mod attr;
 mod ctxt;
 mod expand;
-pub mod naming;
 mod valid;
 
 use proc_macro2::TokenStream;

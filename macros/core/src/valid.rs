@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::ast::Input;
 use crate::ctxt::Ctxt;
 
-use crate::naming::MAX_TOOL_BASE as MAX_TOOL_NAME;
+use mcpgen_rules::naming::MAX_TOOL_BASE as MAX_TOOL_NAME;
 
 pub(crate) fn check(cx: &Ctxt, input: &Input<'_>) {
     check_generics(cx, input);

@@ -321,22 +321,7 @@ impl Database {
     }
 }
 
-/// `url` without the password of its user info, for messages.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((user_info, host)) if user_info.contains(':') => {
-            let user = user_info.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:***@{host}{path}")
-        }
-        Some(_) => url.to_owned(),
-        None => url.to_owned(),
-    }
-}
+pub(crate) use mcpgen_rules::url::redact as redact_url;
 
 /// The bounds a column's Rust type must meet for each backend that is built (none for a
 /// backend that is not): sqlx can read and write it in that database.
@@ -369,18 +354,4 @@ pub mod bounds {
     backend_bound!("sqlite", SqliteField, sqlx::Sqlite);
     backend_bound!("postgres", PostgresField, sqlx::Postgres);
     backend_bound!("mysql", MysqlField, sqlx::MySql);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_url;
-
-    #[test]
-    fn passwords_are_redacted_from_urls() {
-        assert_eq!(
-            redact_url("postgres://app:secret@db:5432/shop"),
-            "postgres://app:***@db:5432/shop"
-        );
-        assert_eq!(redact_url("sqlite://data/shop.db"), "sqlite://data/shop.db");
-    }
 }

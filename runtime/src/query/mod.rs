@@ -348,13 +348,5 @@ fn fingerprint(table: &Table, filter: Option<&Filter>, sort: &[SortKey]) -> Stri
     for key in sort {
         text.push_str(&format!("|{:?}{}", key.target, key.descending));
     }
-    mcpgen_fingerprint(&text)
-}
-
-/// 16 hex digits of the FNV-1a hash of `text`.
-fn mcpgen_fingerprint(text: &str) -> String {
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{hash:016x}")
+    mcpgen_rules::hash::fingerprint(&text)
 }

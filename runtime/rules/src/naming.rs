@@ -3,6 +3,8 @@
 //! The derive uses [`tool_base`] for the `T` of a table's tools when no `name` is given, and
 //! the generator uses the same functions, so both always agree.
 
+use crate::hash::short_hash;
+
 /// The longest `T` of a tool name: `update_` (7 characters) + 57 = 64, the limit of tool names.
 pub const MAX_TOOL_BASE: usize = 57;
 
@@ -33,18 +35,6 @@ pub fn truncate_with_hash(base: &str, original: &str, max: usize) -> String {
         cut.pop();
     }
     format!("{cut}_{}", short_hash(original))
-}
-
-/// 6 hex digits of the FNV-1a hash of `text`: stable across platforms and releases.
-pub fn short_hash(text: &str) -> String {
-    format!("{:06x}", fnv1a(text.as_bytes()) & 0x00ff_ffff)
-}
-
-/// The 64-bit FNV-1a hash of `bytes`.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 /// `name` in snake_case, ASCII only: words split at case changes, spaces, dashes and other

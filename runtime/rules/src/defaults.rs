@@ -1,0 +1,27 @@
+//! The default of every setting of a server's config file (`mcpgen.toml`). The runtime starts
+//! from these, and the config file the generator writes shows them, commented out.
+
+/// `[database] max_connections`: the most connections the server keeps open.
+pub const MAX_CONNECTIONS: u32 = 5;
+
+/// `[limits] default_limit`: rows per page of `list_T` when a call gives no `limit`.
+pub const DEFAULT_LIMIT: u32 = 50;
+/// `[limits] max_limit`: the largest `limit` honoured; larger ones are lowered to it.
+pub const MAX_LIMIT: u32 = 1000;
+/// `[limits] statement_timeout_ms`: how long one SQL statement may run (0: no limit).
+pub const STATEMENT_TIMEOUT_MS: u64 = 30_000;
+
+/// `[http] listen`: the address `--transport http` listens on.
+pub const LISTEN: &str = "127.0.0.1:8080";
+/// `[http] allowed_hosts`: `Host` header values accepted (DNS-rebinding protection).
+pub const ALLOWED_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1"];
+/// `[http] allowed_origins`: browser `Origin`s accepted.
+pub const ALLOWED_ORIGINS: &[&str] =
+    &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
+/// `[http] max_body_bytes`: the largest request body.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// `[http] sessions`: serve 2025-11-25 clients with `Mcp-Session-Id` sessions.
+pub const SESSIONS: bool = true;
+
+/// `[tools] page_size`: tools per page of `tools/list`.
+pub const PAGE_SIZE: usize = 100;
