@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::model::{DataType, ForeignKey, Key, Schema, Table, TableKind};
+use crate::model::{ForeignKey, Key, Schema, Table, TableKind};
 use crate::naming::{self, TableNames};
-use crate::typemap;
+use crate::typemap::{self, ColumnKind};
 
 /// A file of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,8 +186,51 @@ fn rust(
             })?;
         }
     }
-    output.contents = space_items(&prettyplease::unparse(&parsed));
+    output.contents = space_items(&join_split_lists(&prettyplease::unparse(&parsed)));
     Ok(output)
+}
+
+/// Joins the lines of a `[...]` list that prettyplease splits after a comma inside an
+/// attribute (`columns = ["a",` / `"b"]`), so that each list of names reads on one line.
+/// String literals (written with `{:?}`, so every quote inside one is escaped) and comments
+/// may hold brackets and commas of their own.
+fn join_split_lists(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut depth = 0usize;
+    for line in code.lines() {
+        if depth > 0 {
+            out.push(' ');
+            out.push_str(line.trim_start());
+        } else {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+        if line.trim_start().starts_with("//") {
+            continue;
+        }
+        let mut in_string = false;
+        let mut escaped = false;
+        for c in line.chars() {
+            match (in_string, escaped, c) {
+                (true, true, _) => escaped = false,
+                (true, false, '\\') => escaped = true,
+                (true, false, '"') => in_string = false,
+                (true, false, _) => {}
+                (false, _, '"') => in_string = true,
+                (false, _, '[') => depth += 1,
+                (false, _, ']') => depth = depth.saturating_sub(1),
+                (false, _, _) => {}
+            }
+        }
+        // Only a line that ends inside a list, after a comma, continues it.
+        if depth > 0 && !line.trim_end().ends_with(',') {
+            depth = 0;
+        }
+    }
+    out.push('\n');
+    out
 }
 
 /// Puts a blank line between top-level items of different kinds (module docs, `use`s, `mod`s,
@@ -334,19 +377,10 @@ struct FieldContext {
     doc: Vec<String>,
 }
 
-/// A column's doc comment: its comment, and the members of a SET.
+/// A column's doc comment: its comment (a SET's members are in its `set` attribute, and the
+/// runtime adds them to its description).
 fn column_doc(column: &crate::model::Column) -> Vec<String> {
-    let mut text = column.comment.clone().unwrap_or_default();
-    if column.data_type == DataType::Set && !column.enum_values.is_empty() {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str(&format!(
-            "A comma-separated set of: {}.",
-            column.enum_values.join(", ")
-        ));
-    }
-    doc_lines((!text.is_empty()).then_some(text.as_str()))
+    doc_lines(column.comment.as_deref())
 }
 
 fn table_context(
@@ -382,7 +416,7 @@ fn table_context(
         if field_name.trim_start_matches("r#") != column.name {
             attributes.push(format!("column = {}", rust_string(&column.name)));
         }
-        if primary.contains(&column.name.as_str()) {
+        if primary.len() == 1 && primary[0] == column.name {
             attributes.push("primary_key".to_owned());
         }
         if !column.sql_type.is_empty() {
@@ -394,13 +428,23 @@ fn table_context(
         if column.generated {
             attributes.push("generated".to_owned());
         }
-        // A SET's members are listed in its doc: its value is a comma-separated list of them.
-        // An enum array's labels are its elements' values.
-        if !column.enum_values.is_empty() && column.data_type != DataType::Set {
-            attributes.push(format!("enum_values = {}", rust_array(&column.enum_values)));
-        }
-        if rust.as_text {
-            attributes.push("as_text".to_owned());
+        match typemap::column_kind(
+            schema.dialect,
+            &column.sql_type,
+            &column.data_type,
+            &column.enum_values,
+        ) {
+            ColumnKind::Plain => {
+                if !column.enum_values.is_empty() {
+                    attributes.push(format!("enum_values = {}", rust_array(&column.enum_values)));
+                }
+            }
+            ColumnKind::Padded => attributes.push("padded".to_owned()),
+            ColumnKind::AsText => attributes.push("as_text".to_owned()),
+            ColumnKind::Enum(labels) => {
+                attributes.push(format!("enum_type = {}", rust_array(&labels)));
+            }
+            ColumnKind::Set(members) => attributes.push(format!("set = {}", rust_array(&members))),
         }
         fields.push(FieldContext {
             name: field_name.clone(),
@@ -412,6 +456,11 @@ fn table_context(
     imports[1..].sort();
 
     let mut attributes = vec![format!("table = {}", rust_string(&table.name))];
+    // A key of several columns is named on the struct, in its own order.
+    if primary.len() > 1 {
+        let columns: Vec<String> = primary.iter().map(|&name| name.to_owned()).collect();
+        attributes.push(format!("primary_key = {}", rust_array(&columns)));
+    }
     if let Some(schema_name) = &table.schema {
         attributes.push(format!("schema = {}", rust_string(schema_name)));
     }
@@ -529,5 +578,34 @@ fn example_url(schema: &Schema) -> &'static str {
         crate::model::Dialect::Sqlite => "sqlite:///path/to/database.db",
         crate::model::Dialect::Postgres => "postgres://user:password@localhost:5432/database",
         crate::model::Dialect::Mysql => "mysql://user:password@localhost:3306/database",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_by_the_formatter_are_joined() {
+        let code = concat!(
+            "#[mcp(\n",
+            "    primary_key = [\"a\",\n",
+            "    \"b]\\\",\"],\n",
+            "    x\n",
+            ")]\n",
+            "/// [not, a list,\n",
+            "/// [x]\n",
+        );
+        assert_eq!(
+            join_split_lists(code),
+            concat!(
+                "#[mcp(\n",
+                "    primary_key = [\"a\", \"b]\\\",\"],\n",
+                "    x\n",
+                ")]\n",
+                "/// [not, a list,\n",
+                "/// [x]\n",
+            )
+        );
     }
 }

@@ -547,8 +547,8 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
         // SQLite and MySQL have no UUID type on the wire: UUIDs are text there.
         (_, DataType::Uuid) => plain("String"),
         (_, DataType::Json) => imported("Value", "mcpgen_runtime::reexports::serde_json::Value"),
-        // MySQL sends ENUM and SET values as text.
-        (Mysql, DataType::Enum | DataType::Set) => plain("String"),
+        // Enum labels and SET values are text; the column's kind says how they compare.
+        (_, DataType::Enum | DataType::Set) => plain("String"),
         // An enum's binary form is its label: an array of enums reads as an array of text.
         (Postgres, DataType::Array { element }) if **element == DataType::Enum => {
             plain("Vec<Option<String>>")
@@ -566,17 +566,58 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
             _ => RustType::text(),
         },
         (_, DataType::Dynamic) => imported("AnyValue", "mcpgen_runtime::types::AnyValue"),
-        // PostgreSQL intervals are read as ISO 8601 durations, enums and addresses as text.
-        (
-            _,
-            DataType::Interval
-            | DataType::Inet
-            | DataType::Enum
-            | DataType::Set
-            | DataType::Array { .. }
-            | DataType::Unknown,
-        ) => RustType::text(),
+        // PostgreSQL intervals are read as ISO 8601 durations, addresses as text.
+        (_, DataType::Interval | DataType::Inet | DataType::Array { .. } | DataType::Unknown) => {
+            RustType::text()
+        }
     }
+}
+
+/// How the database holds a column's values, where that changes the SQL that reads, compares
+/// or sorts them: the `#[mcp(...)]` kind attribute of its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Nothing to say: read, compared and sorted as its Rust type.
+    Plain,
+    /// PostgreSQL `char(n)`: compared as `char(n)`, trailing spaces not counting (`padded`).
+    Padded,
+    /// Read, compared and sorted as the database's text of the value (`as_text`).
+    AsText,
+    /// An enum type's labels in declaration order (`enum_type = [..]`); an enum array's
+    /// elements'.
+    Enum(Vec<String>),
+    /// A MySQL `SET`'s members (`set = [..]`).
+    Set(Vec<String>),
+}
+
+/// The kind of a column of `data_type`, declared `sql_type`, that may take `enum_values`.
+pub fn column_kind(
+    dialect: Dialect,
+    sql_type: &str,
+    data_type: &DataType,
+    enum_values: &[String],
+) -> ColumnKind {
+    match data_type {
+        DataType::Enum => ColumnKind::Enum(enum_values.to_vec()),
+        DataType::Array { element } if **element == DataType::Enum => {
+            ColumnKind::Enum(enum_values.to_vec())
+        }
+        DataType::Set => ColumnKind::Set(enum_values.to_vec()),
+        DataType::Text if dialect == Dialect::Postgres && is_padded_char(sql_type) => {
+            ColumnKind::Padded
+        }
+        _ if rust_type(dialect, data_type).as_text => ColumnKind::AsText,
+        _ => ColumnKind::Plain,
+    }
+}
+
+/// Whether a PostgreSQL type is `char(n)` (`CHARACTER(n)`, `CHAR`, `BPCHAR`), whose values are
+/// padded to their length with spaces that comparisons ignore.
+fn is_padded_char(sql_type: &str) -> bool {
+    let upper = sql_type.trim().to_ascii_uppercase();
+    let base = upper.split('(').next().unwrap_or_default().trim();
+    let base = base.strip_prefix("PG_CATALOG.").unwrap_or(base);
+    matches!(base, "CHAR" | "CHARACTER" | "BPCHAR") && !upper.ends_with("[]")
 }
 
 /// Element types of PostgreSQL arrays read as JSON arrays (others are read as text).
@@ -732,6 +773,45 @@ mod tests {
         assert_eq!(t("blob(100)"), DataType::Bytes);
         assert_eq!(t("enum('a')"), DataType::Enum);
         assert_eq!(t("set('a')"), DataType::Set);
+    }
+
+    #[test]
+    fn kinds_follow_the_type() {
+        let labels = vec!["a".to_owned(), "b".to_owned()];
+        let kind =
+            |dialect, sql_type, data_type| column_kind(dialect, sql_type, &data_type, &labels);
+        assert_eq!(
+            kind(Dialect::Postgres, "MOOD", DataType::Enum),
+            ColumnKind::Enum(labels.clone())
+        );
+        assert_eq!(
+            kind(Dialect::Mysql, "SET('a','b')", DataType::Set),
+            ColumnKind::Set(labels.clone())
+        );
+        assert_eq!(
+            kind(Dialect::Postgres, "CHARACTER(3)", DataType::Text),
+            ColumnKind::Padded
+        );
+        assert_eq!(
+            kind(Dialect::Postgres, "BPCHAR", DataType::Text),
+            ColumnKind::Padded
+        );
+        assert_eq!(
+            kind(Dialect::Mysql, "CHAR(3)", DataType::Text),
+            ColumnKind::Plain
+        );
+        assert_eq!(
+            kind(Dialect::Postgres, "CHARACTER VARYING(3)", DataType::Text),
+            ColumnKind::Plain
+        );
+        assert_eq!(
+            kind(Dialect::Postgres, "MONEY", DataType::Unknown),
+            ColumnKind::AsText
+        );
+        assert_eq!(
+            kind(Dialect::Sqlite, "TEXT", DataType::Text),
+            ColumnKind::Plain
+        );
     }
 
     #[test]

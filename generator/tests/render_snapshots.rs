@@ -210,3 +210,93 @@ fn config_file() {
 fn rendering_is_deterministic() {
     assert_eq!(rendered(), rendered());
 }
+
+/// A PostgreSQL table with a column of every kind (enum, enum array, `char(n)`, a type read
+/// as text), a primary key declared in another order than its columns, and a foreign key of
+/// two columns; a MySQL table with an `ENUM` and a `SET`.
+fn kinds(dialect: Dialect) -> OutputFile {
+    let labels = vec!["sad".to_owned(), "ok".to_owned(), "happy".to_owned()];
+    let columns = match dialect {
+        Dialect::Postgres => vec![
+            column("a", "INTEGER", DataType::Integer, false),
+            column("b", "INTEGER", DataType::Integer, false),
+            Column {
+                enum_values: labels.clone(),
+                ..column("mood", "MOOD", DataType::Enum, true)
+            },
+            Column {
+                enum_values: labels,
+                ..column(
+                    "moods",
+                    "MOOD[]",
+                    DataType::Array {
+                        element: Box::new(DataType::Enum),
+                    },
+                    true,
+                )
+            },
+            column("code", "CHARACTER(3)", DataType::Text, false),
+            column("price", "MONEY", DataType::Unknown, true),
+        ],
+        _ => vec![
+            column("a", "INT", DataType::Integer, false),
+            column("b", "INT", DataType::Integer, false),
+            Column {
+                enum_values: labels,
+                ..column("mood", "ENUM('sad','ok','happy')", DataType::Enum, false)
+            },
+            Column {
+                enum_values: vec!["Trailers".to_owned(), "Deleted Scenes".to_owned()],
+                ..column(
+                    "features",
+                    "SET('Trailers','Deleted Scenes')",
+                    DataType::Set,
+                    true,
+                )
+            },
+        ],
+    };
+    let mut moods = table("moods", TableKind::Table, columns);
+    moods.primary_key = Some(Key {
+        name: None,
+        columns: vec!["b".to_owned(), "a".to_owned()],
+    });
+    moods.foreign_keys = vec![ForeignKey {
+        name: Some("fk_pair".to_owned()),
+        columns: vec!["a".to_owned(), "b".to_owned()],
+        referenced_schema: None,
+        referenced_table: "pairs".to_owned(),
+        referenced_columns: vec!["x".to_owned(), "y".to_owned()],
+    }];
+    let mut schema = Schema {
+        dialect,
+        database: Some("moods".to_owned()),
+        tables: vec![moods],
+        routines: Vec::new(),
+    };
+    schema.link();
+    let options = RenderOptions {
+        crate_name: "moods".to_owned(),
+        runtime: RuntimeDependency::Path(PathBuf::from("/opt/mcpgen/runtime")),
+        read_only: false,
+        database_url: None,
+        source: "`moods.sql`".to_owned(),
+        out_dir: PathBuf::from("/home/me/moods"),
+        lockfile: None,
+    };
+    render(&schema, &options)
+        .expect("the moods render")
+        .into_iter()
+        .find(|file| file.path == std::path::Path::new("src/tables/moods.rs"))
+        .expect("moods.rs is rendered")
+}
+
+#[test]
+fn postgres_table_with_every_column_kind_and_a_key_in_its_own_order() {
+    insta::assert_snapshot!(kinds(Dialect::Postgres).contents);
+}
+
+#[test]
+fn mysql_table_with_an_enum_and_a_set() {
+    insta::assert_snapshot!(kinds(Dialect::Mysql).contents);
+}

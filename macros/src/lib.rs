@@ -17,6 +17,8 @@ use proc_macro::TokenStream;
 /// - `name = "t"`: the `T` of the tool names (default: the table's name in snake_case);
 /// - `description = "..."`: what the table holds (default: the doc comment);
 /// - `view`: a view (read-only); `read_only`: serve no write tools;
+/// - `primary_key = ["b", "a"]`: the primary key's columns in key order, when it is not the
+///   order of the fields (else mark each key field `primary_key`);
 /// - `rowid`: SQLite's implicit `rowid` exists (a stable key for paging without a primary key);
 /// - `foreign_key(name = "fk", columns = ["a"], references = "other", referenced_schema = "s",
 ///   referenced_columns = ["id"])`, repeatable;
@@ -26,15 +28,23 @@ use proc_macro::TokenStream;
 /// On a field:
 /// - `column = "Name"`: the column as the database spells it (default: the field's name);
 /// - `primary_key`: part of the primary key, in field order;
-/// - `sql_type = "NUMERIC(10,2)"`, `default = "CURRENT_TIMESTAMP"`, `generated`;
+/// - `sql_type = "NUMERIC(10,2)"`, `default = "CURRENT_TIMESTAMP"`, `generated`: what the
+///   database declares, shown to clients (they change no SQL);
 /// - `description = "..."` (default: the doc comment);
-/// - `enum_values = ["a", "b"]`: the values the column may take; with `as_text` (a PostgreSQL
-///   enum type) or `sql_type = "ENUM(...)"` (MySQL), they are the type's values in declaration
-///   order, and the column sorts and compares (`gt`, `lt`, ...) in that order;
-/// - `as_text`: read the column as text (a type with no exact mapping).
+/// - `enum_values = ["a", "b"]`: the only values the column may take (a
+///   `CHECK (col IN (...))`), listed in its schema; they sort and compare as text;
+/// - how the database holds the column, at most one of:
+///   - `enum_type = ["G", "PG", "R"]`: a database enum type (a PostgreSQL enum, a MySQL
+///     `ENUM`) with its labels in declaration order; the column sorts and compares (`gt`,
+///     `lt`, ...) in that order, as the database does; on an array, the labels of its elements;
+///   - `set = ["a", "b"]`: a MySQL `SET` of these members, read, compared and sorted as text;
+///   - `padded`: a fixed-length `char(n)`, compared as `char(n)` (trailing spaces do not count);
+///   - `as_text`: read, compared and sorted as the database's text of the value (a type with
+///     no exact mapping).
 ///
-/// An `Option<T>` field is a nullable column. A field's type must implement
-/// `mcpgen_runtime::FieldType`.
+/// A field's type must implement `mcpgen_runtime::FieldType`, which says what kind of value it
+/// holds (and so which filter operators its column takes) and whether it holds NULL (an
+/// `Option<T>` field is a nullable column).
 #[proc_macro_derive(McpTable, attributes(mcp))]
 pub fn derive_mcp_table(input: TokenStream) -> TokenStream {
     mcpgen_macros_core::derive_mcp_table(input.into()).into()

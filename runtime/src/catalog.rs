@@ -1,13 +1,22 @@
 //! The tables a server serves, ready for requests: each [`TableDef`] with its columns' JSON
-//! Schemas and value kinds, the foreign keys that point at it, and the key its pages follow.
+//! Schemas and filter operators, the foreign keys that point at it, the key its pages follow,
+//! and the way to read a client's value as a column's Rust type ([`Operand`]).
+//!
+//! Nothing here knows a database: [`crate::backend`] binds and decodes values.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
-use crate::table::{ColumnDef, ColumnVisitor, FieldType, McpTable, TableDef};
+use crate::backend::Codecs;
+use crate::table::{
+    ColumnDef, ColumnKind, ColumnVisitor, FieldType, McpTable, TableDef, ValueKind,
+};
 
 /// A mistake in the set of tables given to a server.
 #[derive(Debug, thiserror::Error)]
@@ -29,143 +38,66 @@ pub enum CatalogError {
     NoColumns(String),
 }
 
-/// A table's columns reached through its Rust types, with the struct's type erased.
-pub(crate) trait TableCodec: Send + Sync {
-    /// The JSON Schema of a column's values.
-    fn schema(&self, column: usize) -> Value;
-    /// Whether `value` is a valid JSON value of the column.
-    fn check(&self, column: usize, value: &Value) -> Result<(), String>;
-    /// Binds `value` as the column's Rust type.
-    #[cfg(feature = "sqlite")]
-    fn bind_sqlite(
-        &self,
-        arguments: &mut sqlx::sqlite::SqliteArguments,
-        column: usize,
-        value: &Value,
-    ) -> Result<(), String>;
-    /// Decodes a row whose first values are the table's columns into the struct, then its
-    /// fields into JSON values, in column order.
-    #[cfg(feature = "sqlite")]
-    fn decode_row_sqlite(&self, row: &sqlx::sqlite::SqliteRow) -> Result<Vec<Value>, FieldError>;
-    /// Binds `value` as the column's Rust type.
-    #[cfg(feature = "postgres")]
-    fn bind_postgres(
-        &self,
-        arguments: &mut sqlx::postgres::PgArguments,
-        column: usize,
-        value: &Value,
-    ) -> Result<(), String>;
-    /// Decodes a row, as [`TableCodec::decode_row_sqlite`] does.
-    #[cfg(feature = "postgres")]
-    fn decode_row_postgres(&self, row: &sqlx::postgres::PgRow) -> Result<Vec<Value>, FieldError>;
-    /// Binds `value` as the column's Rust type.
-    #[cfg(feature = "mysql")]
-    fn bind_mysql(
-        &self,
-        arguments: &mut sqlx::mysql::MySqlArguments,
-        column: usize,
-        value: &Value,
-    ) -> Result<(), String>;
-    /// Decodes a row, as [`TableCodec::decode_row_sqlite`] does.
-    #[cfg(feature = "mysql")]
-    fn decode_row_mysql(&self, row: &sqlx::mysql::MySqlRow) -> Result<Vec<Value>, FieldError>;
+/// A value a client sent for a column, checked: read into the column's Rust type once, and
+/// bound as that value. Its JSON is kept for messages and cursors.
+#[derive(Clone)]
+pub struct Operand {
+    json: Value,
+    typed: Arc<dyn Any + Send + Sync>,
 }
 
-/// A field that could not be read or written, and why.
-#[derive(Debug)]
-pub(crate) struct FieldError {
-    pub(crate) column: usize,
-    pub(crate) message: String,
-}
+impl Operand {
+    /// The value as the client sent it.
+    pub fn json(&self) -> &Value {
+        &self.json
+    }
 
-/// Collects a struct's fields as JSON values.
-struct JsonSink {
-    values: Vec<Value>,
-}
+    /// A row id (SQLite's `rowid`), an integer.
+    pub(crate) fn row_id(row_id: i64) -> Self {
+        Self {
+            json: Value::from(row_id),
+            typed: Arc::new(row_id),
+        }
+    }
 
-impl crate::table::RowSink for JsonSink {
-    type Error = FieldError;
-
-    fn field<F: FieldType>(&mut self, column: usize, value: &F) -> Result<(), FieldError> {
-        let value = value.to_json().map_err(|error| FieldError {
-            column,
-            message: error.to_string(),
-        })?;
-        self.values.push(value);
-        Ok(())
+    /// The value as the column's Rust type `F`; `None` when `F` is not that type.
+    pub fn typed<F: FieldType>(&self) -> Option<&F> {
+        self.typed.downcast_ref::<F>()
     }
 }
 
-struct Codec<T>(PhantomData<fn() -> T>);
+impl fmt::Debug for Operand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.json)
+    }
+}
 
-const NO_COLUMN: &str = "no such column";
+impl PartialEq for Operand {
+    fn eq(&self, other: &Self) -> bool {
+        self.json == other.json
+    }
+}
 
-impl<T: McpTable> TableCodec for Codec<T> {
+/// A table's columns reached through their Rust types, with the struct's type erased: what
+/// every backend does the same way.
+trait ColumnTypes: Send + Sync {
+    /// The JSON Schema of a column's values.
+    fn schema(&self, column: usize) -> Value;
+    /// `value` read as the column's Rust type.
+    fn operand(&self, column: usize, value: &Value) -> Result<Operand, String>;
+}
+
+struct Types<T>(PhantomData<fn() -> T>);
+
+impl<T: McpTable> ColumnTypes for Types<T> {
     fn schema(&self, column: usize) -> Value {
         T::visit_column(column, SchemaOf).unwrap_or(Value::Bool(true))
     }
 
-    fn check(&self, column: usize, value: &Value) -> Result<(), String> {
-        T::visit_column(column, Check { value }).unwrap_or_else(|| Err(NO_COLUMN.to_owned()))
+    fn operand(&self, column: usize, value: &Value) -> Result<Operand, String> {
+        T::visit_column(column, ReadOperand { value })
+            .unwrap_or_else(|| Err("no such column".to_owned()))
     }
-
-    #[cfg(feature = "sqlite")]
-    fn bind_sqlite(
-        &self,
-        arguments: &mut sqlx::sqlite::SqliteArguments,
-        column: usize,
-        value: &Value,
-    ) -> Result<(), String> {
-        T::visit_column(column, crate::backend::sqlite::Bind { arguments, value })
-            .unwrap_or_else(|| Err(NO_COLUMN.to_owned()))
-    }
-
-    #[cfg(feature = "sqlite")]
-    fn decode_row_sqlite(&self, row: &sqlx::sqlite::SqliteRow) -> Result<Vec<Value>, FieldError> {
-        to_json(&T::from_row(&mut crate::backend::sqlite::Source { row })?)
-    }
-
-    #[cfg(feature = "postgres")]
-    fn bind_postgres(
-        &self,
-        arguments: &mut sqlx::postgres::PgArguments,
-        column: usize,
-        value: &Value,
-    ) -> Result<(), String> {
-        T::visit_column(column, crate::backend::postgres::Bind { arguments, value })
-            .unwrap_or_else(|| Err(NO_COLUMN.to_owned()))
-    }
-
-    #[cfg(feature = "postgres")]
-    fn decode_row_postgres(&self, row: &sqlx::postgres::PgRow) -> Result<Vec<Value>, FieldError> {
-        to_json(&T::from_row(&mut crate::backend::postgres::Source { row })?)
-    }
-
-    #[cfg(feature = "mysql")]
-    fn bind_mysql(
-        &self,
-        arguments: &mut sqlx::mysql::MySqlArguments,
-        column: usize,
-        value: &Value,
-    ) -> Result<(), String> {
-        T::visit_column(column, crate::backend::mysql::Bind { arguments, value })
-            .unwrap_or_else(|| Err(NO_COLUMN.to_owned()))
-    }
-
-    #[cfg(feature = "mysql")]
-    fn decode_row_mysql(&self, row: &sqlx::mysql::MySqlRow) -> Result<Vec<Value>, FieldError> {
-        to_json(&T::from_row(&mut crate::backend::mysql::Source { row })?)
-    }
-}
-
-/// A struct read from a row, as the JSON values of its fields in column order.
-#[allow(dead_code, reason = "used by every backend that is built")]
-fn to_json<T: McpTable>(value: &T) -> Result<Vec<Value>, FieldError> {
-    let mut sink = JsonSink {
-        values: Vec::with_capacity(T::TABLE.columns.len()),
-    };
-    value.write_row(&mut sink)?;
-    Ok(sink.values)
 }
 
 /// The JSON Schema of a field type, with every subschema inline.
@@ -187,11 +119,7 @@ impl ColumnVisitor for SchemaOf {
             object.remove("$schema");
             // Numeric formats (`int64`, `double`, ...) tell a client nothing the type does not,
             // and every column would repeat them; date, decimal and other string formats stay.
-            let numeric = matches!(
-                non_null_type(&Value::Object(object.clone())),
-                Some("integer" | "number")
-            );
-            if numeric {
+            if matches!(F::VALUE, ValueKind::Integer | ValueKind::Float) {
                 object.remove("format");
                 object.remove("minimum");
                 object.remove("maximum");
@@ -206,55 +134,38 @@ impl ColumnVisitor for SchemaOf {
     }
 }
 
-/// Whether a JSON value deserializes as the field type.
-struct Check<'a> {
+/// A JSON value read as the field type.
+struct ReadOperand<'a> {
     value: &'a Value,
 }
 
-impl ColumnVisitor for Check<'_> {
-    type Output = Result<(), String>;
+impl ColumnVisitor for ReadOperand<'_> {
+    type Output = Result<Operand, String>;
 
     fn visit<F: FieldType>(self) -> Self::Output {
-        F::deserialize(self.value)
-            .map(drop)
-            .map_err(|error| error.to_string())
+        let typed = F::deserialize(self.value).map_err(|error| error.to_string())?;
+        Ok(Operand {
+            json: self.value.clone(),
+            typed: Arc::new(typed),
+        })
     }
 }
 
 /// A table as [`crate::ServerBuilder::table`] registers it.
 pub(crate) struct Registration {
     def: &'static TableDef,
-    codec: Box<dyn TableCodec>,
+    types: Box<dyn ColumnTypes>,
+    codecs: Codecs,
 }
 
 impl Registration {
     pub(crate) fn of<T: McpTable>() -> Self {
         Self {
             def: T::TABLE,
-            codec: Box::new(Codec::<T>(PhantomData)),
+            types: Box::new(Types::<T>(PhantomData)),
+            codecs: Codecs::of::<T>(),
         }
     }
-}
-
-/// What kind of JSON values a column holds, which decides its filter operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueKind {
-    /// JSON integers.
-    Integer,
-    /// JSON numbers.
-    Number,
-    /// JSON strings that `like` applies to.
-    Text,
-    /// JSON strings of a format (dates, decimals, UUIDs): compared, not pattern-matched.
-    FormattedText,
-    /// A number or a string, as stored (a SQLite column without a declared type).
-    Scalar,
-    /// `true`/`false`.
-    Boolean,
-    /// Base64 strings.
-    Bytes,
-    /// Any JSON: only tested for NULL.
-    Json,
 }
 
 /// A filter operator.
@@ -321,6 +232,14 @@ impl Operator {
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|op| op.name() == name)
     }
+
+    /// Whether it compares by order (`gt`, `gte`, `lt`, `lte`).
+    pub fn is_ordering(self) -> bool {
+        matches!(
+            self,
+            Operator::Gt | Operator::Gte | Operator::Lt | Operator::Lte
+        )
+    }
 }
 
 /// A column of a [`Table`].
@@ -331,8 +250,6 @@ pub struct Column {
     pub schema: Value,
     /// The JSON Schema of one operand of a comparison (never `null`).
     pub operand: Value,
-    /// The kind of its values.
-    pub kind: ValueKind,
 }
 
 impl Column {
@@ -344,39 +261,33 @@ impl Column {
             .collect()
     }
 
-    /// Whether `op` applies to the column.
+    /// Whether `op` applies to the column: decided by its field's [`ValueKind`] and
+    /// nullability.
     pub fn supports(&self, op: Operator) -> bool {
-        use Operator::*;
+        let value = self.def.value;
         match op {
-            IsNull => self.def.nullable,
-            Eq | Ne => self.kind != ValueKind::Json,
-            Gt | Gte | Lt | Lte => matches!(
-                self.kind,
-                ValueKind::Integer
-                    | ValueKind::Number
-                    | ValueKind::Text
-                    | ValueKind::FormattedText
-                    | ValueKind::Scalar
-            ),
-            In | Nin => !matches!(self.kind, ValueKind::Json | ValueKind::Boolean),
-            Like | Ilike => matches!(self.kind, ValueKind::Text | ValueKind::Scalar),
+            Operator::IsNull => self.def.nullable,
+            Operator::Eq | Operator::Ne => value.is_comparable(),
+            Operator::Gt | Operator::Gte | Operator::Lt | Operator::Lte => value.is_ordered(),
+            Operator::In | Operator::Nin => value.is_comparable() && value != ValueKind::Boolean,
+            Operator::Like | Operator::Ilike => value.is_text(),
         }
     }
 
     /// Whether rows can be sorted by the column.
     pub fn orderable(&self) -> bool {
-        !matches!(self.kind, ValueKind::Json | ValueKind::Bytes)
+        self.def.value.is_sortable()
     }
 
     /// The JSON type's name for people: `integer`, `string (date)`, ...
     pub fn json_type(&self) -> String {
-        if self.kind == ValueKind::Scalar {
+        if self.def.value == ValueKind::Scalar {
             return "number or string".to_owned();
         }
         let ty = non_null_type(&self.operand).unwrap_or("any");
         match self.operand.get("format").and_then(Value::as_str) {
             Some(format) => format!("{ty} ({format})"),
-            None if self.kind == ValueKind::Bytes => format!("{ty} (base64)"),
+            None if self.def.value == ValueKind::Bytes => format!("{ty} (base64)"),
             None => ty.to_owned(),
         }
     }
@@ -414,14 +325,12 @@ pub struct Table {
     pub page_key: PageKey,
     /// The foreign keys of served tables that point at it.
     pub referenced_by: Vec<InboundForeignKey>,
-    codec: Box<dyn TableCodec>,
+    types: Box<dyn ColumnTypes>,
+    /// How each backend binds and decodes its columns.
+    pub(crate) codecs: Codecs,
 }
 
 impl Table {
-    pub(crate) fn codec(&self) -> &dyn TableCodec {
-        self.codec.as_ref()
-    }
-
     /// The index of the column the database calls `name`.
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.def.column_index(name)
@@ -432,9 +341,9 @@ impl Table {
         self.def.columns[column].name
     }
 
-    /// Indexes of the primary key's columns.
-    pub fn primary_key(&self) -> Vec<usize> {
-        self.def.primary_key().collect()
+    /// Indexes of the primary key's columns, in key order.
+    pub fn primary_key(&self) -> &'static [usize] {
+        self.def.primary_key
     }
 
     /// `schema.name`, or `name` when the table is in the default schema.
@@ -443,6 +352,11 @@ impl Table {
             Some(schema) => format!("{schema}.{}", self.def.name),
             None => self.def.name.to_owned(),
         }
+    }
+
+    /// `value` read as a value of column `column` (its Rust type); the error says why not.
+    pub fn operand(&self, column: usize, value: &Value) -> Result<Operand, String> {
+        self.types.operand(column, value)
     }
 }
 
@@ -456,7 +370,7 @@ impl Catalog {
     pub(crate) fn new(registrations: Vec<Registration>) -> Result<Self, CatalogError> {
         let mut by_tool: HashMap<&str, &TableDef> = HashMap::new();
         let mut tables = Vec::with_capacity(registrations.len());
-        for Registration { def, codec } in registrations {
+        for Registration { def, types, codecs } in registrations {
             if def.columns.is_empty() {
                 return Err(CatalogError::NoColumns(def.name.to_owned()));
             }
@@ -471,7 +385,7 @@ impl Catalog {
                 .columns
                 .iter()
                 .enumerate()
-                .map(|(index, column)| describe_column(column, codec.schema(index)))
+                .map(|(index, column)| describe_column(column, types.schema(index)))
                 .collect();
             let page_key = page_key(def, &columns);
             tables.push(Table {
@@ -480,7 +394,8 @@ impl Catalog {
                 columns,
                 page_key,
                 referenced_by: Vec::new(),
-                codec,
+                types,
+                codecs,
             });
         }
         link_foreign_keys(&mut tables);
@@ -533,11 +448,12 @@ impl Catalog {
     }
 }
 
+/// The column's schemas: its field type's, with the values it may take as `enum` (an array's
+/// for its elements), its members described for a `SET`, and its description.
 fn describe_column(def: &'static ColumnDef, mut schema: Value) -> Column {
-    let kind = value_kind(&schema);
-    if !def.enum_values.is_empty() {
-        let mut values: Vec<Value> = def
-            .enum_values
+    let allowed = def.allowed_values();
+    if !allowed.is_empty() {
+        let mut values: Vec<Value> = allowed
             .iter()
             .map(|value| Value::String((*value).to_owned()))
             .collect();
@@ -556,19 +472,25 @@ fn describe_column(def: &'static ColumnDef, mut schema: Value) -> Column {
     if let Some(Value::Array(values)) = operand.get_mut("enum") {
         values.retain(|value| !value.is_null());
     }
-    if let Some(description) = def.description
+    let description = match (def.description, def.kind) {
+        (Some(text), ColumnKind::Set(members)) => Some(format!(
+            "{text}\n\nA comma-separated set of: {}.",
+            members.join(", ")
+        )),
+        (None, ColumnKind::Set(members)) => {
+            Some(format!("A comma-separated set of: {}.", members.join(", ")))
+        }
+        (text, _) => text.map(str::to_owned),
+    };
+    if let Some(description) = description
         && let Some(object) = schema.as_object_mut()
     {
-        object.insert(
-            "description".to_owned(),
-            Value::String(description.to_owned()),
-        );
+        object.insert("description".to_owned(), Value::String(description));
     }
     Column {
         def,
         schema,
         operand,
-        kind,
     }
 }
 
@@ -590,25 +512,6 @@ fn non_null_type(schema: &Value) -> Option<&str> {
     }
 }
 
-fn value_kind(schema: &Value) -> ValueKind {
-    let formatted = schema.get("format").is_some();
-    if let Some(Value::Array(types)) = schema.get("type")
-        && types.contains(&Value::from("number"))
-        && types.contains(&Value::from("string"))
-    {
-        return ValueKind::Scalar;
-    }
-    match non_null_type(schema) {
-        Some("integer") => ValueKind::Integer,
-        Some("number") => ValueKind::Number,
-        Some("boolean") => ValueKind::Boolean,
-        Some("string") if schema.get("contentEncoding").is_some() => ValueKind::Bytes,
-        Some("string") if formatted => ValueKind::FormattedText,
-        Some("string") => ValueKind::Text,
-        _ => ValueKind::Json,
-    }
-}
-
 /// `schema` without `null` among its types.
 fn without_null(schema: &Value) -> Value {
     let mut operand = schema.clone();
@@ -622,16 +525,17 @@ fn without_null(schema: &Value) -> Value {
     operand
 }
 
+/// The key a table's pages follow: its primary key, else its first unique key, when every
+/// column of it is orderable and never NULL; else SQLite's row id; else none (offsets).
 fn page_key(def: &TableDef, columns: &[Column]) -> PageKey {
-    let primary: Vec<usize> = def.primary_key().collect();
     let usable = |indexes: &[usize]| {
         !indexes.is_empty()
             && indexes
                 .iter()
                 .all(|&i| columns[i].orderable() && !columns[i].def.nullable)
     };
-    if usable(&primary) {
-        return PageKey::Columns(primary);
+    if usable(def.primary_key) {
+        return PageKey::Columns(def.primary_key.to_vec());
     }
     for key in def.unique_keys {
         let indexes: Option<Vec<usize>> = key
@@ -711,30 +615,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_follow_the_json_schema() {
-        assert_eq!(value_kind(&json!({"type": "integer"})), ValueKind::Integer);
-        assert_eq!(
-            value_kind(&json!({"type": ["number", "null"]})),
-            ValueKind::Number
-        );
-        assert_eq!(value_kind(&json!({"type": "string"})), ValueKind::Text);
-        assert_eq!(
-            value_kind(&json!({"type": "string", "format": "date"})),
-            ValueKind::FormattedText
-        );
-        assert_eq!(
-            value_kind(&json!({"type": "string", "contentEncoding": "base64"})),
-            ValueKind::Bytes
-        );
-        assert_eq!(value_kind(&json!(true)), ValueKind::Json);
-        assert_eq!(value_kind(&json!({})), ValueKind::Json);
-        assert_eq!(
-            value_kind(&json!({"type": ["number", "string", "null"]})),
-            ValueKind::Scalar
-        );
-    }
-
-    #[test]
     fn operands_never_take_null() {
         assert_eq!(
             without_null(&json!({"type": ["integer", "null"], "format": "int64"})),
@@ -742,25 +622,30 @@ mod tests {
         );
     }
 
-    fn column(nullable: bool, enum_values: &'static [&'static str]) -> &'static ColumnDef {
+    fn column(
+        nullable: bool,
+        value: ValueKind,
+        kind: ColumnKind,
+        enum_values: &'static [&'static str],
+    ) -> &'static ColumnDef {
         Box::leak(Box::new(ColumnDef {
             name: "mood",
             field: "mood",
             sql_type: None,
+            kind,
+            value,
             nullable,
-            primary_key: false,
             default: None,
             generated: false,
             description: None,
             enum_values,
-            as_text: false,
         }))
     }
 
     #[test]
-    fn enum_values_list_a_columns_values_or_its_array_elements() {
+    fn allowed_values_list_a_columns_values_or_its_array_elements() {
         let scalar = describe_column(
-            column(true, &["sad", "ok"]),
+            column(true, ValueKind::Text, ColumnKind::Plain, &["sad", "ok"]),
             json!({"type": ["string", "null"]}),
         );
         assert_eq!(
@@ -773,7 +658,12 @@ mod tests {
         );
 
         let array = describe_column(
-            column(false, &["sad", "ok"]),
+            column(
+                false,
+                ValueKind::Array,
+                ColumnKind::Enum(&["sad", "ok"]),
+                &[],
+            ),
             json!({"type": "array", "items": {"type": ["string", "null"]}}),
         );
         assert_eq!(
@@ -783,7 +673,42 @@ mod tests {
                 "items": {"type": ["string", "null"], "enum": ["sad", "ok", null]}
             })
         );
-        assert_eq!(array.kind, ValueKind::Json);
+        assert!(array.operators().is_empty());
+    }
+
+    #[test]
+    fn a_sets_members_are_in_its_description() {
+        let set = describe_column(
+            column(false, ValueKind::Text, ColumnKind::Set(&["a", "b"]), &[]),
+            json!({"type": "string"}),
+        );
+        assert_eq!(
+            set.schema,
+            json!({"type": "string", "description": "A comma-separated set of: a, b."})
+        );
+    }
+
+    #[test]
+    fn operators_follow_the_field_type() {
+        let names = |value, nullable| {
+            describe_column(
+                column(nullable, value, ColumnKind::Plain, &[]),
+                json!({"type": "string"}),
+            )
+            .operators()
+            .into_iter()
+            .map(Operator::name)
+            .collect::<Vec<_>>()
+            .join(" ")
+        };
+        assert_eq!(
+            names(ValueKind::Text, true),
+            "eq ne gt gte lt lte in nin like ilike is_null"
+        );
+        assert_eq!(names(ValueKind::Date, false), "eq ne gt gte lt lte in nin");
+        assert_eq!(names(ValueKind::Boolean, false), "eq ne");
+        assert_eq!(names(ValueKind::Bytes, false), "eq ne in nin");
+        assert_eq!(names(ValueKind::Json, true), "is_null");
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl ServerHandler for McpHandler {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let target = self.state.tools.target(&request.name).ok_or_else(|| {
+        let action = self.state.tools.action(&request.name).ok_or_else(|| {
             ErrorData::invalid_params(
                 format!(
                     "unknown tool {:?}; tools/list gives the tools of this server",
@@ -98,7 +98,7 @@ impl ServerHandler for McpHandler {
             database: &self.state.database,
             limits: &self.state.config.limits,
         };
-        Ok(context.call(target, &arguments).await.into())
+        Ok(context.call(action, &arguments).await.into())
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {

@@ -31,6 +31,8 @@ pub mod catalog;
 mod cli;
 pub mod config;
 pub mod error;
+#[cfg(test)]
+mod fixtures;
 pub mod handler;
 pub mod query;
 mod server;
@@ -48,8 +50,8 @@ compile_error!(
     "mcpgen-runtime needs a database backend: enable its `postgres`, `mysql` or `sqlite` feature"
 );
 pub use table::{
-    ColumnDef, ColumnVisitor, FieldType, ForeignKeyDef, McpTable, RowSink, RowSource, TableDef,
-    TableKind, UniqueKeyDef,
+    ColumnDef, ColumnKind, ColumnVisitor, FieldType, ForeignKeyDef, McpTable, TableDef, TableKind,
+    UniqueKeyDef, ValueKind,
 };
 
 /// Crates a generated crate reaches through the runtime, so it depends on the runtime alone.

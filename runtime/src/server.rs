@@ -141,7 +141,7 @@ impl ServerBuilder {
         tracing::info!(
             tables = catalog.tables().len(),
             tools = tools.all().len(),
-            database = %crate::backend::redact_url(&url),
+            database = %mcpgen_rules::url::redact(&url),
             "server ready"
         );
         let state = ServerState {

@@ -1,13 +1,14 @@
-//! Writes the statements of the tools in a backend's [`Dialect`].
+//! Writes the statements of the tools in a backend's [`Dialect`], from requests the query
+//! layer has already checked and planned ([`crate::query`]): this module decides nothing about
+//! what a request means, only how the database spells it.
 //!
 //! Injection-proof by construction: identifiers come only from the tables' derive metadata,
 //! and every value a client sends becomes a [`Param`], never SQL text.
 
-use serde_json::Value;
-
 use crate::backend::Dialect;
-use crate::catalog::{Operator, Table};
-use crate::query::{CountRequest, Filter, GetRequest, ListRequest, Position, SortKey, SortTarget};
+use crate::catalog::{Operand, Operator, Table};
+use crate::query::{CountRequest, Filter, GetRequest, PagePlan, PageStart, Selected, Target};
+use crate::table::ColumnKind;
 
 /// A statement, its parameters in placeholder order, and what its result columns are.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,8 +28,8 @@ pub enum Param {
     Column {
         /// The column's index.
         column: usize,
-        /// Its JSON value, already checked.
-        value: Value,
+        /// The value, already read as that type.
+        operand: Operand,
     },
     /// Text (`LIKE` patterns).
     Text(String),
@@ -36,63 +37,29 @@ pub enum Param {
     Integer(i64),
 }
 
-/// What a result column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Selected {
-    /// A column of the table, by index.
-    Column(usize),
-    /// SQLite's row id.
-    RowId,
-}
-
-/// `SELECT` of one page of `list_T`. The result holds every column of the table (rows are read
-/// into the struct), then the row id when the page key is one; it has up to `limit + 1` rows,
-/// the last one only telling that another page follows.
-pub fn select_page(dialect: &dyn Dialect, table: &Table, request: &ListRequest) -> Statement {
+/// `SELECT` of one page of `list_T`, as the plan says: its selected values, its conditions,
+/// its total order, and one row more than a page.
+pub fn select_page(dialect: &dyn Dialect, table: &Table, plan: &PagePlan) -> Statement {
     let mut writer = Writer::new(dialect, table);
-    let mut selected: Vec<Selected> = (0..table.columns.len()).map(Selected::Column).collect();
-    writer.push("SELECT ");
-    for column in 0..table.columns.len() {
-        if column > 0 {
-            writer.push(", ");
-        }
-        writer.push_column(column);
-    }
-    let row_id = request.sort.iter().find_map(|key| match key.target {
-        SortTarget::RowId(alias) => Some(alias),
-        SortTarget::Column(_) => None,
-    });
-    if let Some(alias) = row_id {
-        writer.push(", ");
-        writer.push(alias);
-        selected.push(Selected::RowId);
-    }
-    writer.push(" FROM ");
-    writer.push_table();
-
-    let after = match &request.position {
-        Some(Position::After(values)) => Some(values),
-        _ => None,
+    writer.push_select(&plan.selected);
+    let after = match &plan.start {
+        PageStart::After(after) => Some(after),
+        PageStart::First | PageStart::Offset(_) => None,
     };
-    if request.filter.is_some() || after.is_some() {
+    let conditions: Vec<&Filter> = plan.filter.iter().chain(after).collect();
+    if !conditions.is_empty() {
         writer.push(" WHERE ");
-        if let Some(filter) = &request.filter {
-            writer.push("(");
-            writer.push_filter(filter);
-            writer.push(")");
-            if after.is_some() {
+        for (i, condition) in conditions.iter().enumerate() {
+            if i > 0 {
                 writer.push(" AND ");
             }
-        }
-        if let Some(values) = after {
             writer.push("(");
-            writer.push_after(&request.sort, values);
+            writer.push_filter(condition);
             writer.push(")");
         }
     }
-
     writer.push(" ORDER BY ");
-    for (i, key) in request.sort.iter().enumerate() {
+    for (i, key) in plan.order.iter().enumerate() {
         if i > 0 {
             writer.push(", ");
         }
@@ -101,27 +68,21 @@ pub fn select_page(dialect: &dyn Dialect, table: &Table, request: &ListRequest) 
         writer.push(dialect.nulls_lowest(key.descending));
     }
     writer.push(" LIMIT ");
-    writer.push_param(Param::Integer(i64::from(request.limit) + 1));
-    if let Some(Position::Offset(offset)) = &request.position {
+    writer.push_param(Param::Integer(
+        i64::try_from(plan.rows_to_fetch()).unwrap_or(i64::MAX),
+    ));
+    if let PageStart::Offset(offset) = plan.start {
         writer.push(" OFFSET ");
-        writer.push_param(Param::Integer(i64::try_from(*offset).unwrap_or(i64::MAX)));
+        writer.push_param(Param::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
     }
-    writer.finish(selected)
+    writer.finish(plan.selected.clone())
 }
 
-/// `SELECT` of the row of `get_T`.
+/// `SELECT` of the row of `get_T`: every column.
 pub fn select_by_key(dialect: &dyn Dialect, table: &Table, request: &GetRequest) -> Statement {
     let mut writer = Writer::new(dialect, table);
     let selected: Vec<Selected> = (0..table.columns.len()).map(Selected::Column).collect();
-    writer.push("SELECT ");
-    for column in 0..table.columns.len() {
-        if column > 0 {
-            writer.push(", ");
-        }
-        writer.push_column(column);
-    }
-    writer.push(" FROM ");
-    writer.push_table();
+    writer.push_select(&selected);
     writer.push(" WHERE ");
     for (i, (column, value)) in request.key.iter().enumerate() {
         if i > 0 {
@@ -176,6 +137,22 @@ impl<'a> Writer<'a> {
         self.sql.push_str(text);
     }
 
+    /// `SELECT values FROM table`.
+    fn push_select(&mut self, selected: &[Selected]) {
+        self.push("SELECT ");
+        for (i, value) in selected.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            match value {
+                Selected::Column(column) => self.push_column(*column),
+                Selected::RowId(alias) => self.push(alias),
+            }
+        }
+        self.push(" FROM ");
+        self.push_table();
+    }
+
     fn push_table(&mut self) {
         if let Some(schema) = self.table.def.schema {
             self.dialect.push_identifier(&mut self.sql, schema);
@@ -185,15 +162,26 @@ impl<'a> Writer<'a> {
             .push_identifier(&mut self.sql, self.table.def.name);
     }
 
-    /// The column as every clause reads it: quoted, or cast to text (see
-    /// [`ColumnDef::reads_as_text`]).
-    ///
-    /// [`ColumnDef::reads_as_text`]: crate::table::ColumnDef::reads_as_text
-    fn column_expression(&self, column: usize) -> String {
+    /// Whether every clause reads the column as the database's text of its value: a type
+    /// with no exact mapping, a `SET` (which would sort by its bit mask but compare as text),
+    /// and an enum type where the dialect compares enums only with enums.
+    fn reads_as_text(&self, column: usize) -> bool {
         let def = self.table.columns[column].def;
+        match def.kind {
+            ColumnKind::AsText | ColumnKind::Set(_) => true,
+            ColumnKind::Enum(_) => {
+                def.enum_labels().is_some() && self.dialect.compares_enums_as_text()
+            }
+            ColumnKind::Plain | ColumnKind::Padded => false,
+        }
+    }
+
+    /// The column as every clause reads it: quoted, or as text.
+    fn column_expression(&self, column: usize) -> String {
         let mut quoted = String::new();
-        self.dialect.push_identifier(&mut quoted, def.name);
-        if def.reads_as_text() {
+        self.dialect
+            .push_identifier(&mut quoted, self.table.columns[column].def.name);
+        if self.reads_as_text(column) {
             let mut cast = String::new();
             self.dialect.push_cast_to_text(&mut cast, &quoted);
             cast
@@ -207,66 +195,23 @@ impl<'a> Writer<'a> {
         self.sql.push_str(&expression);
     }
 
-    fn push_sort_target(&mut self, target: SortTarget) {
+    fn push_target(&mut self, target: Target) {
         match target {
-            SortTarget::Column(column) => self.push_column(column),
-            SortTarget::RowId(alias) => self.sql.push_str(alias),
+            Target::Column(column) => self.push_column(column),
+            Target::RowId(alias) => self.push(alias),
         }
     }
 
     /// A sort key in `ORDER BY`: an enum type's column itself, which sorts in declaration
-    /// order (its comparisons follow suit, see [`Writer::enum_range`]).
-    fn push_order_target(&mut self, target: SortTarget) {
+    /// order (the query layer makes its comparisons follow suit).
+    fn push_order_target(&mut self, target: Target) {
         match target {
-            SortTarget::Column(column) if self.table.columns[column].def.is_declared_enum() => {
+            Target::Column(column) if self.table.columns[column].def.enum_labels().is_some() => {
                 let name = self.table.columns[column].def.name;
                 self.dialect.push_identifier(&mut self.sql, name);
             }
-            other => self.push_sort_target(other),
+            other => self.push_target(other),
         }
-    }
-
-    /// The values of an enum type's column that satisfy `column OP value` in declaration
-    /// order (`OP`: `>`, `>=`, `<`, `<=`); `None` when the column is of no enum type or
-    /// `value` is none of its values (then it compares as usual).
-    fn enum_range(
-        &self,
-        column: usize,
-        op: Operator,
-        value: &Value,
-    ) -> Option<&'static [&'static str]> {
-        let def = self.table.columns[column].def;
-        if !def.is_declared_enum() {
-            return None;
-        }
-        let labels = def.enum_values;
-        let position = labels
-            .iter()
-            .position(|label| Some(*label) == value.as_str())?;
-        match op {
-            Operator::Gt => Some(&labels[position + 1..]),
-            Operator::Gte => Some(&labels[position..]),
-            Operator::Lt => Some(&labels[..position]),
-            Operator::Lte => Some(&labels[..=position]),
-            _ => None,
-        }
-    }
-
-    /// `column IN (labels)`, false for no labels.
-    fn push_in_labels(&mut self, column: usize, labels: &[&str]) {
-        if labels.is_empty() {
-            self.push("1=0");
-            return;
-        }
-        self.push_column(column);
-        self.push(" IN (");
-        for (i, label) in labels.iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            self.push_value(column, &Value::String((*label).to_owned()));
-        }
-        self.push(")");
     }
 
     fn push_param(&mut self, param: Param) {
@@ -275,10 +220,10 @@ impl<'a> Writer<'a> {
             .push_placeholder(&mut self.sql, self.params.len());
     }
 
-    fn push_value(&mut self, column: usize, value: &Value) {
+    fn push_value(&mut self, column: usize, operand: &Operand) {
         self.params.push(Param::Column {
             column,
-            value: value.clone(),
+            operand: operand.clone(),
         });
         let mut placeholder = String::new();
         self.dialect
@@ -313,12 +258,8 @@ impl<'a> Writer<'a> {
                 self.push_filter(inner);
                 self.push("), 0=1)");
             }
-            Filter::Compare { column, op, value } => {
-                if let Some(labels) = self.enum_range(*column, *op, value) {
-                    self.push_in_labels(*column, labels);
-                    return;
-                }
-                self.push_column(*column);
+            Filter::Compare { target, op, value } => {
+                self.push_target(*target);
                 self.push(match op {
                     Operator::Eq => " = ",
                     Operator::Ne => " <> ",
@@ -328,7 +269,13 @@ impl<'a> Writer<'a> {
                     Operator::Lte => " <= ",
                     other => unreachable!("{other:?} is not a comparison"),
                 });
-                self.push_value(*column, value);
+                match target {
+                    Target::Column(column) => self.push_value(*column, value),
+                    Target::RowId(_) => {
+                        let row_id = value.typed::<i64>().copied().unwrap_or_default();
+                        self.push_param(Param::Integer(row_id));
+                    }
+                }
             }
             Filter::In {
                 column,
@@ -369,94 +316,7 @@ impl<'a> Writer<'a> {
             }
         }
     }
-
-    /// Rows after the one whose sort key is `values`, NULL being the lowest value:
-    /// `k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...`, each part spelled for NULLs.
-    fn push_after(&mut self, sort: &[SortKey], values: &[Value]) {
-        let mut disjuncts = 0;
-        for (i, key) in sort.iter().enumerate() {
-            // After a NULL in a descending key nothing is lower: no row follows on this key.
-            if key.descending && values[i].is_null() {
-                continue;
-            }
-            self.push(if disjuncts == 0 { "(" } else { " OR (" });
-            disjuncts += 1;
-            for (j, previous) in sort[..i].iter().enumerate() {
-                self.push_equal(previous.target, &values[j]);
-                self.push(" AND ");
-            }
-            self.push_beyond(key, &values[i]);
-            self.push(")");
-        }
-        if disjuncts == 0 {
-            self.push("1=0");
-        }
-    }
-
-    fn push_equal(&mut self, target: SortTarget, value: &Value) {
-        self.push_sort_target(target);
-        if value.is_null() {
-            self.push(" IS NULL");
-        } else {
-            self.push(" = ");
-            self.push_key_value(target, value);
-        }
-    }
-
-    fn push_beyond(&mut self, key: &SortKey, value: &Value) {
-        let nullable = match key.target {
-            SortTarget::Column(column) => self.table.columns[column].def.nullable,
-            SortTarget::RowId(_) => false,
-        };
-        // An enum type's column sorts in declaration order: so must the values beyond.
-        let op = if key.descending {
-            Operator::Lt
-        } else {
-            Operator::Gt
-        };
-        let enum_range = match key.target {
-            SortTarget::Column(column) => self
-                .enum_range(column, op, value)
-                .map(|labels| (column, labels)),
-            SortTarget::RowId(_) => None,
-        };
-        if value.is_null() {
-            // Ascending: every non-NULL value comes after NULL.
-            self.push_sort_target(key.target);
-            self.push(" IS NOT NULL");
-        } else if let Some((column, labels)) = enum_range {
-            if key.descending && nullable {
-                self.push("(");
-            }
-            self.push_in_labels(column, labels);
-            if key.descending && nullable {
-                self.push(" OR ");
-                self.push_sort_target(key.target);
-                self.push(" IS NULL)");
-            }
-        } else if key.descending {
-            if nullable {
-                self.push("(");
-            }
-            self.push_sort_target(key.target);
-            self.push(" < ");
-            self.push_key_value(key.target, value);
-            if nullable {
-                self.push(" OR ");
-                self.push_sort_target(key.target);
-                self.push(" IS NULL)");
-            }
-        } else {
-            self.push_sort_target(key.target);
-            self.push(" > ");
-            self.push_key_value(key.target, value);
-        }
-    }
-
-    fn push_key_value(&mut self, target: SortTarget, value: &Value) {
-        match target {
-            SortTarget::Column(column) => self.push_value(column, value),
-            SortTarget::RowId(_) => self.push_param(Param::Integer(value.as_i64().unwrap_or(0))),
-        }
-    }
 }
+
+#[cfg(test)]
+mod tests;

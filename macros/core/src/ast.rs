@@ -20,8 +20,6 @@ pub(crate) struct Field<'a> {
     pub(crate) attrs: FieldAttrs,
     /// The column's name: `#[mcp(column = "...")]`, else the field's name.
     pub(crate) column: String,
-    /// The field's type is spelled `Option<...>`.
-    pub(crate) nullable: bool,
 }
 
 impl<'a> Input<'a> {
@@ -67,7 +65,6 @@ impl<'a> Input<'a> {
                 Field {
                     ident,
                     ty: &field.ty,
-                    nullable: is_option(&field.ty),
                     attrs,
                     column,
                 }
@@ -104,19 +101,5 @@ impl<'a> Input<'a> {
             || mcpgen_rules::naming::snake_case(&self.ident.to_string()),
             |table| table.value.clone(),
         )
-    }
-}
-
-/// Whether `ty` is spelled `Option<T>` (also `std::option::Option<T>`).
-fn is_option(ty: &Type) -> bool {
-    match ty {
-        Type::Path(path) if path.qself.is_none() => path
-            .path
-            .segments
-            .last()
-            .is_some_and(|segment| segment.ident == "Option"),
-        Type::Group(group) => is_option(&group.elem),
-        Type::Paren(paren) => is_option(&paren.elem),
-        _ => false,
     }
 }

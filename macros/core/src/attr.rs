@@ -17,6 +17,7 @@ pub(crate) const STRUCT_KEYS: &[&str] = &[
     "description",
     "view",
     "read_only",
+    "primary_key",
     "rowid",
     "foreign_key",
     "unique",
@@ -32,6 +33,9 @@ pub(crate) const FIELD_KEYS: &[&str] = &[
     "generated",
     "description",
     "enum_values",
+    "enum_type",
+    "set",
+    "padded",
     "as_text",
 ];
 
@@ -89,6 +93,8 @@ pub(crate) struct UniqueAttr {
 /// Everything the struct's own attributes say.
 pub(crate) struct StructAttrs {
     pub(crate) table: Option<Spanned<String>>,
+    /// `primary_key = ["b", "a"]`: the key's columns in key order.
+    pub(crate) primary_key: Option<Spanned<Vec<Spanned<String>>>>,
     pub(crate) schema: Option<Spanned<String>>,
     pub(crate) name: Option<Spanned<String>>,
     pub(crate) description: Option<String>,
@@ -100,21 +106,35 @@ pub(crate) struct StructAttrs {
     pub(crate) crate_path: Option<Spanned<syn::Path>>,
 }
 
+/// How a field's attributes say the database holds the column (at most one of them).
+pub(crate) enum KindAttr {
+    /// `padded`
+    Padded,
+    /// `as_text`
+    AsText,
+    /// `enum_type = [..]`
+    Enum(Vec<String>),
+    /// `set = [..]`
+    Set(Vec<String>),
+}
+
 /// Everything a field's attributes say.
 pub(crate) struct FieldAttrs {
     pub(crate) column: Option<Spanned<String>>,
-    pub(crate) primary_key: bool,
+    pub(crate) primary_key: Option<Span>,
     pub(crate) sql_type: Option<String>,
     pub(crate) default: Option<String>,
     pub(crate) generated: bool,
     pub(crate) description: Option<String>,
-    pub(crate) enum_values: Vec<String>,
-    pub(crate) as_text: bool,
+    pub(crate) enum_values: Option<Spanned<Vec<String>>>,
+    /// Every kind attribute given, with where (more than one is an error).
+    pub(crate) kinds: Vec<Spanned<KindAttr>>,
 }
 
 impl StructAttrs {
     pub(crate) fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut table = Attr::none("table");
+        let mut primary_key = Attr::none("primary_key");
         let mut schema = Attr::none("schema");
         let mut name = Attr::none("name");
         let mut description = Attr::none("description");
@@ -130,6 +150,10 @@ impl StructAttrs {
                 let key = meta_key(&meta);
                 match key.as_str() {
                     "table" => table.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
+                    "primary_key" => {
+                        let span = meta.path.span();
+                        primary_key.set(cx, span, string_array(&meta)?);
+                    }
                     "schema" => schema.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
                     "name" => name.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
                     "description" => {
@@ -155,6 +179,7 @@ impl StructAttrs {
 
         Self {
             table: table.get(),
+            primary_key: primary_key.get(),
             schema: schema.get(),
             name: name.get(),
             description: description
@@ -180,7 +205,10 @@ impl FieldAttrs {
         let mut generated = Attr::none("generated");
         let mut description = Attr::none("description");
         let mut enum_values = Attr::none("enum_values");
+        let mut padded = Attr::none("padded");
         let mut as_text = Attr::none("as_text");
+        let mut enum_type = Attr::none("enum_type");
+        let mut set = Attr::none("set");
 
         for attr in attrs.iter().filter(|attr| attr.path().is_ident("mcp")) {
             let result = attr.parse_nested_meta(|meta| {
@@ -195,13 +223,19 @@ impl FieldAttrs {
                         description.set(cx, meta.path.span(), string(&meta)?.value());
                     }
                     "enum_values" => {
-                        let values = string_array(&meta)?
-                            .into_iter()
-                            .map(|value| value.value)
-                            .collect::<Vec<_>>();
+                        let values = values(cx, &meta)?;
                         enum_values.set(cx, meta.path.span(), values);
                     }
-                    "as_text" => as_text.set(cx, meta.path.span(), ()),
+                    "enum_type" => {
+                        let labels = values(cx, &meta)?;
+                        enum_type.set(cx, meta.path.span(), KindAttr::Enum(labels));
+                    }
+                    "set" => {
+                        let members = values(cx, &meta)?;
+                        set.set(cx, meta.path.span(), KindAttr::Set(members));
+                    }
+                    "padded" => padded.set(cx, meta.path.span(), KindAttr::Padded),
+                    "as_text" => as_text.set(cx, meta.path.span(), KindAttr::AsText),
                     _ => unknown_key(cx, &meta, &key, "a field", FIELD_KEYS)?,
                 }
                 Ok(())
@@ -213,7 +247,7 @@ impl FieldAttrs {
 
         Self {
             column: column.get(),
-            primary_key: primary_key.get().is_some(),
+            primary_key: primary_key.get().map(|spanned| spanned.span),
             sql_type: sql_type.get().map(|spanned| spanned.value),
             default: default.get().map(|spanned| spanned.value),
             generated: generated.get().is_some(),
@@ -221,38 +255,29 @@ impl FieldAttrs {
                 .get()
                 .map(|spanned| spanned.value)
                 .or_else(|| doc_comment(attrs)),
-            enum_values: enum_values
-                .get()
-                .map(|spanned| spanned.value)
-                .unwrap_or_default(),
-            as_text: as_text.get().is_some(),
+            enum_values: enum_values.get(),
+            kinds: [padded, as_text, enum_type, set]
+                .into_iter()
+                .filter_map(Attr::get)
+                .collect(),
         }
     }
 }
 
 fn foreign_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<ForeignKeyAttr> {
-    let mut key = ForeignKeyAttr {
-        span: meta.path.span(),
-        name: None,
-        columns: Vec::new(),
-        referenced_schema: None,
-        referenced_table: None,
-        referenced_columns: Vec::new(),
-    };
+    let mut name = Attr::none("name");
+    let mut columns = Attr::none("columns");
+    let mut references = Attr::none("references");
+    let mut referenced_schema = Attr::none("referenced_schema");
+    let mut referenced_columns = Attr::none("referenced_columns");
     meta.parse_nested_meta(|inner| {
+        let span = inner.path.span();
         match meta_key(&inner).as_str() {
-            "name" => key.name = Some(nonempty_string(cx, &inner)?),
-            "columns" => key.columns = string_array(&inner)?,
-            "references" => key.referenced_table = Some(nonempty_string(cx, &inner)?),
-            "referenced_schema" => {
-                key.referenced_schema = Some(nonempty_string(cx, &inner)?);
-            }
-            "referenced_columns" => {
-                key.referenced_columns = string_array(&inner)?
-                    .into_iter()
-                    .map(|column| column.value)
-                    .collect();
-            }
+            "name" => name.set(cx, span, nonempty_string(cx, &inner)?),
+            "columns" => columns.set(cx, span, string_array(&inner)?),
+            "references" => references.set(cx, span, nonempty_string(cx, &inner)?),
+            "referenced_schema" => referenced_schema.set(cx, span, nonempty_string(cx, &inner)?),
+            "referenced_columns" => referenced_columns.set(cx, span, values(cx, &inner)?),
             other => unknown_key(
                 cx,
                 &inner,
@@ -269,24 +294,57 @@ fn foreign_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<ForeignKeyA
         }
         Ok(())
     })?;
-    Ok(key)
+    Ok(ForeignKeyAttr {
+        span: meta.path.span(),
+        name: name.get().map(|name| name.value),
+        columns: columns
+            .get()
+            .map(|columns| columns.value)
+            .unwrap_or_default(),
+        referenced_schema: referenced_schema.get().map(|schema| schema.value),
+        referenced_table: references.get().map(|table| table.value),
+        referenced_columns: referenced_columns
+            .get()
+            .map(|columns| columns.value)
+            .unwrap_or_default(),
+    })
 }
 
 fn unique(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<UniqueAttr> {
-    let mut key = UniqueAttr {
-        span: meta.path.span(),
-        name: None,
-        columns: Vec::new(),
-    };
+    let mut name = Attr::none("name");
+    let mut columns = Attr::none("columns");
     meta.parse_nested_meta(|inner| {
+        let span = inner.path.span();
         match meta_key(&inner).as_str() {
-            "name" => key.name = Some(nonempty_string(cx, &inner)?),
-            "columns" => key.columns = string_array(&inner)?,
+            "name" => name.set(cx, span, nonempty_string(cx, &inner)?),
+            "columns" => columns.set(cx, span, string_array(&inner)?),
             other => unknown_key(cx, &inner, other, "`unique(...)`", &["name", "columns"])?,
         }
         Ok(())
     })?;
-    Ok(key)
+    Ok(UniqueAttr {
+        span: meta.path.span(),
+        name: name.get().map(|name| name.value),
+        columns: columns
+            .get()
+            .map(|columns| columns.value)
+            .unwrap_or_default(),
+    })
+}
+
+/// `key = ["a", "b"]` as the strings, each checked not to repeat.
+fn values(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<String>> {
+    let items = string_array(meta)?;
+    let mut seen = std::collections::HashSet::new();
+    for item in &items {
+        if !seen.insert(item.value.as_str()) {
+            cx.syn_error(syn::Error::new(
+                item.span,
+                format!("{:?} appears twice in `{}`", item.value, meta_key(meta)),
+            ));
+        }
+    }
+    Ok(items.into_iter().map(|item| item.value).collect())
 }
 
 /// The key of a nested meta item, keywords included (`crate`).

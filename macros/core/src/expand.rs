@@ -2,10 +2,11 @@
 //! errors, so the user sees those errors and not a cascade of missing-impl ones.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::Input;
+use crate::attr::KindAttr;
 
 /// The runtime crate's path in the expansion.
 fn runtime_path(input: &Input<'_>) -> TokenStream {
@@ -36,29 +37,42 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
     let columns = input.fields.iter().map(|field| {
         let name = &field.column;
         let rust_field = field.ident.to_string().trim_start_matches("r#").to_owned();
+        let ty = field.ty;
         let sql_type = option_str(field.attrs.sql_type.as_deref());
-        let nullable = field.nullable;
-        let primary_key = field.attrs.primary_key;
+        let kind = match field.attrs.kinds.first().map(|kind| &kind.value) {
+            None => quote!(#rt::ColumnKind::Plain),
+            Some(KindAttr::Padded) => quote!(#rt::ColumnKind::Padded),
+            Some(KindAttr::AsText) => quote!(#rt::ColumnKind::AsText),
+            Some(KindAttr::Enum(labels)) => quote!(#rt::ColumnKind::Enum(&[#(#labels),*])),
+            Some(KindAttr::Set(members)) => quote!(#rt::ColumnKind::Set(&[#(#members),*])),
+        };
+        let value = quote_spanned!(ty.span()=> <#ty as #rt::FieldType>::VALUE);
+        let nullable = quote_spanned!(ty.span()=> <#ty as #rt::FieldType>::NULLABLE);
         let default = option_str(field.attrs.default.as_deref());
         let generated = field.attrs.generated;
         let description = option_str(field.attrs.description.as_deref());
-        let enum_values = &field.attrs.enum_values;
-        let as_text = field.attrs.as_text;
+        let enum_values = field
+            .attrs
+            .enum_values
+            .as_ref()
+            .map(|values| values.value.as_slice())
+            .unwrap_or_default();
         quote! {
             #rt::ColumnDef {
                 name: #name,
                 field: #rust_field,
                 sql_type: #sql_type,
+                kind: #kind,
+                value: #value,
                 nullable: #nullable,
-                primary_key: #primary_key,
                 default: #default,
                 generated: #generated,
                 description: #description,
                 enum_values: &[#(#enum_values),*],
-                as_text: #as_text,
             }
         }
     });
+    let primary_key = primary_key(input);
 
     let foreign_keys = input.attrs.foreign_keys.iter().map(|key| {
         let name = option_str(key.name.as_deref());
@@ -90,30 +104,7 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
         let visit = quote_spanned!(ty.span()=> visitor.visit::<#ty>());
         quote!(#index => ::core::option::Option::Some(#visit),)
     });
-    // Each field is read into a local first and the struct is built at the end: with the
-    // reads inside the struct expression, every `?` drops the fields read before it on its own
-    // path, and the generated code grows with the square of the column count.
-    let locals: Vec<_> = (0..input.fields.len())
-        .map(|index| format_ident!("__field{}", index))
-        .collect();
-    let reads = input
-        .fields
-        .iter()
-        .zip(&locals)
-        .enumerate()
-        .map(|(index, (field, local))| {
-            let ty = field.ty;
-            let read = quote_spanned!(ty.span()=> row.field::<#ty>(#index)?);
-            quote!(let #local = #read;)
-        });
-    let assigns = input.fields.iter().zip(&locals).map(|(field, local)| {
-        let ident = field.ident;
-        quote!(#ident: #local,)
-    });
-    let writes = input.fields.iter().enumerate().map(|(index, field)| {
-        let (ident, ty) = (field.ident, field.ty);
-        quote_spanned!(ty.span()=> sink.field::<#ty>(#index, &self.#ident)?;)
-    });
+    let fields: Vec<_> = input.fields.iter().map(|field| field.ident).collect();
 
     quote! {
         #[automatically_derived]
@@ -127,6 +118,7 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
                 read_only: #read_only,
                 rowid: #rowid,
                 columns: &[#(#columns),*],
+                primary_key: &[#(#primary_key),*],
                 foreign_keys: &[#(#foreign_keys),*],
                 unique_keys: &[#(#unique_keys),*],
             };
@@ -141,20 +133,11 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
                 }
             }
 
-            fn from_row<R: #rt::RowSource>(
-                row: &mut R,
-            ) -> ::core::result::Result<Self, R::Error> {
-                #(#reads)*
-                ::core::result::Result::Ok(Self { #(#assigns)* })
+            fn into_row(self) -> Self {
+                let Self { #(#fields),* } = self;
+                Self { #(#fields),* }
             }
 
-            fn write_row<S: #rt::RowSink>(
-                &self,
-                sink: &mut S,
-            ) -> ::core::result::Result<(), S::Error> {
-                #(#writes)*
-                ::core::result::Result::Ok(())
-            }
         }
     }
 }
@@ -175,6 +158,7 @@ pub(crate) fn fallback(input: &syn::DeriveInput) -> TokenStream {
                 read_only: true,
                 rowid: false,
                 columns: &[],
+                primary_key: &[],
                 foreign_keys: &[],
                 unique_keys: &[],
             };
@@ -186,19 +170,35 @@ pub(crate) fn fallback(input: &syn::DeriveInput) -> TokenStream {
                 ::core::option::Option::None
             }
 
-            fn from_row<R: #rt::RowSource>(
-                _row: &mut R,
-            ) -> ::core::result::Result<Self, R::Error> {
-                ::core::unreachable!("the derive failed")
+            fn into_row(self) -> Self {
+                self
             }
 
-            fn write_row<S: #rt::RowSink>(
-                &self,
-                _sink: &mut S,
-            ) -> ::core::result::Result<(), S::Error> {
-                ::core::result::Result::Ok(())
-            }
         }
+    }
+}
+
+/// The primary key's column indexes in key order: the struct's `primary_key = [...]`, else the
+/// fields marked `primary_key`, in field order.
+fn primary_key(input: &Input<'_>) -> Vec<usize> {
+    match &input.attrs.primary_key {
+        Some(key) => key
+            .value
+            .iter()
+            .filter_map(|column| {
+                input
+                    .fields
+                    .iter()
+                    .position(|field| field.column == column.value)
+            })
+            .collect(),
+        None => input
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, field)| field.attrs.primary_key.is_some())
+            .map(|(index, _)| index)
+            .collect(),
     }
 }
 

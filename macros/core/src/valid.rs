@@ -1,9 +1,11 @@
 //! Checks an [`Input`] for what attributes alone cannot enforce: generic structs, repeated
-//! columns, keys that name columns the struct does not have.
+//! columns, keys that name columns the struct does not have, a primary key given twice, and
+//! ways of holding a column that exclude each other.
 
 use std::collections::HashSet;
 
 use crate::ast::Input;
+use crate::attr::KindAttr;
 use crate::ctxt::Ctxt;
 
 use mcpgen_rules::naming::MAX_TOOL_BASE as MAX_TOOL_NAME;
@@ -13,6 +15,8 @@ pub(crate) fn check(cx: &Ctxt, input: &Input<'_>) {
     check_columns(cx, input);
     check_tool_name(cx, input);
     check_keys(cx, input);
+    check_primary_key(cx, input);
+    check_kinds(cx, input);
 }
 
 fn check_generics(cx: &Ctxt, input: &Input<'_>) {
@@ -105,5 +109,89 @@ fn check_keys(cx: &Ctxt, input: &Input<'_>) {
                 "`unique` needs `columns = [...]`",
             ));
         }
+    }
+}
+
+fn check_primary_key(cx: &Ctxt, input: &Input<'_>) {
+    let Some(key) = &input.attrs.primary_key else {
+        return;
+    };
+    if key.value.is_empty() {
+        cx.syn_error(syn::Error::new(
+            key.span,
+            "`primary_key = [...]` needs at least one column",
+        ));
+    }
+    let columns: HashSet<&str> = input.fields.iter().map(|f| f.column.as_str()).collect();
+    let mut seen = HashSet::new();
+    for column in &key.value {
+        if !columns.contains(column.value.as_str()) {
+            cx.syn_error(syn::Error::new(
+                column.span,
+                format!(
+                    "no column `{}` in this struct; name a column as the database spells it",
+                    column.value
+                ),
+            ));
+        } else if !seen.insert(column.value.as_str()) {
+            cx.syn_error(syn::Error::new(
+                column.span,
+                format!("column `{}` is twice in the primary key", column.value),
+            ));
+        }
+    }
+    for field in &input.fields {
+        if let Some(span) = field.attrs.primary_key {
+            cx.syn_error(syn::Error::new(
+                span,
+                "the struct gives the primary key (`primary_key = [...]`): mark its columns there only",
+            ));
+        }
+    }
+}
+
+fn check_kinds(cx: &Ctxt, input: &Input<'_>) {
+    for field in &input.fields {
+        let kinds = &field.attrs.kinds;
+        for extra in kinds.iter().skip(1) {
+            cx.syn_error(syn::Error::new(
+                extra.span,
+                format!(
+                    "`{}` and `{}` cannot both be given: a column is held one way",
+                    kind_name(&kinds[0].value),
+                    kind_name(&extra.value)
+                ),
+            ));
+        }
+        if let (Some(values), Some(kind)) = (&field.attrs.enum_values, kinds.first())
+            && matches!(kind.value, KindAttr::Enum(_) | KindAttr::Set(_))
+        {
+            cx.syn_error(syn::Error::new(
+                values.span,
+                format!(
+                    "`{}` lists the column's values already: drop `enum_values`",
+                    kind_name(&kind.value)
+                ),
+            ));
+        }
+        for kind in kinds {
+            if let KindAttr::Enum(values) | KindAttr::Set(values) = &kind.value
+                && values.is_empty()
+            {
+                cx.syn_error(syn::Error::new(
+                    kind.span,
+                    format!("`{}` needs at least one value", kind_name(&kind.value)),
+                ));
+            }
+        }
+    }
+}
+
+fn kind_name(kind: &KindAttr) -> &'static str {
+    match kind {
+        KindAttr::Padded => "padded",
+        KindAttr::AsText => "as_text",
+        KindAttr::Enum(_) => "enum_type",
+        KindAttr::Set(_) => "set",
     }
 }

@@ -1,115 +1,16 @@
-//! The databases a server talks to. Each backend is one module behind one cargo feature, and
-//! gives the two things the rest of the runtime needs: a [`Dialect`] (how SQL is spelled) and
-//! a connection pool that runs a [`Statement`] and decodes its rows through the table's field
-//! types ([`Database`]).
+//! The databases a server talks to.
+//!
+//! A backend is one module behind one cargo feature that implements [`Backend`], in the style
+//! of sqlx's `Database` trait: its sqlx database (and so its argument and row types), its
+//! [`Dialect`] (how SQL is spelled), how it connects, and how it binds and decodes a value of a
+//! field's Rust type. Everything else is written once for every backend: [`Database`] runs a
+//! [`Statement`], binding each parameter through its column's type and decoding each value of
+//! each row through its column's type ([`codec`]).
+//!
+//! Adding a backend: a module implementing [`Backend`], a field of [`Codecs`], and a line in
+//! [`Database::connect`] and in `supported_schemes`.
 
-/// What every backend does the same way with its own sqlx types: run a statement with its
-/// parameters bound through the table's field types (`fetch_rows`, which decodes each row
-/// with the backend's own `decode`, `fetch_count`, `ping`), and the visitor that binds one
-/// value. `$bind` is the [`crate::catalog::TableCodec`] method that binds for this backend.
-macro_rules! run_statements {
-    ($database:ident, $arguments:ty, $bind:ident) => {
-        impl $database {
-            pub(crate) async fn fetch_rows(
-                &self,
-                table: &$crate::catalog::Table,
-                statement: &$crate::sql::Statement,
-            ) -> Result<Vec<Vec<serde_json::Value>>, $crate::backend::DatabaseError> {
-                let arguments = bind(table, &statement.params)?;
-                let mut connection = self.connection().await?;
-                // The statement's text holds identifiers from the table's metadata only;
-                // every value is in `arguments`.
-                let rows = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
-                    .fetch_all(&mut *connection)
-                    .await
-                    .map_err(|error| self.query_error(error))?;
-                rows.iter()
-                    .map(|row| decode(table, row, statement))
-                    .collect()
-            }
-
-            pub(crate) async fn fetch_count(
-                &self,
-                table: &$crate::catalog::Table,
-                statement: &$crate::sql::Statement,
-            ) -> Result<i64, $crate::backend::DatabaseError> {
-                let arguments = bind(table, &statement.params)?;
-                let mut connection = self.connection().await?;
-                let row = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
-                    .fetch_one(&mut *connection)
-                    .await
-                    .map_err(|error| self.query_error(error))?;
-                Ok(sqlx::Row::try_get::<i64, _>(&row, 0)?)
-            }
-
-            pub(crate) async fn ping(&self) -> Result<(), $crate::backend::DatabaseError> {
-                let mut connection = self.connection().await?;
-                sqlx::query("SELECT 1")
-                    .execute(&mut *connection)
-                    .await
-                    .map_err(|error| self.query_error(error))?;
-                Ok(())
-            }
-
-            /// The error of a failed statement: [`DatabaseError::Timeout`] when the database
-            /// stopped it at the time limit.
-            ///
-            /// [`DatabaseError::Timeout`]: $crate::backend::DatabaseError::Timeout
-            fn query_error(&self, error: sqlx::Error) -> $crate::backend::DatabaseError {
-                match self.statement_timeout {
-                    Some(limit) if timed_out(&error) => {
-                        $crate::backend::DatabaseError::Timeout { limit }
-                    }
-                    _ => $crate::backend::DatabaseError::Query(error),
-                }
-            }
-        }
-
-        fn bind(
-            table: &$crate::catalog::Table,
-            params: &[$crate::sql::Param],
-        ) -> Result<$arguments, $crate::backend::DatabaseError> {
-            use sqlx::Arguments as _;
-            let mut arguments = <$arguments>::default();
-            for param in params {
-                let (column, added) = match param {
-                    $crate::sql::Param::Column { column, value } => (
-                        table.column_name(*column),
-                        table.codec().$bind(&mut arguments, *column, value),
-                    ),
-                    $crate::sql::Param::Text(text) => {
-                        ("", arguments.add(text.clone()).map_err(|e| e.to_string()))
-                    }
-                    $crate::sql::Param::Integer(integer) => {
-                        ("", arguments.add(*integer).map_err(|e| e.to_string()))
-                    }
-                };
-                added.map_err(|message| $crate::backend::DatabaseError::Bind {
-                    column: column.to_owned(),
-                    message,
-                })?;
-            }
-            Ok(arguments)
-        }
-
-        /// Binds a JSON value of a column as the column's Rust type.
-        pub(crate) struct Bind<'a> {
-            pub(crate) arguments: &'a mut $arguments,
-            pub(crate) value: &'a serde_json::Value,
-        }
-
-        impl $crate::table::ColumnVisitor for Bind<'_> {
-            type Output = Result<(), String>;
-
-            fn visit<F: $crate::table::FieldType>(self) -> Self::Output {
-                use sqlx::Arguments as _;
-                let value = F::deserialize(self.value).map_err(|error| error.to_string())?;
-                self.arguments.add(value).map_err(|error| error.to_string())
-            }
-        }
-    };
-}
-
+mod codec;
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "postgres")]
@@ -117,11 +18,18 @@ pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
-use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
 
+use serde_json::Value;
+use sqlx::pool::PoolConnection;
+
+pub(crate) use self::codec::{Codecs, TableCodec};
 use crate::catalog::Table;
-use crate::sql::Statement;
-use crate::table::ColumnDef;
+use crate::query::Selected;
+use crate::sql::{Param, Statement};
+use crate::table::{ColumnDef, FieldType};
 
 /// How a backend spells SQL. Every difference between databases in the statements the runtime
 /// writes is a method here.
@@ -138,6 +46,11 @@ pub trait Dialect: Send + Sync {
     }
     /// Appends `expression` converted to text.
     fn push_cast_to_text(&self, out: &mut String, expression: &str);
+    /// Whether a column of an enum type is compared as its text: the database compares an
+    /// enum only with values of its own type, and parameters are bound as text.
+    fn compares_enums_as_text(&self) -> bool {
+        false
+    }
     /// What follows `ASC`/`DESC` in `ORDER BY` so that NULL sorts as the lowest value
     /// (the order keyset paging relies on).
     fn nulls_lowest(&self, descending: bool) -> &'static str;
@@ -156,6 +69,49 @@ pub trait Dialect: Send + Sync {
     fn default_schema(&self) -> &str;
     /// The database's name, for descriptions.
     fn name(&self) -> &'static str;
+}
+
+/// sqlx's argument list of backend `B`.
+pub(crate) type Arguments<B> = <<B as Backend>::Database as sqlx::Database>::Arguments;
+/// sqlx's row of backend `B`.
+pub(crate) type Row<B> = <<B as Backend>::Database as sqlx::Database>::Row;
+
+/// A database the runtime can serve, over a pool of sqlx connections.
+pub(crate) trait Backend: Send + Sync + Sized + 'static {
+    /// sqlx's database: its connections, arguments and rows.
+    type Database: sqlx::Database;
+
+    /// The URL schemes it serves (`postgres`, `postgresql`).
+    const SCHEMES: &'static [&'static str];
+
+    /// Opens a pool to `url` and checks that the database answers.
+    fn connect(
+        url: &str,
+        options: &ConnectOptions,
+    ) -> impl Future<Output = Result<Self, DatabaseError>> + Send;
+
+    /// How it spells SQL.
+    fn dialect(&self) -> &dyn Dialect;
+
+    /// A connection of the pool, ready for one call's statements.
+    fn acquire(
+        &self,
+    ) -> impl Future<Output = Result<PoolConnection<Self::Database>, sqlx::Error>> + Send;
+
+    /// Whether the database stopped the statement at the time limit.
+    fn timed_out(error: &sqlx::Error) -> bool;
+
+    /// Adds `value` to `arguments`.
+    fn bind<F: FieldType>(
+        value: &F,
+        arguments: &mut Arguments<Self>,
+    ) -> Result<(), sqlx::error::BoxDynError>;
+
+    /// Reads value number `index` of `row` as `F`; the error says why it cannot be.
+    fn decode<F: FieldType>(row: &Row<Self>, index: usize) -> Result<F, String>;
+
+    /// Its codec among a table's.
+    fn codec(codecs: &Codecs) -> &dyn TableCodec<Self>;
 }
 
 /// A failure to reach or query the database.
@@ -185,7 +141,7 @@ pub enum DatabaseError {
     )]
     Timeout {
         /// The limit it ran into.
-        limit: std::time::Duration,
+        limit: Duration,
     },
     /// A value in the database does not fit the column's Rust type.
     #[error("column {column:?} holds a value its type cannot read: {message}")]
@@ -205,46 +161,20 @@ pub enum DatabaseError {
     },
 }
 
+/// The URL schemes of the backends this runtime is built with, for messages.
 fn supported_schemes() -> String {
-    let mut schemes = Vec::new();
-    if cfg!(feature = "postgres") {
-        schemes.push("postgres://");
-    }
-    if cfg!(feature = "mysql") {
-        schemes.push("mysql:// (or mariadb://)");
-    }
-    if cfg!(feature = "sqlite") {
-        schemes.push("sqlite://");
-    }
-    format!("{} URLs", schemes.join(", "))
-}
-
-/// A connection pool to one database.
-#[derive(Debug)]
-pub enum Database {
-    /// SQLite.
-    #[cfg(feature = "sqlite")]
-    Sqlite(sqlite::SqliteDatabase),
-    /// PostgreSQL.
+    let mut schemes: Vec<&str> = Vec::new();
     #[cfg(feature = "postgres")]
-    Postgres(postgres::PostgresDatabase),
-    /// MySQL or MariaDB.
+    schemes.extend(postgres::PostgresBackend::SCHEMES);
     #[cfg(feature = "mysql")]
-    Mysql(mysql::MysqlDatabase),
-}
-
-/// Calls `$body` with the backend's own database, whatever the variant.
-macro_rules! each_backend {
-    ($database:expr, $inner:ident => $body:expr) => {
-        match $database {
-            #[cfg(feature = "sqlite")]
-            Database::Sqlite($inner) => $body,
-            #[cfg(feature = "postgres")]
-            Database::Postgres($inner) => $body,
-            #[cfg(feature = "mysql")]
-            Database::Mysql($inner) => $body,
-        }
-    };
+    schemes.extend(mysql::MysqlBackend::SCHEMES);
+    #[cfg(feature = "sqlite")]
+    schemes.extend(sqlite::SqliteBackend::SCHEMES);
+    let schemes: Vec<String> = schemes
+        .iter()
+        .map(|scheme| format!("{scheme}://"))
+        .collect();
+    format!("{} URLs", schemes.join(", "))
 }
 
 /// How to open a [`Database`].
@@ -256,45 +186,48 @@ pub struct ConnectOptions {
     pub max_connections: u32,
     /// How long one statement may run before the database stops it; `None`: as long as it
     /// takes.
-    pub statement_timeout: Option<std::time::Duration>,
+    pub statement_timeout: Option<Duration>,
+}
+
+/// A connected database, whatever its backend: what the tools run their statements on.
+pub struct Database {
+    inner: Box<dyn Run>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.inner.dialect().name())
+            .finish()
+    }
 }
 
 impl Database {
-    /// Opens a pool to `url` and checks that the database answers.
+    /// Opens a pool to `url` with the backend its scheme names, and checks that the database
+    /// answers.
     pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, DatabaseError> {
         #[cfg(feature = "sqlite")]
-        if sqlite::handles(url) {
-            return sqlite::SqliteDatabase::connect(url, options)
-                .await
-                .map(Database::Sqlite);
+        if handles::<sqlite::SqliteBackend>(url) {
+            return Connected::<sqlite::SqliteBackend>::open(url, options).await;
         }
         #[cfg(feature = "postgres")]
-        if postgres::handles(url) {
-            return postgres::PostgresDatabase::connect(url, options)
-                .await
-                .map(Database::Postgres);
+        if handles::<postgres::PostgresBackend>(url) {
+            return Connected::<postgres::PostgresBackend>::open(url, options).await;
         }
         #[cfg(feature = "mysql")]
-        if mysql::handles(url) {
-            return mysql::MysqlDatabase::connect(url, options)
-                .await
-                .map(Database::Mysql);
+        if handles::<mysql::MysqlBackend>(url) {
+            return Connected::<mysql::MysqlBackend>::open(url, options).await;
         }
         let _ = options;
         #[allow(unreachable_code, reason = "reached when no backend handles the URL")]
-        Err(DatabaseError::UnsupportedScheme(redact_url(url)))
+        Err(DatabaseError::UnsupportedScheme(mcpgen_rules::url::redact(
+            url,
+        )))
     }
 
     /// How this database spells SQL.
     pub fn dialect(&self) -> &dyn Dialect {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Database::Sqlite(_) => &sqlite::SqliteDialect,
-            #[cfg(feature = "postgres")]
-            Database::Postgres(_) => &postgres::PostgresDialect,
-            #[cfg(feature = "mysql")]
-            Database::Mysql(database) => &database.dialect,
-        }
+        self.inner.dialect()
     }
 
     /// Runs a `SELECT` and decodes each row's [`Statement::columns`] into JSON values.
@@ -303,7 +236,7 @@ impl Database {
         table: &Table,
         statement: &Statement,
     ) -> Result<Vec<Vec<Value>>, DatabaseError> {
-        each_backend!(self, database => database.fetch_rows(table, statement).await)
+        self.inner.fetch_rows(table, statement).await
     }
 
     /// Runs a statement that returns one integer (`SELECT COUNT(*) ...`).
@@ -312,46 +245,250 @@ impl Database {
         table: &Table,
         statement: &Statement,
     ) -> Result<i64, DatabaseError> {
-        each_backend!(self, database => database.fetch_count(table, statement).await)
+        self.inner.fetch_count(table, statement).await
     }
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), DatabaseError> {
-        each_backend!(self, database => database.ping().await)
+        self.inner.ping().await
     }
 }
 
-pub(crate) use mcpgen_rules::url::redact as redact_url;
+/// Whether `url`'s scheme is one of `B`'s.
+#[allow(dead_code, reason = "used by every backend that is built")]
+fn handles<B: Backend>(url: &str) -> bool {
+    url.split_once(':')
+        .is_some_and(|(scheme, _)| B::SCHEMES.contains(&scheme))
+}
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What [`Database`] asks of its backend, with the backend's type erased.
+trait Run: Send + Sync {
+    fn dialect(&self) -> &dyn Dialect;
+    fn fetch_rows<'a>(
+        &'a self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>, DatabaseError>>;
+    fn fetch_count<'a>(
+        &'a self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<i64, DatabaseError>>;
+    fn ping(&self) -> BoxFuture<'_, Result<(), DatabaseError>>;
+}
+
+/// A connected backend: runs statements, every backend the same way.
+struct Connected<B> {
+    backend: B,
+    statement_timeout: Option<Duration>,
+}
+
+impl<B: Backend> Connected<B>
+where
+    for<'c> &'c mut <B::Database as sqlx::Database>::Connection:
+        sqlx::Executor<'c, Database = B::Database>,
+    Arguments<B>: sqlx::IntoArguments<B::Database>,
+{
+    async fn open(url: &str, options: &ConnectOptions) -> Result<Database, DatabaseError> {
+        let backend = B::connect(url, options).await?;
+        Ok(Database {
+            inner: Box::new(Self {
+                backend,
+                statement_timeout: options.statement_timeout,
+            }),
+        })
+    }
+
+    /// The statement's parameters, each bound as its column's Rust type.
+    fn arguments(table: &Table, params: &[Param]) -> Result<Arguments<B>, DatabaseError> {
+        let codec = B::codec(&table.codecs);
+        let mut arguments = Arguments::<B>::default();
+        for param in params {
+            let (column, bound) = match param {
+                Param::Column { column, operand } => (
+                    table.column_name(*column),
+                    codec.bind(*column, operand, &mut arguments),
+                ),
+                Param::Text(text) => ("", B::bind(text, &mut arguments).map_err(|e| e.to_string())),
+                Param::Integer(integer) => (
+                    "",
+                    B::bind(integer, &mut arguments).map_err(|e| e.to_string()),
+                ),
+            };
+            bound.map_err(|message| DatabaseError::Bind {
+                column: column.to_owned(),
+                message,
+            })?;
+        }
+        Ok(arguments)
+    }
+
+    async fn fetch_all(
+        &self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<Vec<Row<B>>, DatabaseError> {
+        let arguments = Self::arguments(table, &statement.params)?;
+        let mut connection = self.backend.acquire().await?;
+        // The statement's text holds identifiers from the table's metadata only; every value
+        // is in `arguments`.
+        sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+            .fetch_all(&mut *connection)
+            .await
+            .map_err(|error| self.query_error(error))
+    }
+
+    /// The error of a failed statement: [`DatabaseError::Timeout`] when the database stopped
+    /// it at the time limit.
+    fn query_error(&self, error: sqlx::Error) -> DatabaseError {
+        match self.statement_timeout {
+            Some(limit) if B::timed_out(&error) => DatabaseError::Timeout { limit },
+            _ => DatabaseError::Query(error),
+        }
+    }
+}
+
+impl<B: Backend> Run for Connected<B>
+where
+    for<'c> &'c mut <B::Database as sqlx::Database>::Connection:
+        sqlx::Executor<'c, Database = B::Database>,
+    Arguments<B>: sqlx::IntoArguments<B::Database>,
+{
+    fn dialect(&self) -> &dyn Dialect {
+        self.backend.dialect()
+    }
+
+    fn fetch_rows<'a>(
+        &'a self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>, DatabaseError>> {
+        Box::pin(async move {
+            let codec = B::codec(&table.codecs);
+            let rows = self.fetch_all(table, statement).await?;
+            rows.iter()
+                .map(|row| {
+                    statement
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .map(|(index, selected)| match selected {
+                            Selected::Column(column) => {
+                                codec.decode(*column, row, index).map_err(|message| {
+                                    DatabaseError::Decode {
+                                        column: table.column_name(*column).to_owned(),
+                                        message,
+                                    }
+                                })
+                            }
+                            Selected::RowId(alias) => B::decode::<i64>(row, index)
+                                .map(Value::from)
+                                .map_err(|message| DatabaseError::Decode {
+                                    column: (*alias).to_owned(),
+                                    message,
+                                }),
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    fn fetch_count<'a>(
+        &'a self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<i64, DatabaseError>> {
+        Box::pin(async move {
+            let rows = self.fetch_all(table, statement).await?;
+            let row = rows
+                .first()
+                .ok_or(DatabaseError::Query(sqlx::Error::RowNotFound))?;
+            B::decode::<i64>(row, 0).map_err(|message| DatabaseError::Decode {
+                column: "COUNT(*)".to_owned(),
+                message,
+            })
+        })
+    }
+
+    fn ping(&self) -> BoxFuture<'_, Result<(), DatabaseError>> {
+        Box::pin(async move {
+            let mut connection = self.backend.acquire().await?;
+            sqlx::query::<B::Database>("SELECT 1")
+                .execute(&mut *connection)
+                .await
+                .map_err(|error| self.query_error(error))?;
+            Ok(())
+        })
+    }
+}
 
 /// The bounds a column's Rust type must meet for each backend that is built (none for a
 /// backend that is not): sqlx can read and write it in that database.
 #[doc(hidden)]
 pub mod bounds {
-    macro_rules! backend_bound {
-        ($feature:literal, $name:ident, $db:ty) => {
-            #[doc = concat!("sqlx reads and writes it (the `", $feature, "` backend).")]
-            #[cfg(feature = $feature)]
-            pub trait $name:
-                sqlx::Type<$db> + for<'r> sqlx::Decode<'r, $db> + for<'q> sqlx::Encode<'q, $db>
-            {
-            }
-
-            #[cfg(feature = $feature)]
-            impl<T> $name for T where
-                T: sqlx::Type<$db> + for<'r> sqlx::Decode<'r, $db> + for<'q> sqlx::Encode<'q, $db>
-            {
-            }
-
-            #[doc = concat!("The `", $feature, "` backend is not built: no bound.")]
-            #[cfg(not(feature = $feature))]
-            pub trait $name {}
-
-            #[cfg(not(feature = $feature))]
-            impl<T: ?Sized> $name for T {}
-        };
+    /// sqlx reads and writes it in SQLite (the `sqlite` backend).
+    #[cfg(feature = "sqlite")]
+    pub trait SqliteField:
+        sqlx::Type<sqlx::Sqlite>
+        + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+        + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+    {
     }
+    #[cfg(feature = "sqlite")]
+    impl<T> SqliteField for T where
+        T: sqlx::Type<sqlx::Sqlite>
+            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+            + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+    {
+    }
+    /// The `sqlite` backend is not built: no bound.
+    #[cfg(not(feature = "sqlite"))]
+    pub trait SqliteField {}
+    #[cfg(not(feature = "sqlite"))]
+    impl<T: ?Sized> SqliteField for T {}
 
-    backend_bound!("sqlite", SqliteField, sqlx::Sqlite);
-    backend_bound!("postgres", PostgresField, sqlx::Postgres);
-    backend_bound!("mysql", MysqlField, sqlx::MySql);
+    /// sqlx reads and writes it in PostgreSQL (the `postgres` backend).
+    #[cfg(feature = "postgres")]
+    pub trait PostgresField:
+        sqlx::Type<sqlx::Postgres>
+        + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+        + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+    {
+    }
+    #[cfg(feature = "postgres")]
+    impl<T> PostgresField for T where
+        T: sqlx::Type<sqlx::Postgres>
+            + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+            + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+    {
+    }
+    /// The `postgres` backend is not built: no bound.
+    #[cfg(not(feature = "postgres"))]
+    pub trait PostgresField {}
+    #[cfg(not(feature = "postgres"))]
+    impl<T: ?Sized> PostgresField for T {}
+
+    /// sqlx reads and writes it in MySQL and MariaDB (the `mysql` backend).
+    #[cfg(feature = "mysql")]
+    pub trait MysqlField:
+        sqlx::Type<sqlx::MySql>
+        + for<'r> sqlx::Decode<'r, sqlx::MySql>
+        + for<'q> sqlx::Encode<'q, sqlx::MySql>
+    {
+    }
+    #[cfg(feature = "mysql")]
+    impl<T> MysqlField for T where
+        T: sqlx::Type<sqlx::MySql>
+            + for<'r> sqlx::Decode<'r, sqlx::MySql>
+            + for<'q> sqlx::Encode<'q, sqlx::MySql>
+    {
+    }
+    /// The `mysql` backend is not built: no bound.
+    #[cfg(not(feature = "mysql"))]
+    pub trait MysqlField {}
+    #[cfg(not(feature = "mysql"))]
+    impl<T: ?Sized> MysqlField for T {}
 }

@@ -1,25 +1,18 @@
-//! MySQL and MariaDB: their dialect, and running statements with sqlx's MySQL driver.
+//! MySQL and MariaDB: their dialect, and their [`Backend`] on sqlx's MySQL driver.
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use serde_json::Value;
+use mcpgen_rules::url::redact;
 use sqlx::mysql::{
     MySqlArguments, MySqlConnectOptions, MySqlConnection, MySqlDatabaseError, MySqlPool,
     MySqlPoolOptions, MySqlRow,
 };
 use sqlx::pool::PoolConnection;
-use sqlx::{AssertSqlSafe, Executor as _, MySql, Row as _};
+use sqlx::{Arguments as _, AssertSqlSafe, Executor as _, MySql, Row as _};
 
-use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
-use crate::catalog::{FieldError, Table};
-use crate::sql::{Selected, Statement};
-use crate::table::{FieldType, RowSource};
-
-/// Whether `url` is a MySQL or MariaDB URL (`mysql://`, `mariadb://`).
-pub(crate) fn handles(url: &str) -> bool {
-    url.starts_with("mysql://") || url.starts_with("mariadb://")
-}
+use super::{Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec};
+use crate::table::FieldType;
 
 /// MySQL's spelling of SQL.
 #[derive(Debug, Clone)]
@@ -88,21 +81,21 @@ impl Dialect for MysqlDialect {
     }
 }
 
-/// A pool of connections to one MySQL or MariaDB database.
+/// MySQL or MariaDB, through sqlx's MySQL driver: a pool of connections to one database.
 #[derive(Debug)]
-pub struct MysqlDatabase {
+pub(crate) struct MysqlBackend {
     pool: MySqlPool,
-    statement_timeout: Option<Duration>,
-    pub(crate) dialect: MysqlDialect,
+    dialect: MysqlDialect,
 }
 
-impl MysqlDatabase {
-    pub(crate) async fn connect(
-        url: &str,
-        options: &ConnectOptions,
-    ) -> Result<Self, DatabaseError> {
+impl Backend for MysqlBackend {
+    type Database = MySql;
+
+    const SCHEMES: &'static [&'static str] = &["mysql", "mariadb"];
+
+    async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, DatabaseError> {
         let connect_error = |source| DatabaseError::Connect {
-            url: redact_url(url),
+            url: redact(url),
             source,
         };
         let sqlx_url = match url.strip_prefix("mariadb://") {
@@ -118,7 +111,7 @@ impl MysqlDatabase {
             .statement_cache_capacity(4096);
         let Some(database) = connect_options.get_database().map(str::to_owned) else {
             return Err(DatabaseError::Connect {
-                url: redact_url(url),
+                url: redact(url),
                 source: sqlx::Error::Configuration(
                     "the URL names no database: add /DATABASE to it".into(),
                 ),
@@ -147,13 +140,43 @@ impl MysqlDatabase {
             .map_err(connect_error)?;
         Ok(Self {
             pool,
-            statement_timeout,
             dialect: MysqlDialect { database },
         })
     }
 
-    async fn connection(&self) -> Result<PoolConnection<MySql>, DatabaseError> {
-        Ok(self.pool.acquire().await?)
+    fn dialect(&self) -> &dyn Dialect {
+        &self.dialect
+    }
+
+    async fn acquire(&self) -> Result<PoolConnection<MySql>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// Whether the server stopped the statement at the time limit: MariaDB's 1969
+    /// (`max_statement_time` exceeded), MySQL's 3024 (`max_execution_time` exceeded).
+    fn timed_out(error: &sqlx::Error) -> bool {
+        error
+            .as_database_error()
+            .and_then(|error| error.try_downcast_ref::<MySqlDatabaseError>())
+            .is_some_and(|error| matches!(error.number(), 1969 | 3024))
+    }
+
+    fn bind<F: FieldType>(
+        value: &F,
+        arguments: &mut MySqlArguments,
+    ) -> Result<(), sqlx::error::BoxDynError> {
+        arguments.add(value)
+    }
+
+    fn decode<F: FieldType>(row: &MySqlRow, index: usize) -> Result<F, String> {
+        row.try_get::<F, _>(index).map_err(|error| match error {
+            sqlx::Error::ColumnDecode { source, .. } => source.to_string(),
+            other => other.to_string(),
+        })
+    }
+
+    fn codec(codecs: &Codecs) -> &dyn TableCodec<Self> {
+        &*codecs.mysql
     }
 }
 
@@ -194,60 +217,6 @@ async fn limit_statement_time(
         );
     });
     Ok(())
-}
-
-/// Whether the server stopped the statement at the time limit: MariaDB's 1969
-/// (`max_statement_time` exceeded), MySQL's 3024 (`max_execution_time` exceeded).
-fn timed_out(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .and_then(|error| error.try_downcast_ref::<MySqlDatabaseError>())
-        .is_some_and(|error| matches!(error.number(), 1969 | 3024))
-}
-
-fn decode(
-    table: &Table,
-    row: &MySqlRow,
-    statement: &Statement,
-) -> Result<Vec<Value>, DatabaseError> {
-    let values = table
-        .codec()
-        .decode_row_mysql(row)
-        .map_err(|error| DatabaseError::Decode {
-            column: table.column_name(error.column).to_owned(),
-            message: error.message,
-        })?;
-    debug_assert!(
-        statement
-            .columns
-            .iter()
-            .all(|selected| matches!(selected, Selected::Column(_))),
-        "MySQL tables have no row ids"
-    );
-    Ok(values)
-}
-
-run_statements!(MysqlDatabase, MySqlArguments, bind_mysql);
-
-/// A row whose first values are the table's columns, in order.
-pub(crate) struct Source<'a> {
-    pub(crate) row: &'a MySqlRow,
-}
-
-impl RowSource for Source<'_> {
-    type Error = FieldError;
-
-    fn field<F: FieldType>(&mut self, column: usize) -> Result<F, FieldError> {
-        self.row
-            .try_get::<F, _>(column)
-            .map_err(|error| FieldError {
-                column,
-                message: match error {
-                    sqlx::Error::ColumnDecode { source, .. } => source.to_string(),
-                    other => other.to_string(),
-                },
-            })
-    }
 }
 
 #[cfg(test)]

@@ -1,24 +1,18 @@
-//! PostgreSQL: its dialect, and running statements with sqlx's PostgreSQL driver.
+//! PostgreSQL: its dialect, and its [`Backend`] on sqlx's PostgreSQL driver.
 
 use std::str::FromStr;
 use std::time::Duration;
 
+use mcpgen_rules::url::redact;
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{
     PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgTypeInfo, PgTypeKind,
 };
-use sqlx::{Postgres, Row as _, TypeInfo as _, ValueRef as _};
+use sqlx::{Arguments as _, Postgres, Row as _, TypeInfo as _, ValueRef as _};
 
-use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
-use crate::catalog::{FieldError, Table};
-use crate::sql::{Selected, Statement};
-use crate::table::{ColumnDef, FieldType, RowSource};
-
-/// Whether `url` is a PostgreSQL URL (`postgres://`, `postgresql://`).
-pub(crate) fn handles(url: &str) -> bool {
-    url.starts_with("postgres://") || url.starts_with("postgresql://")
-}
+use super::{Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec};
+use crate::table::{ColumnDef, ColumnKind, FieldType};
 
 /// PostgreSQL's spelling of SQL.
 #[derive(Debug, Clone, Copy)]
@@ -39,13 +33,7 @@ impl Dialect for PostgresDialect {
     fn push_column_value(&self, out: &mut String, placeholder: &str, column: &ColumnDef) {
         // Text is bound as `text`, and `char(n) = text` compares as text, where the padding
         // of `char(n)` counts: compared as `char(n)`, it does not.
-        let sql_type = column.sql_type.unwrap_or_default().to_ascii_uppercase();
-        let padded = sql_type == "BPCHAR"
-            || sql_type == "CHARACTER"
-            || sql_type.starts_with("CHARACTER(")
-            || sql_type == "CHAR"
-            || sql_type.starts_with("CHAR(");
-        if padded && !column.as_text {
+        if column.kind == ColumnKind::Padded {
             out.push_str("CAST(");
             out.push_str(placeholder);
             out.push_str(" AS bpchar)");
@@ -63,6 +51,11 @@ impl Dialect for PostgresDialect {
         out.push_str(" IS NULL THEN NULL ELSE format('%s', ");
         out.push_str(expression);
         out.push_str(") END");
+    }
+
+    fn compares_enums_as_text(&self) -> bool {
+        // `enum = text` is no operator: an enum compares with its own type only.
+        true
     }
 
     fn nulls_lowest(&self, descending: bool) -> &'static str {
@@ -104,20 +97,20 @@ impl Dialect for PostgresDialect {
     }
 }
 
-/// A pool of connections to one PostgreSQL database.
+/// PostgreSQL, through sqlx's PostgreSQL driver: a pool of connections to one database.
 #[derive(Debug)]
-pub struct PostgresDatabase {
+pub(crate) struct PostgresBackend {
     pool: PgPool,
-    statement_timeout: Option<Duration>,
 }
 
-impl PostgresDatabase {
-    pub(crate) async fn connect(
-        url: &str,
-        options: &ConnectOptions,
-    ) -> Result<Self, DatabaseError> {
+impl Backend for PostgresBackend {
+    type Database = Postgres;
+
+    const SCHEMES: &'static [&'static str] = &["postgres", "postgresql"];
+
+    async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, DatabaseError> {
         let connect_error = |source| DatabaseError::Connect {
-            url: redact_url(url),
+            url: redact(url),
             source,
         };
         let mut settings = vec![
@@ -144,50 +137,54 @@ impl PostgresDatabase {
             .connect_with(connect_options)
             .await
             .map_err(connect_error)?;
-        Ok(Self {
-            pool,
-            statement_timeout: options.statement_timeout,
+        Ok(Self { pool })
+    }
+
+    fn dialect(&self) -> &dyn Dialect {
+        &PostgresDialect
+    }
+
+    async fn acquire(&self) -> Result<PoolConnection<Postgres>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// Whether PostgreSQL cancelled the statement at `statement_timeout` (57014
+    /// `query_canceled` is also what an administrator's `pg_cancel_backend` gives; only the
+    /// message tells them apart, and a server whose `lc_messages` is not English reports both
+    /// as database errors).
+    fn timed_out(error: &sqlx::Error) -> bool {
+        error.as_database_error().is_some_and(|error| {
+            error.code().is_some_and(|code| code == "57014")
+                && error.message().contains("statement timeout")
         })
     }
 
-    async fn connection(&self) -> Result<PoolConnection<Postgres>, DatabaseError> {
-        Ok(self.pool.acquire().await?)
+    fn bind<F: FieldType>(
+        value: &F,
+        arguments: &mut PgArguments,
+    ) -> Result<(), sqlx::error::BoxDynError> {
+        arguments.add(value)
     }
-}
 
-/// Whether PostgreSQL cancelled the statement at `statement_timeout` (57014 `query_canceled`
-/// is also what an administrator's `pg_cancel_backend` gives; only the message tells them
-/// apart, and a server whose `lc_messages` is not English reports both as database errors).
-fn timed_out(error: &sqlx::Error) -> bool {
-    error.as_database_error().is_some_and(|error| {
-        error.code().is_some_and(|code| code == "57014")
-            && error.message().contains("statement timeout")
-    })
-}
+    /// Reads a value as `F` when its type reads as `F` ([`readable_as`]).
+    fn decode<F: FieldType>(row: &PgRow, index: usize) -> Result<F, String> {
+        let value = row.try_get_raw(index).map_err(|error| error.to_string())?;
+        if !value.is_null() {
+            let ty = value.type_info().into_owned();
+            if !readable_as::<F>(&ty) {
+                return Err(format!(
+                    "a value of SQL type {} does not read as {}",
+                    ty.name(),
+                    std::any::type_name::<F>()
+                ));
+            }
+        }
+        <F as sqlx::Decode<Postgres>>::decode(value).map_err(|error| error.to_string())
+    }
 
-fn decode(table: &Table, row: &PgRow, statement: &Statement) -> Result<Vec<Value>, DatabaseError> {
-    let values = table
-        .codec()
-        .decode_row_postgres(row)
-        .map_err(|error| DatabaseError::Decode {
-            column: table.column_name(error.column).to_owned(),
-            message: error.message,
-        })?;
-    debug_assert!(
-        statement
-            .columns
-            .iter()
-            .all(|selected| matches!(selected, Selected::Column(_))),
-        "PostgreSQL tables have no row ids"
-    );
-    Ok(values)
-}
-
-run_statements!(PostgresDatabase, PgArguments, bind_postgres);
-
-/// A row whose first values are the table's columns, in order.
-pub(crate) struct Source<'a> {
-    pub(crate) row: &'a PgRow,
+    fn codec(codecs: &Codecs) -> &dyn TableCodec<Self> {
+        &*codecs.postgres
+    }
 }
 
 /// Whether a value of type `ty` reads as `F`: as sqlx says, or through the base type of a
@@ -252,29 +249,6 @@ const ELEMENTS: &[ElementCheck] = &[
     element_of::<chrono::DateTime<chrono::Utc>>,
     element_of::<Value>,
 ];
-
-impl RowSource for Source<'_> {
-    type Error = FieldError;
-
-    fn field<F: FieldType>(&mut self, column: usize) -> Result<F, FieldError> {
-        let fail = |message: String| FieldError { column, message };
-        let value = self
-            .row
-            .try_get_raw(column)
-            .map_err(|error| fail(error.to_string()))?;
-        if !value.is_null() {
-            let ty = value.type_info().into_owned();
-            if !readable_as::<F>(&ty) {
-                return Err(fail(format!(
-                    "a value of SQL type {} does not read as {}",
-                    ty.name(),
-                    std::any::type_name::<F>()
-                )));
-            }
-        }
-        <F as sqlx::Decode<Postgres>>::decode(value).map_err(|error| fail(error.to_string()))
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,24 +1,17 @@
-//! SQLite: its dialect, and running statements with sqlx's SQLite driver.
+//! SQLite: its dialect, and its [`Backend`] on sqlx's SQLite driver.
 
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use mcpgen_rules::url::redact;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow,
 };
-use sqlx::{Row as _, Sqlite};
+use sqlx::{Arguments as _, Row as _, Sqlite};
 
-use super::{ConnectOptions, DatabaseError, Dialect, redact_url};
-use crate::catalog::{FieldError, Table};
-use crate::sql::{Selected, Statement};
-use crate::table::{FieldType, RowSource};
-
-/// Whether `url` is a SQLite URL (`sqlite://PATH`, `sqlite:PATH`).
-pub(crate) fn handles(url: &str) -> bool {
-    url.starts_with("sqlite:")
-}
+use super::{Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec};
+use crate::table::FieldType;
 
 /// SQLite's spelling of SQL.
 #[derive(Debug, Clone, Copy)]
@@ -139,20 +132,21 @@ fn push_glob_literal(glob: &mut String, c: char) {
     }
 }
 
-/// A pool of connections to one SQLite file.
+/// SQLite, through sqlx's SQLite driver: a pool of connections to one file.
 #[derive(Debug)]
-pub struct SqliteDatabase {
+pub(crate) struct SqliteBackend {
     pool: SqlitePool,
     statement_timeout: Option<Duration>,
 }
 
-impl SqliteDatabase {
-    pub(crate) async fn connect(
-        url: &str,
-        options: &ConnectOptions,
-    ) -> Result<Self, DatabaseError> {
+impl Backend for SqliteBackend {
+    type Database = Sqlite;
+
+    const SCHEMES: &'static [&'static str] = &["sqlite"];
+
+    async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, DatabaseError> {
         let connect_error = |source| DatabaseError::Connect {
-            url: redact_url(url),
+            url: redact(url),
             source,
         };
         let connect_options = SqliteConnectOptions::from_str(url)
@@ -173,10 +167,14 @@ impl SqliteDatabase {
         })
     }
 
+    fn dialect(&self) -> &dyn Dialect {
+        &SqliteDialect
+    }
+
     /// A connection of the pool whose statements SQLite interrupts once the time limit from
     /// now has passed (SQLite has no time limit of its own: a progress handler checks the
     /// clock every few thousand virtual-machine steps).
-    async fn connection(&self) -> Result<PoolConnection<Sqlite>, DatabaseError> {
+    async fn acquire(&self) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
         let mut connection = self.pool.acquire().await?;
         if let Some(limit) = self.statement_timeout {
             let deadline = Instant::now() + limit;
@@ -187,64 +185,37 @@ impl SqliteDatabase {
         }
         Ok(connection)
     }
+
+    /// Whether SQLite interrupted the statement (its progress handler, at the time limit, is
+    /// the one thing that interrupts this server's statements).
+    fn timed_out(error: &sqlx::Error) -> bool {
+        error
+            .as_database_error()
+            .and_then(|error| error.code())
+            .is_some_and(|code| code == "9")
+    }
+
+    fn bind<F: FieldType>(
+        value: &F,
+        arguments: &mut SqliteArguments,
+    ) -> Result<(), sqlx::error::BoxDynError> {
+        arguments.add(value)
+    }
+
+    fn decode<F: FieldType>(row: &SqliteRow, index: usize) -> Result<F, String> {
+        row.try_get(index).map_err(|error| match error {
+            sqlx::Error::ColumnDecode { source, .. } => source.to_string(),
+            other => other.to_string(),
+        })
+    }
+
+    fn codec(codecs: &Codecs) -> &dyn TableCodec<Self> {
+        &*codecs.sqlite
+    }
 }
 
 /// Virtual-machine steps between two looks at the clock: well under a millisecond of work.
 const PROGRESS_STEPS: i32 = 10_000;
-
-/// Whether SQLite interrupted the statement (its progress handler, at the time limit, is the
-/// one thing that interrupts this server's statements).
-fn timed_out(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .and_then(|error| error.code())
-        .is_some_and(|code| code == "9")
-}
-
-/// The row's values: every column of the table (read through the struct), then the extra
-/// values the statement selected.
-fn decode(
-    table: &Table,
-    row: &SqliteRow,
-    statement: &Statement,
-) -> Result<Vec<Value>, DatabaseError> {
-    let mut values =
-        table
-            .codec()
-            .decode_row_sqlite(row)
-            .map_err(|error| DatabaseError::Decode {
-                column: table.column_name(error.column).to_owned(),
-                message: error.message,
-            })?;
-    for (index, selected) in statement.columns.iter().enumerate().skip(values.len()) {
-        match selected {
-            Selected::RowId => values.push(Value::from(row.try_get::<i64, _>(index)?)),
-            Selected::Column(_) => unreachable!("extra values are row ids"),
-        }
-    }
-    Ok(values)
-}
-
-run_statements!(SqliteDatabase, SqliteArguments, bind_sqlite);
-
-/// A row whose first values are the table's columns, in order.
-pub(crate) struct Source<'a> {
-    pub(crate) row: &'a SqliteRow,
-}
-
-impl RowSource for Source<'_> {
-    type Error = FieldError;
-
-    fn field<F: FieldType>(&mut self, column: usize) -> Result<F, FieldError> {
-        self.row.try_get(column).map_err(|error| FieldError {
-            column,
-            message: match error {
-                sqlx::Error::ColumnDecode { source, .. } => source.to_string(),
-                other => other.to_string(),
-            },
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {

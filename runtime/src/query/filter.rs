@@ -1,17 +1,30 @@
 //! `where` arguments: `{COLUMN: VALUE | {OP: VALUE, ..}, "and": [..], "or": [..], "not": {..}}`,
-//! read into a [`Filter`] whose every value has been checked against its column's type.
+//! read into a [`Filter`] whose every value has been read as its column's Rust type.
+//!
+//! What a comparison means is decided here, once: an enum type's `gt` becomes membership in
+//! the labels after the value, in declaration order ([`compare`]); [`crate::sql`] only writes
+//! the filter out.
 
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
 use super::ArgumentError;
-use crate::catalog::{Column, Operator, Table};
+use crate::catalog::{Column, Operand, Operator, Table};
 
 /// How deep `and`/`or`/`not` may nest.
 const MAX_DEPTH: usize = 16;
 /// How many conditions one filter may hold, `in` list items included.
 const MAX_CONDITIONS: usize = 1000;
+
+/// What a condition tests: a column, or SQLite's row id (in the conditions of a page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A column, by index.
+    Column(usize),
+    /// SQLite's row id, under this alias.
+    RowId(&'static str),
+}
 
 /// A checked `where`.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,21 +35,21 @@ pub enum Filter {
     Or(Vec<Filter>),
     /// The filter does not hold.
     Not(Box<Filter>),
-    /// `column op value`, `op` one of `eq ne gt gte lt lte`.
+    /// `target op value`, `op` one of `eq ne gt gte lt lte`.
     Compare {
-        /// The column's index.
-        column: usize,
+        /// What is compared.
+        target: Target,
         /// The comparison.
         op: Operator,
-        /// A non-null value of the column's type.
-        value: Value,
+        /// A value of the column's type (an integer for a row id).
+        value: Operand,
     },
     /// `column [NOT] IN (values)`.
     In {
         /// The column's index.
         column: usize,
-        /// Non-null values of the column's type.
-        values: Vec<Value>,
+        /// Values of the column's type.
+        values: Vec<Operand>,
         /// `NOT IN`.
         negated: bool,
     },
@@ -94,19 +107,19 @@ impl Filter {
                 filter.write_canonical(out);
                 out.push(')');
             }
-            Filter::Compare { column, op, value } => {
-                let _ = write!(out, "{column} {} {value}", op.name());
+            Filter::Compare { target, op, value } => {
+                let _ = write!(out, "{target:?} {} {}", op.name(), value.json());
             }
             Filter::In {
                 column,
                 values,
                 negated,
             } => {
-                let _ = write!(
-                    out,
-                    "{column} {negated} in {}",
-                    Value::Array(values.clone())
-                );
+                let _ = write!(out, "{column} {negated} in [");
+                for value in values {
+                    let _ = write!(out, "{},", value.json());
+                }
+                out.push(']');
             }
             Filter::Like {
                 column,
@@ -120,6 +133,40 @@ impl Filter {
             }
         }
     }
+}
+
+/// `column op value` as the database should test it: an ordering comparison (`gt`, ...) on a
+/// column of an enum type becomes membership in the labels on that side of `value` in
+/// declaration order, the order the database sorts the column in; anything else compares.
+pub(crate) fn compare(table: &Table, target: Target, op: Operator, value: Operand) -> Filter {
+    if let Target::Column(column) = target
+        && op.is_ordering()
+        && let Some(labels) = table.columns[column].def.enum_labels()
+        && let Some(position) = labels
+            .iter()
+            .position(|label| Some(*label) == value.json().as_str())
+    {
+        let side = match op {
+            Operator::Gt => &labels[position + 1..],
+            Operator::Gte => &labels[position..],
+            Operator::Lt => &labels[..position],
+            _ => &labels[..=position],
+        };
+        let values = side
+            .iter()
+            .map(|label| {
+                table
+                    .operand(column, &Value::String((*label).to_owned()))
+                    .expect("an enum column reads its own labels")
+            })
+            .collect();
+        return Filter::In {
+            column,
+            values,
+            negated: false,
+        };
+    }
+    Filter::Compare { target, op, value }
 }
 
 struct Reader<'a> {
@@ -264,8 +311,7 @@ impl Reader<'_> {
                     .iter()
                     .enumerate()
                     .map(|(i, item)| {
-                        check_operand(self.table, column, item, &format!("{path}[{i}]"))
-                            .map(|()| item.clone())
+                        read_operand(self.table, column, item, &format!("{path}[{i}]"))
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Filter::In {
@@ -291,12 +337,8 @@ impl Reader<'_> {
             | Operator::Gte
             | Operator::Lt
             | Operator::Lte => {
-                check_operand(self.table, column, operand, path)?;
-                Ok(Filter::Compare {
-                    column,
-                    op,
-                    value: operand.clone(),
-                })
+                let value = read_operand(self.table, column, operand, path)?;
+                Ok(compare(self.table, Target::Column(column), op, value))
             }
         }
     }
@@ -317,13 +359,13 @@ fn is_operator_object(object: &Map<String, Value>) -> bool {
     object.is_empty() || object.keys().any(|key| Operator::from_name(key).is_some())
 }
 
-/// Checks that `value` is a non-null value of the column's type.
-pub(crate) fn check_operand(
+/// `value` read as a non-null value of the column, one of its allowed values if it has a list.
+pub(crate) fn read_operand(
     table: &Table,
     column: usize,
     value: &Value,
     path: &str,
-) -> Result<(), ArgumentError> {
+) -> Result<Operand, ArgumentError> {
     let info = &table.columns[column];
     if value.is_null() {
         return Err(ArgumentError::new(format!(
@@ -340,7 +382,7 @@ pub(crate) fn check_operand(
             brief(value)
         )));
     }
-    table.codec().check(column, value).map_err(|error| {
+    table.operand(column, value).map_err(|error| {
         ArgumentError::new(format!(
             "{path}: column {:?} takes {} values; got {} ({error})",
             info.def.name,

@@ -14,31 +14,34 @@ use rmcp::model::{CallToolResult, ContentBlock, Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
 
 use crate::backend::{Database, DatabaseError, Dialect};
-use crate::catalog::{Catalog, PageKey, Table};
+use mcpgen_rules::tools::{self, TableShape, Verb};
+
+use crate::catalog::{Catalog, Table};
 use crate::config::Limits;
-use crate::query::{self, ArgumentError, CountRequest, GetRequest, ListRequest, Position};
-use crate::sql::{self, Selected};
+use crate::query::{ArgumentError, CountRequest, GetRequest, PagePlan, Selected};
+use crate::sql;
 use crate::table::TableKind;
 
 /// What a tool does, and to which table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub enum Action {
     /// `list_tables`
     ListTables,
     /// `describe_table`
     DescribeTable,
-    /// `list_T` of the table at this catalog index.
-    List(usize),
-    /// `get_T`
-    Get(usize),
-    /// `count_T`
-    Count(usize),
+    /// `VERB_T` of the table at this catalog index.
+    Table {
+        /// The table's index in the catalog.
+        table: usize,
+        /// What the tool does to it.
+        verb: Verb,
+    },
 }
 
 /// The tools of a server, in a fixed order: `list_tables`, `describe_table`, then each table's.
 pub struct ToolSet {
     tools: Vec<Tool>,
-    targets: HashMap<String, (usize, Target)>,
+    targets: HashMap<String, (usize, Action)>,
 }
 
 impl ToolSet {
@@ -50,7 +53,7 @@ impl ToolSet {
         };
         let read = || ToolAnnotations::new().read_only(true).open_world(false);
         set.push(
-            Target::ListTables,
+            Action::ListTables,
             Tool::new(
                 "list_tables",
                 format!(
@@ -63,7 +66,7 @@ impl ToolSet {
             read(),
         );
         set.push(
-            Target::DescribeTable,
+            Action::DescribeTable,
             Tool::new(
                 "describe_table",
                 "One table or view in detail: its columns (SQL and JSON types, nullability, defaults, primary key), its foreign keys both ways and its unique keys.",
@@ -73,54 +76,36 @@ impl ToolSet {
             read(),
         );
         for (index, table) in catalog.tables().iter().enumerate() {
-            let what = describe_relation(table, dialect);
-            set.push(
-                Target::List(index),
-                Tool::new(
-                    format!("list_{}", table.tool_base),
-                    format!(
-                        "Rows of {what}: filter with `where`, sort with `order_by`, pick `columns`; pass `next_cursor` back as `cursor` for the next page.{}",
-                        suffix(table.def.description)
+            let shape = TableShape {
+                has_primary_key: !table.primary_key().is_empty(),
+            };
+            for verb in tools::verbs(shape) {
+                let (input, output) = match verb {
+                    Verb::List => (
+                        schema::list_input(table, limits),
+                        schema::list_output(table),
                     ),
-                    schema::list_input(table, limits),
-                ),
-                schema::list_output(table),
-                read(),
-            );
-            let key = table.primary_key();
-            if !key.is_empty() {
-                let names: Vec<&str> = key.iter().map(|&c| table.column_name(c)).collect();
+                    Verb::Get => (schema::get_input(table), schema::get_output(table)),
+                    Verb::Count => (schema::count_input(table), schema::count_output()),
+                };
                 set.push(
-                    Target::Get(index),
+                    Action::Table { table: index, verb },
                     Tool::new(
-                        format!("get_{}", table.tool_base),
-                        format!(
-                            "One row of {what} by its primary key ({}); `row` is null when there is none.",
-                            names.join(", ")
-                        ),
-                        schema::get_input(table),
+                        verb.tool_name(table.tool_base),
+                        tool_description(table, verb, dialect),
+                        input,
                     ),
-                    schema::get_output(table),
+                    output,
                     read(),
                 );
             }
-            set.push(
-                Target::Count(index),
-                Tool::new(
-                    format!("count_{}", table.tool_base),
-                    format!("The number of rows of {what} that match `where`."),
-                    schema::count_input(table),
-                ),
-                schema::count_output(),
-                read(),
-            );
         }
         set
     }
 
     fn push(
         &mut self,
-        target: Target,
+        action: Action,
         mut tool: Tool,
         output: Map<String, Value>,
         annotations: ToolAnnotations,
@@ -128,7 +113,7 @@ impl ToolSet {
         tool.output_schema = Some(Arc::new(output));
         tool.annotations = Some(annotations);
         self.targets
-            .insert(tool.name.to_string(), (self.tools.len(), target));
+            .insert(tool.name.to_string(), (self.tools.len(), action));
         self.tools.push(tool);
     }
 
@@ -143,8 +128,8 @@ impl ToolSet {
     }
 
     /// What the tool called `name` does.
-    pub fn target(&self, name: &str) -> Option<Target> {
-        self.targets.get(name).map(|&(_, target)| target)
+    pub fn action(&self, name: &str) -> Option<Action> {
+        self.targets.get(name).map(|&(_, action)| action)
     }
 
     /// One page of `tools/list`: the tools from `cursor` on, and the cursor of the next page.
@@ -174,6 +159,29 @@ impl ToolSet {
             .get(end)
             .map(|tool| URL_SAFE_NO_PAD.encode(format!("tool:{}", tool.name)));
         Ok((self.tools[start..end].to_vec(), next))
+    }
+}
+
+/// What a table's tool does, naming the table as the database spells it.
+fn tool_description(table: &Table, verb: Verb, dialect: &dyn Dialect) -> String {
+    let what = describe_relation(table, dialect);
+    match verb {
+        Verb::List => format!(
+            "Rows of {what}: filter with `where`, sort with `order_by`, pick `columns`; pass `next_cursor` back as `cursor` for the next page.{}",
+            suffix(table.def.description)
+        ),
+        Verb::Get => {
+            let names: Vec<&str> = table
+                .primary_key()
+                .iter()
+                .map(|&c| table.column_name(c))
+                .collect();
+            format!(
+                "One row of {what} by its primary key ({}); `row` is null when there is none.",
+                names.join(", ")
+            )
+        }
+        Verb::Count => format!("The number of rows of {what} that match `where`."),
     }
 }
 
@@ -232,14 +240,19 @@ enum CallError {
 }
 
 impl CallContext<'_> {
-    /// Runs a call of `target`; failures become results with `isError: true`.
-    pub async fn call(&self, target: Target, arguments: &Map<String, Value>) -> CallToolResult {
-        let outcome = match target {
-            Target::ListTables => self.list_tables(arguments),
-            Target::DescribeTable => self.describe_table(arguments),
-            Target::List(table) => self.list(self.catalog.table(table), arguments).await,
-            Target::Get(table) => self.get(self.catalog.table(table), arguments).await,
-            Target::Count(table) => self.count(self.catalog.table(table), arguments).await,
+    /// Runs a call of `action`; failures become results with `isError: true`.
+    pub async fn call(&self, action: Action, arguments: &Map<String, Value>) -> CallToolResult {
+        let outcome = match action {
+            Action::ListTables => self.list_tables(arguments),
+            Action::DescribeTable => self.describe_table(arguments),
+            Action::Table { table, verb } => {
+                let table = self.catalog.table(table);
+                match verb {
+                    Verb::List => self.list(table, arguments).await,
+                    Verb::Get => self.get(table, arguments).await,
+                    Verb::Count => self.count(table, arguments).await,
+                }
+            }
         };
         match outcome {
             Ok(value) => CallToolResult::structured(value),
@@ -308,14 +321,15 @@ impl CallContext<'_> {
         let columns: Vec<Value> = table
             .columns
             .iter()
-            .map(|column| {
+            .enumerate()
+            .map(|(index, column)| {
                 let mut value = json!({
                     "name": column.def.name,
                     "sql_type": column.def.sql_type,
                     "json_type": column.json_type(),
                     "nullable": column.def.nullable,
                     "default": column.def.default,
-                    "primary_key": column.def.primary_key,
+                    "primary_key": table.primary_key().contains(&index),
                 });
                 if column.def.generated {
                     value["generated"] = json!(true);
@@ -323,8 +337,8 @@ impl CallContext<'_> {
                 if let Some(description) = column.def.description {
                     value["description"] = json!(description);
                 }
-                if !column.def.enum_values.is_empty() {
-                    value["enum"] = json!(column.def.enum_values);
+                if !column.def.allowed_values().is_empty() {
+                    value["enum"] = json!(column.def.allowed_values());
                 }
                 value
             })
@@ -369,8 +383,8 @@ impl CallContext<'_> {
             .collect();
         let primary_key: Vec<&str> = table
             .primary_key()
-            .into_iter()
-            .map(|c| table.column_name(c))
+            .iter()
+            .map(|&c| table.column_name(c))
             .collect();
         Ok(json!({
             "name": table.def.name,
@@ -391,39 +405,13 @@ impl CallContext<'_> {
         table: &Table,
         arguments: &Map<String, Value>,
     ) -> Result<Value, CallError> {
-        let request = ListRequest::parse(table, arguments, self.limits)?;
-        let statement = sql::select_page(self.dialect(), table, &request);
+        let plan = PagePlan::parse(table, arguments, self.limits)?;
+        let statement = sql::select_page(self.dialect(), table, &plan);
         let mut rows = self.database.fetch_rows(table, &statement).await?;
-        let limit = request.limit as usize;
-        let next_cursor = if rows.len() > limit {
-            rows.truncate(limit);
-            let position = if table.page_key == PageKey::Offset {
-                let before = match request.position {
-                    Some(Position::Offset(offset)) => offset,
-                    _ => 0,
-                };
-                Position::Offset(before + limit as u64)
-            } else {
-                let last = rows.last().expect("a full page has a last row");
-                Position::After(sort_values(&request, &statement.columns, last))
-            };
-            Some(query::cursor::encode(&request.fingerprint, &position))
-        } else {
-            None
-        };
+        let next_cursor = plan.next_cursor(&mut rows);
         let rows: Vec<Value> = rows
             .into_iter()
-            .map(|mut values| {
-                let row: Map<String, Value> = request
-                    .columns
-                    .iter()
-                    .map(|&column| {
-                        let value = std::mem::take(&mut values[column]);
-                        (table.column_name(column).to_owned(), value)
-                    })
-                    .collect();
-                Value::Object(row)
-            })
+            .map(|values| row_object(table, &plan.selected[..plan.returned], values))
             .collect();
         Ok(json!({ "rows": rows, "next_cursor": next_cursor }))
     }
@@ -432,15 +420,10 @@ impl CallContext<'_> {
         let request = GetRequest::parse(table, arguments)?;
         let statement = sql::select_by_key(self.dialect(), table, &request);
         let rows = self.database.fetch_rows(table, &statement).await?;
-        let row = rows.into_iter().next().map(|values| {
-            let row: Map<String, Value> = table
-                .columns
-                .iter()
-                .zip(values)
-                .map(|(column, value)| (column.def.name.to_owned(), value))
-                .collect();
-            Value::Object(row)
-        });
+        let row = rows
+            .into_iter()
+            .next()
+            .map(|values| row_object(table, &statement.columns, values));
         Ok(json!({ "row": row }))
     }
 
@@ -468,8 +451,8 @@ impl CallContext<'_> {
             .iter()
             .filter(|tool| {
                 matches!(
-                    self.tools.target(&tool.name),
-                    Some(Target::List(i) | Target::Get(i) | Target::Count(i)) if i == index
+                    self.tools.action(&tool.name),
+                    Some(Action::Table { table, .. }) if table == index
                 )
             })
             .map(|tool| tool.name.as_ref())
@@ -477,21 +460,16 @@ impl CallContext<'_> {
     }
 }
 
-/// The values of the sort keys in a decoded row (one value per [`Selected`]), in sort order.
-fn sort_values(request: &ListRequest, selected: &[Selected], row: &[Value]) -> Vec<Value> {
-    request
-        .sort
+/// A row as a JSON object of the columns `selected` names (leading values of `values`), named
+/// as the database spells them.
+fn row_object(table: &Table, selected: &[Selected], values: Vec<Value>) -> Value {
+    let row: Map<String, Value> = selected
         .iter()
-        .map(|key| {
-            let target = match key.target {
-                query::SortTarget::Column(column) => Selected::Column(column),
-                query::SortTarget::RowId(_) => Selected::RowId,
-            };
-            let position = selected
-                .iter()
-                .position(|s| *s == target)
-                .expect("every sort key is selected");
-            row[position].clone()
+        .zip(values)
+        .filter_map(|(selected, value)| match selected {
+            Selected::Column(column) => Some((table.column_name(*column).to_owned(), value)),
+            Selected::RowId(_) => None,
         })
-        .collect()
+        .collect();
+    Value::Object(row)
 }

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::catalog::{Catalog, Column, Operator, Table, ValueKind};
+use crate::catalog::{Catalog, Column, Operator, Table};
 use crate::config::Limits;
+use crate::table::ValueKind;
 
 /// Above this many tables, `describe_table` lists no `enum` of names (it would be long).
 const MAX_TABLE_ENUM: usize = 200;
@@ -406,14 +407,20 @@ fn type_name(column: &Column) -> String {
     }
     match column.operand.get("format").and_then(Value::as_str) {
         Some(format) => crate::tools::sanitize(format),
-        None => match column.kind {
+        None => match column.def.value {
             ValueKind::Integer => "integer",
-            ValueKind::Number => "number",
-            ValueKind::Text | ValueKind::FormattedText => "string",
+            ValueKind::Float => "number",
             ValueKind::Boolean => "boolean",
             ValueKind::Bytes => "bytes",
-            ValueKind::Json => "json",
             ValueKind::Scalar => "number_or_string",
+            ValueKind::Json | ValueKind::Array => "json",
+            ValueKind::Text
+            | ValueKind::Decimal
+            | ValueKind::Uuid
+            | ValueKind::Date
+            | ValueKind::Time
+            | ValueKind::Timestamp
+            | ValueKind::TimestampTz => "string",
         }
         .to_owned(),
     }

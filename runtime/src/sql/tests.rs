@@ -1,0 +1,199 @@
+//! The SQL each dialect writes for a table of filter, order and paging cases: one snapshot per
+//! dialect, each case its tool arguments, then the statement and its parameters.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::catalog::Catalog;
+use crate::config::Limits;
+use crate::fixtures;
+use crate::query::{CountRequest, GetRequest, PagePlan};
+
+/// What a case asks of which table.
+enum Case {
+    List(&'static str, Value),
+    /// `list_T` with these arguments, after a first page of these rows (as the `SELECT` of the
+    /// first page lists its values) gave the cursor.
+    NextPage(&'static str, Value, Vec<Value>),
+    Get(&'static str, Value),
+    Count(&'static str, Value),
+}
+
+fn cases() -> Vec<(&'static str, Case)> {
+    use Case::*;
+    vec![
+        (
+            "every column, in the order of the primary key",
+            List("film", json!({})),
+        ),
+        (
+            "some columns; the sort keys they leave out are read too",
+            List(
+                "film",
+                json!({"columns": ["title"], "order_by": [{"column": "released", "direction": "desc"}], "limit": 10}),
+            ),
+        ),
+        (
+            "every operator, combined",
+            List(
+                "film",
+                json!({"where": {
+                    "title": {"like": "A%", "ilike": "%love%"},
+                    "film_id": {"in": [1, 2], "nin": [3]},
+                    "price": {"gte": "0.99", "lt": 5},
+                    "released": null,
+                    "or": [{"available": true}, {"not": {"status": "new"}}],
+                    "and": []
+                }}),
+            ),
+        ),
+        (
+            "an enum type compares and sorts in declaration order",
+            List(
+                "film",
+                json!({"where": {"rating": {"gt": "PG", "ne": "R"}}, "order_by": [{"column": "rating"}]}),
+            ),
+        ),
+        (
+            "char(n), a SET and a type read as text",
+            List(
+                "film",
+                json!({"where": {"code": "AB", "features": {"like": "%Trailers%"}, "shape": {"is_null": false}}}),
+            ),
+        ),
+        (
+            "the next page after a row with a NULL in a descending nullable key",
+            NextPage(
+                "film",
+                json!({"order_by": [{"column": "rating", "direction": "desc"}], "limit": 1}),
+                vec![
+                    json!([1, "A", null, "AB ", null, null, null, null, null, true]),
+                    json!([2, "B", null, "CD ", null, null, null, null, null, true]),
+                ],
+            ),
+        ),
+        (
+            "the next page after a row with values in every key",
+            NextPage(
+                "film",
+                json!({"columns": ["title"], "order_by": [{"column": "rating"}, {"column": "released", "direction": "desc"}], "limit": 1}),
+                vec![
+                    json!(["A", "PG", "2024-01-31", 1]),
+                    json!(["B", "R", "2024-02-01", 2]),
+                ],
+            ),
+        ),
+        (
+            "a key declared (b, a) pages in that order",
+            NextPage(
+                "sales.pairs",
+                json!({"limit": 1}),
+                vec![json!([1, 2, "x"]), json!([3, 4, "y"])],
+            ),
+        ),
+        (
+            "a table without a key pages by its row id",
+            NextPage(
+                "notes",
+                json!({"limit": 1}),
+                vec![json!(["a", 7]), json!(["b", 8])],
+            ),
+        ),
+        (
+            "a view without a key pages by offset",
+            NextPage(
+                "totals",
+                json!({"limit": 1}),
+                vec![json!(["a", 1.5]), json!(["b", 2.5])],
+            ),
+        ),
+        (
+            "one row by a key of two columns, in key order",
+            Get("sales.pairs", json!({"a": 1, "b": 2})),
+        ),
+        (
+            "a count with a filter",
+            Count("film", json!({"where": {"rating": {"lte": "PG"}}})),
+        ),
+    ]
+}
+
+fn arguments(value: &Value) -> serde_json::Map<String, Value> {
+    value.as_object().expect("arguments are an object").clone()
+}
+
+/// Every case's statement in `dialect`, as text.
+fn statements(dialect: &dyn Dialect) -> String {
+    let catalog: Catalog = fixtures::catalog();
+    let limits = Limits::default();
+    let mut out = String::new();
+    for (title, case) in cases() {
+        let (table, request, statement) = match case {
+            Case::List(table, request) => {
+                let table = catalog.table(catalog.find(table).expect("a fixture"));
+                let plan = PagePlan::parse(table, &arguments(&request), &limits).expect("valid");
+                (table, request, select_page(dialect, table, &plan))
+            }
+            Case::NextPage(table, request, first_rows) => {
+                let table = catalog.table(catalog.find(table).expect("a fixture"));
+                let first = PagePlan::parse(table, &arguments(&request), &limits).expect("valid");
+                let mut rows: Vec<Vec<Value>> = first_rows
+                    .into_iter()
+                    .map(|row| row.as_array().expect("a row").clone())
+                    .collect();
+                let cursor = first.next_cursor(&mut rows).expect("a next page");
+                let mut next = arguments(&request);
+                next.insert("cursor".to_owned(), Value::String(cursor));
+                let plan = PagePlan::parse(table, &next, &limits).expect("the cursor is valid");
+                (table, request, select_page(dialect, table, &plan))
+            }
+            Case::Get(table, request) => {
+                let table = catalog.table(catalog.find(table).expect("a fixture"));
+                let get = GetRequest::parse(table, &arguments(&request)).expect("valid");
+                (table, request, select_by_key(dialect, table, &get))
+            }
+            Case::Count(table, request) => {
+                let table = catalog.table(catalog.find(table).expect("a fixture"));
+                let count_request =
+                    CountRequest::parse(table, &arguments(&request)).expect("valid");
+                (table, request, count(dialect, table, &count_request))
+            }
+        };
+        let _ = writeln!(out, "## {title}\n{} {request}", table.display_name());
+        let _ = writeln!(out, "{}", statement.sql);
+        for (index, param) in statement.params.iter().enumerate() {
+            let param = match param {
+                Param::Column { column, operand } => {
+                    format!("{} as {:?}", operand.json(), table.column_name(*column))
+                }
+                Param::Text(text) => format!("{text:?}"),
+                Param::Integer(integer) => integer.to_string(),
+            };
+            let _ = writeln!(out, "  {}: {param}", index + 1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn sqlite_statements() {
+    insta::assert_snapshot!(statements(&crate::backend::sqlite::SqliteDialect));
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_statements() {
+    insta::assert_snapshot!(statements(&crate::backend::postgres::PostgresDialect));
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_statements() {
+    insta::assert_snapshot!(statements(&crate::backend::mysql::MysqlDialect {
+        database: "shop".to_owned()
+    }));
+}
