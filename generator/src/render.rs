@@ -343,6 +343,7 @@ fn config_defaults() -> serde_json::Value {
         "max_connections": defaults::MAX_CONNECTIONS,
         "default_limit": defaults::DEFAULT_LIMIT,
         "max_limit": defaults::MAX_LIMIT,
+        "max_result_bytes": defaults::MAX_RESULT_BYTES,
         "statement_timeout_ms": defaults::STATEMENT_TIMEOUT_MS,
         "listen": toml_string(defaults::LISTEN),
         "allowed_hosts": list(defaults::ALLOWED_HOSTS),

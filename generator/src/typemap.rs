@@ -534,11 +534,6 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
             "NaiveDateTime",
             "mcpgen_runtime::reexports::chrono::NaiveDateTime",
         ),
-        // SQLite keeps the offset the text was written with.
-        (Sqlite, DataType::TimestampTz) => imported(
-            "DateTime<FixedOffset>",
-            "mcpgen_runtime::reexports::chrono::{DateTime, FixedOffset}",
-        ),
         (_, DataType::TimestampTz) => imported(
             "DateTime<Utc>",
             "mcpgen_runtime::reexports::chrono::{DateTime, Utc}",

@@ -5,6 +5,7 @@
 //! Nothing here knows a database: [`crate::backend`] binds and decodes values.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -143,11 +144,74 @@ impl ColumnVisitor for ReadOperand<'_> {
     type Output = Result<Operand, String>;
 
     fn visit<F: FieldType>(self) -> Self::Output {
-        let typed = F::deserialize(self.value).map_err(|error| error.to_string())?;
+        let value = spelled_for_reading(F::VALUE, self.value);
+        let typed = F::deserialize(value.as_ref()).map_err(|error| error.to_string())?;
         Ok(Operand {
-            json: self.value.clone(),
+            json: value.into_owned(),
             typed: Arc::new(typed),
         })
+    }
+}
+
+/// A date or time as people write it, in the spelling its Rust type reads (ISO 8601 with a
+/// `T`): a space for the `T`, a date alone for its midnight, minutes without seconds; a date
+/// and time with time zone that names none is in UTC, as the server's sessions are. Other
+/// values are left as they are, and fail to read saying why.
+fn spelled_for_reading(kind: ValueKind, value: &Value) -> Cow<'_, Value> {
+    let Value::String(text) = value else {
+        return Cow::Borrowed(value);
+    };
+    let is_date = |text: &str| {
+        text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            })
+    };
+    let is_minutes = |text: &str| {
+        text.len() == 5
+            && text.as_bytes()[2] == b':'
+            && text.bytes().filter(u8::is_ascii_digit).count() == 4
+    };
+    let trimmed = text.trim();
+    let spelled = match kind {
+        ValueKind::Timestamp | ValueKind::TimestampTz => {
+            let mut spelled = if is_date(trimmed) {
+                format!("{trimmed}T00:00:00")
+            } else if trimmed.len() > 11
+                && is_date(&trimmed[..10])
+                && matches!(trimmed.as_bytes()[10], b' ' | b'T' | b't')
+            {
+                let time = &trimmed[11..];
+                let seconds = if time.get(..5).is_some_and(is_minutes)
+                    && time.as_bytes().get(5) != Some(&b':')
+                {
+                    ":00"
+                } else {
+                    ""
+                };
+                format!(
+                    "{}T{}{seconds}{}",
+                    &trimmed[..10],
+                    &time[..5.min(time.len())],
+                    time.get(5..).unwrap_or_default()
+                )
+            } else {
+                return Cow::Borrowed(value);
+            };
+            let names_zone = spelled[11..].contains(['+', '-', 'Z', 'z']);
+            if kind == ValueKind::TimestampTz && !names_zone {
+                spelled.push('Z');
+            }
+            spelled
+        }
+        ValueKind::Time if is_minutes(trimmed) => format!("{trimmed}:00"),
+        _ => return Cow::Borrowed(value),
+    };
+    if spelled == *text {
+        Cow::Borrowed(value)
+    } else {
+        Cow::Owned(Value::String(spelled))
     }
 }
 
@@ -709,6 +773,47 @@ mod tests {
         assert_eq!(names(ValueKind::Boolean, false), "eq ne");
         assert_eq!(names(ValueKind::Bytes, false), "eq ne in nin");
         assert_eq!(names(ValueKind::Json, true), "is_null");
+    }
+
+    #[test]
+    fn dates_and_times_are_read_in_the_spellings_people_use() {
+        let spelled = |kind, text: &str| {
+            spelled_for_reading(kind, &json!(text))
+                .as_str()
+                .expect("text")
+                .to_owned()
+        };
+        assert_eq!(
+            spelled(ValueKind::Timestamp, "2016-07-04"),
+            "2016-07-04T00:00:00"
+        );
+        assert_eq!(
+            spelled(ValueKind::Timestamp, "2016-07-04 10:11:12.5"),
+            "2016-07-04T10:11:12.5"
+        );
+        assert_eq!(
+            spelled(ValueKind::Timestamp, "2016-07-04 10:11"),
+            "2016-07-04T10:11:00"
+        );
+        assert_eq!(
+            spelled(ValueKind::TimestampTz, "2016-07-04 10:11:12"),
+            "2016-07-04T10:11:12Z"
+        );
+        assert_eq!(
+            spelled(ValueKind::TimestampTz, "2016-07-04T10:11:12+02:00"),
+            "2016-07-04T10:11:12+02:00"
+        );
+        assert_eq!(
+            spelled(ValueKind::TimestampTz, "2016-07-04"),
+            "2016-07-04T00:00:00Z"
+        );
+        assert_eq!(spelled(ValueKind::Time, "10:11"), "10:11:00");
+        assert_eq!(
+            spelled(ValueKind::Date, "2016-07-04 10:11"),
+            "2016-07-04 10:11"
+        );
+        assert_eq!(spelled(ValueKind::Timestamp, "yesterday"), "yesterday");
+        assert_eq!(spelled(ValueKind::Text, "2016-07-04"), "2016-07-04");
     }
 
     #[test]

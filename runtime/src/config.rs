@@ -47,6 +47,9 @@ pub struct Limits {
     pub default_limit: u32,
     /// The largest `limit` honoured; larger ones are lowered to it.
     pub max_limit: u32,
+    /// The most bytes of JSON rows one result holds: a page of `list_T` ends early rather
+    /// than pass it.
+    pub max_result_bytes: usize,
     /// How long one SQL statement may run, in milliseconds, before the database stops it and
     /// the call fails saying so; 0: no limit.
     pub statement_timeout_ms: u64,
@@ -65,6 +68,7 @@ impl Default for Limits {
         Self {
             default_limit: defaults::DEFAULT_LIMIT,
             max_limit: defaults::MAX_LIMIT,
+            max_result_bytes: defaults::MAX_RESULT_BYTES,
             statement_timeout_ms: defaults::STATEMENT_TIMEOUT_MS,
         }
     }
@@ -159,6 +163,9 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|error| error.to_string())?;
         if config.limits.max_limit == 0 || config.limits.default_limit == 0 {
             return Err("limits.default_limit and limits.max_limit must be at least 1".to_owned());
+        }
+        if config.limits.max_result_bytes < 1024 {
+            return Err("limits.max_result_bytes must be at least 1024".to_owned());
         }
         if config.tools.page_size == 0 {
             return Err("tools.page_size must be at least 1".to_owned());

@@ -176,18 +176,19 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// The column as every clause reads it: quoted, or as text.
+    /// The column as every clause reads it: as text, or as the dialect reads it (the column
+    /// itself, or SQLite's one spelling of a date or time).
     fn column_expression(&self, column: usize) -> String {
+        let def = self.table.columns[column].def;
         let mut quoted = String::new();
-        self.dialect
-            .push_identifier(&mut quoted, self.table.columns[column].def.name);
+        self.dialect.push_identifier(&mut quoted, def.name);
+        let mut expression = String::new();
         if self.reads_as_text(column) {
-            let mut cast = String::new();
-            self.dialect.push_cast_to_text(&mut cast, &quoted);
-            cast
+            self.dialect.push_cast_to_text(&mut expression, &quoted);
         } else {
-            quoted
+            self.dialect.push_column_read(&mut expression, &quoted, def);
         }
+        expression
     }
 
     fn push_column(&mut self, column: usize) {

@@ -31,6 +31,7 @@ from servers import E2E_OUT, ROOT, TOOLS, HttpServer, sqlite_url
 
 SHARED = ROOT.parent / "shared"
 CHINOOK_DIR = SHARED / "datasets" / "chinook"
+NORTHWIND_DIR = SHARED / "datasets" / "northwind-sqlite"
 REQUIRE_SERVICES = os.environ.get("MCPGEN_REQUIRE_SERVICES") == "1"
 
 NODE_DIR = TOOLS / "node" / "node_modules"
@@ -95,6 +96,15 @@ def chinook_db(databases_dir: Path) -> Path:
     """A copy of ../shared/datasets/chinook/Chinook_Sqlite.sqlite."""
     source = need_shared(CHINOOK_DIR / "Chinook_Sqlite.sqlite")
     return database.copy_database(source, databases_dir / "chinook.sqlite")
+
+
+@pytest.fixture(scope="session")
+def northwind_db(databases_dir: Path) -> Path:
+    """A copy of ../shared/datasets/northwind-sqlite/northwind.db: dates in DATETIME columns
+    written without a time, NUMERIC values stored as integers and reals, names with spaces,
+    16 views."""
+    source = need_shared(NORTHWIND_DIR / "northwind.db")
+    return database.copy_database(source, databases_dir / "northwind.db")
 
 
 @pytest.fixture(scope="session")
@@ -177,7 +187,14 @@ def chinook_ddl_server(chinook_db: Path, chinook_ddl: Path, generated_server: Ca
     return ServerUnderTest("chinook_ddl", binary, chinook_db, database.relations(chinook_db), generated=True)
 
 
-SERVER_NAMES = ["bookshop", "sample", "chinook_live", "chinook_ddl"]
+@pytest.fixture(scope="session")
+def northwind_server(northwind_db: Path, generated_server: Callable[..., Path]) -> ServerUnderTest:
+    """A crate generated from the live Northwind database, serving it."""
+    binary = generated_server("northwind", "--database-url", sqlite_url(northwind_db))
+    return ServerUnderTest("northwind", binary, northwind_db, database.relations(northwind_db), generated=True)
+
+
+SERVER_NAMES = ["bookshop", "sample", "chinook_live", "chinook_ddl", "northwind"]
 
 
 @pytest.fixture(params=SERVER_NAMES)

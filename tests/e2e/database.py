@@ -193,6 +193,20 @@ def _computed(value: int | float | Decimal) -> tuple[str, str]:
     return ("number", str(value) if isinstance(value, int) else f"{float(value):.12g}")
 
 
+_TIME_FORMATS = {"datetime": "%Y-%m-%dT%H:%M:%f", "date": "%Y-%m-%d", "time": "%H:%M:%f"}
+
+
+def sqlite_time(kind: str, value: str | int | float) -> str | None:
+    """A date or time value as SQLite's own date functions read it (any of their spellings, a
+    julian day number or unix time), in ISO 8601 as CONTRACT.md sends it: `2016-07-04T00:00:00`
+    for `2016-07-04` in a DATETIME column. None when SQLite cannot read it."""
+    with sqlite3.connect(":memory:") as connection:
+        text = connection.execute(
+            "SELECT strftime(?, ?, 'auto')", (_TIME_FORMATS[kind], value)
+        ).fetchone()[0]
+    return None if text is None else text.removesuffix(".000")
+
+
 def expected_value(declared_type: str, value: Any) -> Any:
     """The canonical form of a value read with sqlite3, as CONTRACT.md says it is sent."""
     if value is None:
@@ -200,8 +214,8 @@ def expected_value(declared_type: str, value: Any) -> Any:
     kind = _kind(declared_type)
     if kind == "boolean" and isinstance(value, int):
         return bool(value)
-    if kind == "datetime" and isinstance(value, str):
-        return re.sub(r"^(\d{4}-\d\d-\d\d) (\d)", r"\1T\2", value)
+    if kind in ("datetime", "date", "time") and isinstance(value, (str, int, float)):
+        return sqlite_time(kind, value)
     if kind == "json" and isinstance(value, str):
         return json.loads(value)
     if kind == "blob" and isinstance(value, bytes):

@@ -575,6 +575,12 @@ class Sqlite:
 
 def _sqlite_category(declared: str) -> str:
     upper = declared.upper()
+    if upper in ("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE"):
+        return "timestamptz"
+    if upper in ("DATETIME", "TIMESTAMP"):
+        return "timestamp"
+    if upper in ("DATE", "TIME"):
+        return upper.lower()
     if "BOOL" in upper:
         return "boolean"
     if "INT" in upper:
@@ -588,10 +594,33 @@ def _sqlite_category(declared: str) -> str:
     return "text"
 
 
+SQLITE_TIME_FORMATS = {
+    "date": "%Y-%m-%d",
+    "time": "%H:%M:%f",
+    "timestamp": "%Y-%m-%dT%H:%M:%f",
+    "timestamptz": "%Y-%m-%dT%H:%M:%fZ",
+}
+"""How SQLite's own date and time functions write a value of each kind."""
+
+
+def sqlite_time(category: str, value: Any) -> str | None:
+    """A stored date or time (any spelling SQLite's functions read, a julian day number, unix
+    time) as SQLite's own functions read it; None when they cannot."""
+    import sqlite3
+
+    with sqlite3.connect(":memory:") as connection:
+        return connection.execute(
+            "SELECT strftime(?, ?, 'auto')", (SQLITE_TIME_FORMATS[category], value)
+        ).fetchone()[0]
+
+
 def _sqlite_value(category: str, value: Any) -> Any:
-    """SQLite keeps NUMERIC at the stored precision (2.5 for a stored 2.50)."""
+    """SQLite keeps NUMERIC at the stored precision (2.5 for a stored 2.50), and dates and
+    times in many spellings, each read as SQLite's date functions read it."""
     if value is None:
         return None
+    if category in SQLITE_TIME_FORMATS:
+        return canonical(category, sqlite_time(category, value))
     if category == "boolean":
         return bool(value)
     if category == "decimal":

@@ -11,6 +11,7 @@ The servers skip when absent, and fail instead when MCPGEN_REQUIRE_SERVICES=1 (a
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 import json
 import re
@@ -72,6 +73,9 @@ DATASET_LIST = [
     Dataset("pg_limits", sd.Postgres, ("postgres_limits.sql",), "postgres_limits.sql"),
     Dataset("my_limits", sd.Mysql, ("mysql_limits.sql",), "mysql_limits.sql"),
     Dataset("lite_limits", sd.Sqlite, ("sqlite_limits.sql",), "sqlite_limits.sql"),
+    Dataset("pg_temporal", sd.Postgres, ("postgres_temporal.sql",), "postgres_temporal.sql"),
+    Dataset("my_temporal", sd.Mysql, ("mysql_temporal.sql",), "mysql_temporal.sql"),
+    Dataset("lite_temporal", sd.Sqlite, ("sqlite_temporal.sql",), "sqlite_temporal.sql"),
 ]
 IDENTIFIER_DATASETS = {"pg_identifiers", "my_identifiers", "lite_identifiers"}
 """Their tool names are the generator's to choose (collisions, truncation, non-ASCII): the
@@ -371,5 +375,129 @@ def test_an_enum_column_limited_by_a_check_keeps_its_types_order(served: Any) ->
             assert (await session.call("count_moods", {"where": {"feeling": {"lt": "happy"}}})) == {"count": 2}
             schema = json.dumps(session.tools["count_moods"].input_schema)
             assert schema.index('"sad"') < schema.index('"happy"'), schema
+
+    run(check)
+
+
+TEMPORAL = ("date", "time", "timestamp", "timestamptz")
+SQL_OPERATORS = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def _spellings(category: str, value: str) -> list[str]:
+    """`value` as a server sends it, and the other ways a person writes the same moment."""
+    found = [value]
+    if category in ("timestamp", "timestamptz"):
+        found.append(value.replace("T", " "))
+        if category == "timestamptz":
+            found.append(value.replace("Z", "+00:00"))
+            found.append(value.removesuffix("Z"))  # no offset: UTC, as the sessions are
+        if value[11:19] == "00:00:00" and value[19:].strip("Z") in ("", ".000"):
+            found.append(value[:10])  # a date alone: its midnight
+    if category == "time" and value.endswith(":00"):
+        found.append(value[:5])
+    return found
+
+
+def _database_count(database: Any, column: sd.ColumnInfo, op: str, value: str) -> int:
+    """How many rows of `moments` the database itself says have `column OP value`."""
+    sql_op = SQL_OPERATORS[op]
+    if isinstance(database, sd.Postgres):
+        with database.connect() as connection:
+            return connection.execute(
+                f"SELECT COUNT(*) FROM moments WHERE {sd._pg_quote(column.name)} {sql_op} CAST(%s AS {column.type_name})",
+                (value,),
+            ).fetchone()[0]
+    if isinstance(database, sd.Mysql):
+        # MySQL reads no offset in a literal: the moment in UTC, as the session is.
+        instant = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T") if len(value) > 10 else value)
+        if isinstance(instant, dt.datetime) and instant.tzinfo is not None:
+            instant = instant.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        with database.connect() as connection, connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM moments WHERE `{column.name}` {sql_op} %s", (instant,))
+            return cursor.fetchone()[0]
+    expression = _sqlite_reading(column.category)
+    connection = database.connect()
+    try:
+        return connection.execute(
+            f"SELECT COUNT(*) FROM moments WHERE {expression.format(sd._pg_quote(column.name))} {sql_op} {expression.format('?')}",
+            (value,),
+        ).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def _sqlite_reading(category: str) -> str:
+    """How SQLite's own functions read a value of `category`, for comparing and sorting."""
+    return {"date": "date({}, 'auto')", "time": "strftime('%H:%M:%f', {}, 'auto')"}.get(category, "julianday({}, 'auto')")
+
+
+def _database_order(database: Any, column: sd.ColumnInfo, direction: str) -> list[int]:
+    """The ids of `moments` in the order the database sorts `column` (NULL lowest), then id."""
+    nulls = "NULLS LAST" if direction == "desc" else "NULLS FIRST"
+    if isinstance(database, sd.Postgres):
+        with database.connect() as connection:
+            return [r[0] for r in connection.execute(f"SELECT id FROM moments ORDER BY {sd._pg_quote(column.name)} {direction} {nulls}, id")]
+    if isinstance(database, sd.Mysql):
+        with database.connect() as connection, connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM moments ORDER BY `{column.name}` {direction}, id")
+            return [r[0] for r in cursor.fetchall()]
+    connection = database.connect()
+    try:
+        expression = _sqlite_reading(column.category).format(sd._pg_quote(column.name))
+        return [r[0] for r in connection.execute(f"SELECT id FROM moments ORDER BY {expression} {direction} {nulls}, id")]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("label", ["pg_temporal", "my_temporal", "lite_temporal"])
+def test_dates_and_times_compare_and_sort_as_the_database_reads_them(label: str, served: Any) -> None:
+    """Every comparison of every date and time column, with every value the server sends and
+    the other ways people write it (a space for the `T`, a date alone, no offset, `+00:00`),
+    counts what the database itself counts; and every sort is the database's. In SQLite the
+    stored spellings differ row by row (a date alone in a DATETIME column, julian day numbers,
+    unix times, offsets): SQLite's own date functions are the reference."""
+    target = served(label)
+    relation = target.database.relations()["moments"]
+    columns = [c for c in relation.columns if c.category in TEMPORAL]
+    assert columns, "moments has date and time columns"
+
+    async def check() -> None:
+        async with open_session(target.stdio()) as session:
+            rows, _ = await session.page_through("list_moments", {"limit": 1000})
+            problems = []
+            for column in columns:
+                values = sorted({r[column.name] for r in rows if r[column.name] is not None})
+                probes = [spelled for value in values for spelled in _spellings(column.category, value)]
+                for value in probes:
+                    for op in SQL_OPERATORS:
+                        got = await session.call("count_moments", {"where": {column.name: {op: value}}})
+                        want = _database_count(target.database, column, op, value)
+                        if got["count"] != want:
+                            problems.append(f"{column.name} {op} {value!r}: {got['count']} rows, the database says {want}")
+                for direction in ("asc", "desc"):
+                    ordered, _ = await session.page_through(
+                        "list_moments",
+                        {"order_by": [{"column": column.name, "direction": direction}], "columns": ["id"], "limit": 2},
+                    )
+                    ids = [r["id"] for r in ordered]
+                    want_ids = _database_order(target.database, column, direction)
+                    if ids != want_ids:
+                        problems.append(f"{column.name} {direction}: {ids}, the database sorts {want_ids}")
+            assert not problems, "\n".join(problems)
+
+    run(check)
+
+
+def test_northwind_order_dates_written_without_a_time_compare_as_dates(northwind_server: Any) -> None:
+    """Northwind's Orders.OrderDate is DATETIME holding `2016-07-04`: every order is on or after
+    its first day, however the day is written, and a day's orders are found by it."""
+    async def check() -> None:
+        async with open_session(northwind_server.stdio()) as session:
+            total = (await session.call("count_orders"))["count"]
+            for first_day in ("2016-07-04T00:00:00", "2016-07-04", "2016-07-04 00:00"):
+                found = await session.call("count_orders", {"where": {"OrderDate": {"gte": first_day}}})
+                assert found == {"count": total}, first_day
+            on_the_day = await session.call("list_orders", {"where": {"OrderDate": "2016-07-04"}, "columns": ["OrderID", "OrderDate"]})
+            assert on_the_day["rows"] == [{"OrderID": 10248, "OrderDate": "2016-07-04T00:00:00"}]
 
     run(check)

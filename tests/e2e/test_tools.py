@@ -176,8 +176,9 @@ def test_list_returns_only_the_requested_columns(server, transport, connect):
             for name, relation in server.relations.items():
                 picked = [relation.columns[-1].name, relation.columns[0].name]
                 page = await session.call(f"list_{snake_case(name)}", {"columns": picked, "limit": 5})
-                assert page["rows"], name
-                assert all(set(row) == set(picked) for row in page["rows"]), name
+                has_rows = database.count(server.database, f"SELECT COUNT(*) FROM {quote(name)}") > 0
+                assert bool(page["rows"]) == has_rows, name
+                assert all(list(row) == picked for row in page["rows"]), name
 
     run(check)
 
@@ -201,6 +202,8 @@ def test_get_returns_rows_by_primary_key(server, transport, connect):
                     continue
                 order = ", ".join(map(quote, key))
                 rows = database.query(server.database, f"SELECT * FROM {quote(name)} ORDER BY {order}")
+                if not rows:
+                    continue
                 for row in {0: rows[0], len(rows) // 2: rows[len(rows) // 2], -1: rows[-1]}.values():
                     result = await session.call(f"get_{snake_case(name)}", {column: row[column] for column in key})
                     assert result["row"] is not None, f"get_{snake_case(name)} found no row for {[row[c] for c in key]}"

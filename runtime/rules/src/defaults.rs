@@ -8,6 +8,10 @@ pub const MAX_CONNECTIONS: u32 = 5;
 pub const DEFAULT_LIMIT: u32 = 50;
 /// `[limits] max_limit`: the largest `limit` honoured; larger ones are lowered to it.
 pub const MAX_LIMIT: u32 = 1000;
+/// `[limits] max_result_bytes`: the most bytes of JSON rows one result holds; a page ends
+/// early rather than pass it. A result carries its rows twice (structured and as text), and
+/// clients limit messages (the Python SDK, to 1 MiB).
+pub const MAX_RESULT_BYTES: usize = 256 * 1024;
 /// `[limits] statement_timeout_ms`: how long one SQL statement may run (0: no limit).
 pub const STATEMENT_TIMEOUT_MS: u64 = 30_000;
 

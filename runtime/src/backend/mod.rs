@@ -38,6 +38,12 @@ pub trait Dialect: Send + Sync {
     fn push_identifier(&self, out: &mut String, name: &str);
     /// Appends the placeholder of parameter number `index` (1-based).
     fn push_placeholder(&self, out: &mut String, index: usize);
+    /// Appends the expression every clause reads `column` through; `quoted` is its quoted
+    /// name. Most backends read the column itself.
+    fn push_column_read(&self, out: &mut String, quoted: &str, column: &ColumnDef) {
+        let _ = column;
+        out.push_str(quoted);
+    }
     /// Appends the parameter `placeholder` holding a value of `column`, compared with the
     /// column or written to it. Most backends need the placeholder alone.
     fn push_column_value(&self, out: &mut String, placeholder: &str, column: &ColumnDef) {

@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 use sqlx::{Arguments as _, Row as _, Sqlite};
 
 use super::{Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec};
-use crate::table::FieldType;
+use crate::table::{ColumnDef, FieldType, ValueKind};
 
 /// SQLite's spelling of SQL.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +27,28 @@ impl Dialect for SqliteDialect {
     fn push_placeholder(&self, out: &mut String, index: usize) {
         out.push('?');
         out.push_str(&index.to_string());
+    }
+
+    fn push_column_read(&self, out: &mut String, quoted: &str, column: &ColumnDef) {
+        match time_format(column.value) {
+            // A value SQLite cannot read as a date or time stays as stored, and fails to
+            // read as the field's type, saying so.
+            Some(format) => {
+                out.push_str("COALESCE(");
+                push_time(out, format, quoted);
+                out.push_str(", ");
+                out.push_str(quoted);
+                out.push(')');
+            }
+            None => out.push_str(quoted),
+        }
+    }
+
+    fn push_column_value(&self, out: &mut String, placeholder: &str, column: &ColumnDef) {
+        match time_format(column.value) {
+            Some(format) => push_time(out, format, placeholder),
+            None => out.push_str(placeholder),
+        }
     }
 
     fn push_cast_to_text(&self, out: &mut String, expression: &str) {
@@ -75,6 +97,33 @@ impl Dialect for SqliteDialect {
     fn name(&self) -> &'static str {
         "SQLite"
     }
+}
+
+/// The one spelling in which SQLite's date and time functions write a value of a date or time
+/// kind, which the field's type reads; `None` for other kinds.
+///
+/// SQLite has no date or time type: a `DATETIME` column holds text in any of the spellings its
+/// functions accept (`2016-07-04`, `2016-07-04T10:11:12.5Z`, `2016-07-04 12:11+02:00`), or a
+/// julian day number, or unix time. Read, compared and sorted in this spelling, every one of
+/// them is the instant it stands for; offsets become UTC, and SQLite keeps milliseconds.
+fn time_format(value: ValueKind) -> Option<&'static str> {
+    match value {
+        ValueKind::Date => Some("%Y-%m-%d"),
+        ValueKind::Time => Some("%H:%M:%f"),
+        ValueKind::Timestamp => Some("%Y-%m-%d %H:%M:%f"),
+        ValueKind::TimestampTz => Some("%Y-%m-%dT%H:%M:%fZ"),
+        _ => None,
+    }
+}
+
+/// `strftime(format, expression, 'auto')`: `auto` reads a number as a julian day number or
+/// as unix time, whichever its size says.
+fn push_time(out: &mut String, format: &str, expression: &str) {
+    out.push_str("strftime('");
+    out.push_str(format);
+    out.push_str("', ");
+    out.push_str(expression);
+    out.push_str(", 'auto')");
 }
 
 /// A SQL `LIKE` pattern (`%`, `_`, `\` escapes) as the GLOB pattern that matches the same

@@ -1,7 +1,7 @@
 //! The plan of one page of `list_T`, made once per call from its arguments: which rows (the
 //! `where`, and where the page starts), in which total order, which values the `SELECT` reads
 //! and which of them the client gets, and how the next page's cursor is made from the last
-//! row. [`crate::sql::select_page`] writes the plan out; [`PagePlan::next_cursor`] reads the
+//! row. [`crate::sql::select_page`] writes the plan out; [`PagePlan::cursor_after`] reads the
 //! rows back through it.
 //!
 //! Pages follow a keyset: the sort order is completed by the table's page key (a primary or
@@ -141,17 +141,15 @@ impl PagePlan {
         u64::from(self.limit) + 1
     }
 
-    /// Cuts `rows` (values as [`PagePlan::selected`] lists them, up to
-    /// [`PagePlan::rows_to_fetch`] of them) to the page, and returns the cursor of the next
-    /// page when there is one.
-    pub fn next_cursor(&self, rows: &mut Vec<Vec<Value>>) -> Option<String> {
-        let limit = self.limit as usize;
-        if rows.len() <= limit {
+    /// The cursor of the page that follows the first `kept` of `rows` (values as
+    /// [`PagePlan::selected`] lists them, up to [`PagePlan::rows_to_fetch`] of them); `None`
+    /// when no row follows them.
+    pub fn cursor_after(&self, rows: &[Vec<Value>], kept: usize) -> Option<String> {
+        if rows.len() <= kept || kept == 0 {
             return None;
         }
-        rows.truncate(limit);
         let position = if self.keyset {
-            let last = rows.last().expect("a full page has a last row");
+            let last = &rows[kept - 1];
             Position::After(
                 self.key_positions
                     .iter()
@@ -163,7 +161,7 @@ impl PagePlan {
                 PageStart::Offset(offset) => offset,
                 _ => 0,
             };
-            Position::Offset(before.saturating_add(u64::from(self.limit)))
+            Position::Offset(before.saturating_add(kept as u64))
         };
         Some(cursor::encode(&self.fingerprint, &position))
     }

@@ -19,11 +19,11 @@ fn film_cursor(request: &Value) -> String {
     let table = catalog.table(0);
     let plan = PagePlan::parse(table, &arguments(request), &Limits::default()).expect("valid");
     let row = json!([1, "A", "PG", "AB ", null, null, null, null, null, true]);
-    let mut rows = vec![
+    let rows = vec![
         row.as_array().expect("a row").clone(),
         row.as_array().expect("a row").clone(),
     ];
-    plan.next_cursor(&mut rows).expect("a next page")
+    plan.cursor_after(&rows, 1).expect("a next page")
 }
 
 #[test]

@@ -139,11 +139,11 @@ fn statements(dialect: &dyn Dialect) -> String {
             Case::NextPage(table, request, first_rows) => {
                 let table = catalog.table(catalog.find(table).expect("a fixture"));
                 let first = PagePlan::parse(table, &arguments(&request), &limits).expect("valid");
-                let mut rows: Vec<Vec<Value>> = first_rows
+                let rows: Vec<Vec<Value>> = first_rows
                     .into_iter()
                     .map(|row| row.as_array().expect("a row").clone())
                     .collect();
-                let cursor = first.next_cursor(&mut rows).expect("a next page");
+                let cursor = first.cursor_after(&rows, 1).expect("a next page");
                 let mut next = arguments(&request);
                 next.insert("cursor".to_owned(), Value::String(cursor));
                 let plan = PagePlan::parse(table, &next, &limits).expect("the cursor is valid");

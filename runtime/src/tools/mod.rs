@@ -407,13 +407,26 @@ impl CallContext<'_> {
     ) -> Result<Value, CallError> {
         let plan = PagePlan::parse(table, arguments, self.limits)?;
         let statement = sql::select_page(self.dialect(), table, &plan);
-        let mut rows = self.database.fetch_rows(table, &statement).await?;
-        let next_cursor = plan.next_cursor(&mut rows);
-        let rows: Vec<Value> = rows
-            .into_iter()
-            .map(|values| row_object(table, &plan.selected[..plan.returned], values))
-            .collect();
-        Ok(json!({ "rows": rows, "next_cursor": next_cursor }))
+        let rows = self.database.fetch_rows(table, &statement).await?;
+        // A page ends at `limit` rows, or earlier where its rows would pass the size a result
+        // may have: the next page starts after the last row sent.
+        let returned = &plan.selected[..plan.returned];
+        let mut page = Vec::new();
+        let mut bytes = 0;
+        for values in rows.iter().take(plan.limit as usize) {
+            let row = row_object(table, returned, values[..plan.returned].to_vec());
+            let size = serde_json::to_string(&row).map_or(0, |text| text.len());
+            if bytes + size > self.limits.max_result_bytes {
+                if page.is_empty() {
+                    return Err(too_large(table, &row, size, self.limits).into());
+                }
+                break;
+            }
+            bytes += size;
+            page.push(row);
+        }
+        let next_cursor = plan.cursor_after(&rows, page.len());
+        Ok(json!({ "rows": page, "next_cursor": next_cursor }))
     }
 
     async fn get(&self, table: &Table, arguments: &Map<String, Value>) -> Result<Value, CallError> {
@@ -458,6 +471,30 @@ impl CallContext<'_> {
             .map(|tool| tool.name.as_ref())
             .collect()
     }
+}
+
+/// The error for a row that alone is larger than a result may be, naming its largest columns.
+fn too_large(table: &Table, row: &Value, size: usize, limits: &Limits) -> ArgumentError {
+    let mut columns: Vec<(usize, &str)> = row
+        .as_object()
+        .map(|row| {
+            row.iter()
+                .map(|(name, value)| (value.to_string().len(), name.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    columns.sort_by(|a, b| b.cmp(a));
+    let largest: Vec<String> = columns
+        .iter()
+        .take(3)
+        .map(|(size, name)| format!("{name:?} ({size} bytes)"))
+        .collect();
+    ArgumentError::new(format!(
+        "a row of {:?} is {size} bytes of JSON, more than one result may hold (limits.max_result_bytes, {}): leave its largest columns out with `columns`: {}",
+        table.def.name,
+        limits.max_result_bytes,
+        largest.join(", ")
+    ))
 }
 
 /// A row as a JSON object of the columns `selected` names (leading values of `values`), named
