@@ -233,6 +233,31 @@ impl<'a> Writer<'a> {
             .push_column_value(&mut self.sql, &placeholder, self.table.columns[column].def);
     }
 
+    /// `(a JOIN b JOIN ...)`. A database parses a flat list as a tree as deep as it is long
+    /// (SQLite refuses one 1000 deep), so a long list is written as groups of groups:
+    /// `((a OR ... OR h) OR (i OR ...))`, as shallow as the logarithm of its length.
+    fn push_joined(&mut self, filters: &[Filter], joiner: &str) {
+        const GROUP: usize = 32;
+        self.push("(");
+        if filters.len() <= GROUP {
+            for (i, part) in filters.iter().enumerate() {
+                if i > 0 {
+                    self.push(joiner);
+                }
+                self.push_filter(part);
+            }
+        } else {
+            let size = filters.len().div_ceil(GROUP).max(GROUP);
+            for (i, group) in filters.chunks(size).enumerate() {
+                if i > 0 {
+                    self.push(joiner);
+                }
+                self.push_joined(group, joiner);
+            }
+        }
+        self.push(")");
+    }
+
     fn push_filter(&mut self, filter: &Filter) {
         match filter {
             Filter::And(filters) | Filter::Or(filters) => {
@@ -244,14 +269,7 @@ impl<'a> Writer<'a> {
                     self.push(empty);
                     return;
                 }
-                self.push("(");
-                for (i, part) in filters.iter().enumerate() {
-                    if i > 0 {
-                        self.push(joiner);
-                    }
-                    self.push_filter(part);
-                }
-                self.push(")");
+                self.push_joined(filters, joiner);
             }
             Filter::Not(inner) => {
                 // NOT over a comparison with NULL is NULL; COALESCE makes "not" mean "not true".

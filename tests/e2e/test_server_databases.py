@@ -501,3 +501,61 @@ def test_northwind_order_dates_written_without_a_time_compare_as_dates(northwind
             assert on_the_day["rows"] == [{"OrderID": 10248, "OrderDate": "2016-07-04T00:00:00"}]
 
     run(check)
+
+
+# (label, artist tool base, id column, name column): Chinook's artists in each database.
+CHINOOK_ARTISTS = {
+    "pg_chinook": ("artist", "artist_id", "name"),
+    "my_chinook": ("artist", "ArtistId", "Name"),
+    "chinook_sqlite": ("artist", "ArtistId", "Name"),
+}
+
+
+@pytest.mark.parametrize("label", list(CHINOOK_ARTISTS))
+def test_the_largest_filters_the_bounds_allow_run_in_every_database(label: str, request: pytest.FixtureRequest) -> None:
+    """The bounds of a filter (1000 conditions counted alike for `in` and `or`, 16 levels of
+    nesting, like patterns of 1000 characters and 32 `%`) lie below each database's own
+    limits: the largest filter each allows runs, in PostgreSQL, MariaDB and SQLite (which
+    refuses an expression tree 1000 deep), and one past each bound is refused, naming it."""
+    if label == "chinook_sqlite":
+        parameters = request.getfixturevalue("chinook_live_server").stdio()
+    else:
+        parameters = request.getfixturevalue("served")(label).stdio()
+    table, key, name = CHINOOK_ARTISTS[label]
+
+    async def check() -> None:
+        async with open_session(parameters) as session:
+            total = (await session.call(f"count_{table}"))["count"]
+            ids = list(range(1, 1001))
+            largest = {
+                "or of 1000 equalities": {"or": [{key: i} for i in ids]},
+                "in of 1000 values": {key: {"in": ids}},
+                "16 levels of nesting": _nested({key: {"lte": 1000}}, 16),
+                "a 1000-character pattern": {name: {"like": "%" * 32 + "x" * 968}},
+                "a 1000-character pattern, ignoring case": {name: {"ilike": "%" * 32 + "x" * 968}},
+            }
+            expected = {"a 1000-character pattern": 0, "a 1000-character pattern, ignoring case": 0}
+            for what, where in largest.items():
+                got = await session.call(f"count_{table}", {"where": where})
+                assert got == {"count": expected.get(what, total)}, what
+            too_large = {
+                "or of 1001 equalities": ({"or": [{key: i} for i in range(1, 1002)]}, "1000 conditions"),
+                "in of 1001 values": ({key: {"in": list(range(1, 1002))}}, "1000 conditions"),
+                "17 levels of nesting": (_nested({key: 1}, 17), "16 levels"),
+                "a 1001-character pattern": ({name: {"like": "x" * 1001}}, "1000 characters"),
+                "33 %": ({name: {"ilike": "%a" * 33}}, "32 `%`"),
+                "a pattern of a million characters": ({name: {"ilike": "%a" * 500_000}}, "1000 characters"),
+            }
+            for what, (where, words) in too_large.items():
+                message = await session.call_error(f"count_{table}", {"where": where})
+                assert words in message, f"{what}: {message}"
+            assert (await session.call(f"count_{table}")) == {"count": total}
+
+    run(check)
+
+
+def _nested(filter: dict[str, Any], levels: int) -> dict[str, Any]:
+    """`filter` inside `levels` levels of `and` and `or`."""
+    for level in range(levels):
+        filter = {"and": [filter]} if level % 2 else {"or": [filter]}
+    return filter

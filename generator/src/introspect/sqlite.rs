@@ -87,7 +87,18 @@ pub async fn introspect(url: &str) -> Result<(Schema, Vec<Warning>), IntrospectE
             None => {}
         }
         match read_table(&mut connection, &kind, &name, sql.as_deref(), &mut warnings).await {
-            Ok(table) => tables.push(table),
+            Ok(mut table) => {
+                if table.kind == TableKind::Table
+                    && let Err(error) =
+                        serve_unreadable_as_stored(&mut connection, &mut table, &mut warnings).await
+                {
+                    warnings.push(Warning::new(
+                        name.clone(),
+                        format!("its values could not be sampled ({error})"),
+                    ));
+                }
+                tables.push(table);
+            }
             Err(error) => warnings.push(Warning::new(
                 name.clone(),
                 format!("skipped: SQLite cannot describe it ({error})"),
@@ -306,6 +317,110 @@ fn is_without_rowid(sql: &str) -> bool {
         .collect::<Vec<_>>()
         .windows(2)
         .any(|pair| pair == ["WITHOUT", "ROWID"])
+}
+
+/// Rows of a table sampled for values its columns' types cannot read.
+const SAMPLE_ROWS: u32 = 10_000;
+
+/// SQLite keeps any value in any column of a table that is not `STRICT`: text in an `INTEGER`
+/// column, `garbage` in a `DATE` one. A column whose sampled rows hold a value its Rust type
+/// cannot read would make every call that reads it fail, so it is served as stored instead
+/// (a number or a string, [`DataType::Dynamic`]), with a warning that names an example.
+async fn serve_unreadable_as_stored(
+    connection: &mut SqliteConnection,
+    table: &mut Table,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), sqlx::Error> {
+    let checks: Vec<(usize, String)> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(index, column)| {
+            unreadable(&quote(&column.name), &column.data_type).map(|test| (index, test))
+        })
+        .collect();
+    if checks.is_empty() {
+        return Ok(());
+    }
+    let sample = format!("(SELECT * FROM {} LIMIT {SAMPLE_ROWS})", quote(&table.name));
+    let counts: Vec<String> = checks
+        .iter()
+        .map(|(_, test)| format!("COALESCE(SUM(CASE WHEN {test} THEN 1 ELSE 0 END), 0)"))
+        .collect();
+    // Identifiers from the catalog, quoted; no value from anywhere else.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM {sample}",
+        counts.join(", ")
+    )))
+    .fetch_one(&mut *connection)
+    .await?;
+    for (position, (index, test)) in checks.iter().enumerate() {
+        let found: i64 = row.try_get(position)?;
+        if found == 0 {
+            continue;
+        }
+        let column = &table.columns[*index];
+        let example: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT quote({}) FROM {sample} WHERE {test} LIMIT 1",
+            quote(&column.name)
+        )))
+        .fetch_one(&mut *connection)
+        .await?;
+        warnings.push(Warning::new(
+            format!("{}.{}", table.name, column.name),
+            format!(
+                "{found} of its first {SAMPLE_ROWS} rows hold a value a {} column cannot be read as (such as {example}); served as stored, a number or a string",
+                if column.sql_type.is_empty() { "typed" } else { &column.sql_type }
+            ),
+        ));
+        table.columns[*index].data_type = DataType::Dynamic;
+    }
+    Ok(())
+}
+
+/// An SQL test that holds for a value of `column` that a field of the Rust type of
+/// `data_type` cannot read, as the runtime reads it (dates and times through SQLite's date
+/// functions); `None` for types that read every value.
+fn unreadable(column: &str, data_type: &DataType) -> Option<String> {
+    let not_of = |classes: &str| format!("typeof({column}) NOT IN ({classes}, 'null')");
+    let time = |format: &str| {
+        format!("({column} IS NOT NULL AND strftime('{format}', {column}, 'auto') IS NULL)")
+    };
+    Some(match data_type {
+        DataType::Boolean
+        | DataType::TinyInt
+        | DataType::SmallInt
+        | DataType::Integer
+        | DataType::BigInt
+        | DataType::UnsignedTinyInt
+        | DataType::UnsignedSmallInt
+        | DataType::UnsignedInteger
+        | DataType::UnsignedBigInt
+        | DataType::Year => not_of("'integer'"),
+        DataType::Real | DataType::Double => not_of("'real'"),
+        DataType::Text | DataType::Uuid | DataType::Inet | DataType::Enum | DataType::Set => {
+            not_of("'text'")
+        }
+        DataType::Bytes => not_of("'blob', 'text'"),
+        DataType::Json => format!(
+            "({} OR (typeof({column}) = 'text' AND NOT json_valid({column})))",
+            not_of("'text'")
+        ),
+        DataType::Decimal { .. } => format!(
+            "(typeof({column}) = 'blob' OR (typeof({column}) = 'text' AND NOT (trim({column}) GLOB '*[0-9]*' AND trim({column}) NOT GLOB '*[^0-9.eE+-]*')))"
+        ),
+        DataType::Date => time("%Y-%m-%d"),
+        DataType::Time => time("%H:%M:%f"),
+        DataType::Timestamp | DataType::TimestampTz => time("%Y-%m-%d %H:%M:%f"),
+        DataType::Interval | DataType::Array { .. } | DataType::Dynamic | DataType::Unknown => {
+            return None;
+        }
+    })
+}
+
+/// `name` quoted as an SQLite identifier.
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// SQLite's rules, applied to a model from either source:

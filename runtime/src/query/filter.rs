@@ -12,10 +12,17 @@ use serde_json::{Map, Value};
 use super::ArgumentError;
 use crate::catalog::{Column, Operand, Operator, Table};
 
-/// How deep `and`/`or`/`not` may nest.
-const MAX_DEPTH: usize = 16;
-/// How many conditions one filter may hold, `in` list items included.
-const MAX_CONDITIONS: usize = 1000;
+/// How deep `and`/`or`/`not` may nest. Each level is a few levels of the statement's
+/// expression tree, far below every database's limit (SQLite's is 1000).
+pub const MAX_DEPTH: usize = 16;
+/// How many conditions one filter may hold: each comparison, `like` and `is_null`, and each
+/// value of an `in` or `nin` list, counts one. (Long `and`/`or` lists are written as groups,
+/// so that they stay shallow: SQLite refuses a list of 1000 terms written flat.)
+pub const MAX_CONDITIONS: usize = 1000;
+/// The longest `like` pattern, in characters.
+pub const MAX_PATTERN_CHARS: usize = 1000;
+/// The most `%` in one `like` pattern: matching cost grows with them, in every database.
+pub const MAX_PATTERN_WILDCARDS: usize = 32;
 
 /// What a condition tests: a column, or SQLite's row id (in the conditions of a page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,7 +257,7 @@ impl Reader<'_> {
                 })
             }
             Value::Null => {
-                self.count(path)?;
+                self.count(path, 1)?;
                 if info.def.nullable {
                     Ok(Filter::IsNull {
                         column,
@@ -285,7 +292,10 @@ impl Reader<'_> {
                     operator_names(info)
                 ))
             })?;
-        self.count(path)?;
+        match op {
+            Operator::In | Operator::Nin => {}
+            _ => self.count(path, 1)?,
+        }
         match op {
             Operator::IsNull => match operand {
                 Value::Bool(is_null) => Ok(Filter::IsNull {
@@ -305,8 +315,7 @@ impl Reader<'_> {
                         brief(operand)
                     )));
                 };
-                self.conditions += items.len();
-                self.count(path)?;
+                self.count(path, items.len().max(1))?;
                 let values = items
                     .iter()
                     .enumerate()
@@ -321,11 +330,14 @@ impl Reader<'_> {
                 })
             }
             Operator::Like | Operator::Ilike => match operand {
-                Value::String(pattern) => Ok(Filter::Like {
-                    column,
-                    pattern: pattern.clone(),
-                    case_insensitive: op == Operator::Ilike,
-                }),
+                Value::String(pattern) => {
+                    check_pattern(pattern, path)?;
+                    Ok(Filter::Like {
+                        column,
+                        pattern: pattern.clone(),
+                        case_insensitive: op == Operator::Ilike,
+                    })
+                }
                 other => Err(ArgumentError::new(format!(
                     "{path} takes a pattern string (% any text, _ one character); got {}",
                     brief(other)
@@ -343,15 +355,28 @@ impl Reader<'_> {
         }
     }
 
-    fn count(&mut self, path: &str) -> Result<(), ArgumentError> {
-        self.conditions += 1;
+    /// Counts `conditions` more conditions (an `in` list's values count one each).
+    fn count(&mut self, path: &str, conditions: usize) -> Result<(), ArgumentError> {
+        self.conditions = self.conditions.saturating_add(conditions);
         if self.conditions > MAX_CONDITIONS {
             return Err(ArgumentError::new(format!(
-                "{path}: a filter holds at most {MAX_CONDITIONS} conditions"
+                "{path}: a filter holds at most {MAX_CONDITIONS} conditions (each comparison, and each value of an `in` list, is one); this one has more: split the query"
             )));
         }
         Ok(())
     }
+}
+
+/// Refuses a `like` pattern whose matching could cost without bound.
+fn check_pattern(pattern: &str, path: &str) -> Result<(), ArgumentError> {
+    let chars = pattern.chars().count();
+    let wildcards = pattern.chars().filter(|&c| c == '%').count();
+    if chars > MAX_PATTERN_CHARS || wildcards > MAX_PATTERN_WILDCARDS {
+        return Err(ArgumentError::new(format!(
+            "{path}: a pattern holds at most {MAX_PATTERN_CHARS} characters and {MAX_PATTERN_WILDCARDS} `%`; this one has {chars} characters and {wildcards} `%`"
+        )));
+    }
+    Ok(())
 }
 
 /// Whether an object is `{OP: VALUE}` rather than a value (a JSON column's object).

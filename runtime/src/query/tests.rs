@@ -158,3 +158,29 @@ fn limits_are_capped_and_defaulted() {
     assert_eq!(limit(json!({"limit": 5})), 5);
     assert_eq!(limit(json!({"limit": 100000})), 100);
 }
+
+#[test]
+fn an_in_list_and_an_or_of_equalities_count_the_same() {
+    let catalog = fixtures::catalog();
+    let table = catalog.table(0);
+    let values = |n: usize| (0..n).map(Value::from).collect::<Vec<_>>();
+    let or = |n: usize| json!({"or": values(n).into_iter().map(|v| json!({"film_id": v})).collect::<Vec<_>>()});
+    for (n, accepted) in [(1000, true), (1001, false)] {
+        let in_list = Filter::parse(table, &json!({"film_id": {"in": values(n)}}));
+        let equalities = Filter::parse(table, &or(n));
+        assert_eq!(in_list.is_ok(), accepted, "in of {n}");
+        assert_eq!(equalities.is_ok(), accepted, "or of {n}");
+    }
+}
+
+#[test]
+fn like_patterns_are_bounded() {
+    let catalog = fixtures::catalog();
+    let table = catalog.table(0);
+    let like = |pattern: String| Filter::parse(table, &json!({"title": {"like": pattern}}));
+    assert!(like("x".repeat(filter::MAX_PATTERN_CHARS)).is_ok());
+    assert!(like("x".repeat(filter::MAX_PATTERN_CHARS + 1)).is_err());
+    assert!(like("%a".repeat(filter::MAX_PATTERN_WILDCARDS)).is_ok());
+    let error = like("%a".repeat(filter::MAX_PATTERN_WILDCARDS + 1)).unwrap_err();
+    assert!(error.to_string().contains("33 `%`"), "{error}");
+}

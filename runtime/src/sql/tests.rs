@@ -197,3 +197,50 @@ fn mysql_statements() {
         database: "shop".to_owned()
     }));
 }
+
+/// How deep the parentheses of `sql` nest, and the most ` OR ` at one depth.
+#[cfg(feature = "sqlite")]
+fn shape(sql: &str) -> (usize, usize) {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    let mut terms: Vec<usize> = vec![0];
+    let mut widest = 0;
+    let mut rest = sql;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with(" OR ") {
+            terms[depth] += 1;
+            widest = widest.max(terms[depth]);
+            rest = &rest[4..];
+            continue;
+        }
+        match c {
+            '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if terms.len() <= depth {
+                    terms.push(0);
+                }
+                terms[depth] = 0;
+            }
+            ')' => depth -= 1,
+            _ => {}
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    (deepest, widest)
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_long_or_is_written_in_shallow_groups() {
+    let catalog = fixtures::catalog();
+    let table = catalog.table(0);
+    let terms: Vec<Value> = (0..1000).map(|id| json!({"film_id": id})).collect();
+    let request = CountRequest::parse(table, &arguments(&json!({"where": {"or": terms}})))
+        .expect("1000 conditions are allowed");
+    let statement = count(&crate::backend::sqlite::SqliteDialect, table, &request);
+    let (deepest, widest) = shape(&statement.sql);
+    assert_eq!(statement.params.len(), 1000);
+    assert!(deepest <= 3, "{deepest} levels of parentheses");
+    assert!(widest < 32, "{widest} ORs side by side");
+}
