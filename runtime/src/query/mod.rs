@@ -120,4 +120,6 @@ fn parse_where(
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
