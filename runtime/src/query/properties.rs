@@ -234,6 +234,10 @@ fn arguments() -> impl Strategy<Value = Map<String, Value>> {
     prop_oneof![6 => shaped, 1 => keys, 2 => anything]
 }
 
+#[allow(
+    clippy::vec_init_then_push,
+    reason = "each dialect is there when its backend is built"
+)]
 fn dialects() -> Vec<Box<dyn Dialect>> {
     let mut dialects: Vec<Box<dyn Dialect>> = Vec::new();
     #[cfg(feature = "sqlite")]
