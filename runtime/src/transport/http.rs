@@ -126,8 +126,8 @@ async fn check_posted_message(
         )
             .into_response();
     };
-    if let Err(error) = check_message(&bytes) {
-        let mut response = (StatusCode::BAD_REQUEST, error.to_string()).into_response();
+    if let Err(refusal) = check_message(&bytes) {
+        let mut response = (StatusCode::BAD_REQUEST, refusal.to_json().to_string()).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
