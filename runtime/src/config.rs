@@ -84,6 +84,14 @@ pub struct HttpConfig {
     /// Serve 2025-11-25 clients with `Mcp-Session-Id` sessions (2026-07-28 clients are always
     /// served statelessly).
     pub sessions: bool,
+    /// The most sessions open at once; an `initialize` beyond it gets HTTP 503.
+    pub max_sessions: usize,
+    /// Seconds a session may go without a message before the server ends it (its next
+    /// request gets 404, and the client starts a new session).
+    pub session_idle_timeout_s: u64,
+    /// Seconds a session keeps a finished response stream for a client that reconnects with
+    /// `Last-Event-ID` (0: not at all).
+    pub session_reply_cache_s: u64,
 }
 
 impl Default for HttpConfig {
@@ -98,6 +106,9 @@ impl Default for HttpConfig {
             ],
             max_body_bytes: 1024 * 1024,
             sessions: true,
+            max_sessions: 1000,
+            session_idle_timeout_s: 600,
+            session_reply_cache_s: 60,
         }
     }
 }
@@ -160,6 +171,22 @@ impl Config {
         if config.tools.page_size == 0 {
             return Err("tools.page_size must be at least 1".to_owned());
         }
+        if config.http.max_sessions == 0 {
+            return Err(
+                "http.max_sessions must be at least 1 (to serve without sessions, set http.sessions = false)"
+                    .to_owned(),
+            );
+        }
+        if config.http.session_idle_timeout_s == 0 {
+            return Err("http.session_idle_timeout_s must be at least 1".to_owned());
+        }
+        if config.http.max_body_bytes == 0 {
+            return Err("http.max_body_bytes must be at least 1".to_owned());
+        }
+        crate::transport::dns_rebinding::AllowedPeers::new(
+            &config.http.allowed_hosts,
+            &config.http.allowed_origins,
+        )?;
         Ok(config)
     }
 }
@@ -189,6 +216,39 @@ mod tests {
             config.limits.statement_timeout(),
             Some(std::time::Duration::from_millis(250))
         );
+    }
+
+    #[test]
+    fn the_session_settings_default_to_a_bounded_number_of_sessions_that_expire() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.http.max_sessions, 1000);
+        assert_eq!(config.http.session_idle_timeout_s, 600);
+        assert_eq!(config.http.session_reply_cache_s, 60);
+        let config = Config::parse(
+            "[http]\nmax_sessions = 2\nsession_idle_timeout_s = 1\nsession_reply_cache_s = 0\n",
+        )
+        .unwrap();
+        assert_eq!(config.http.max_sessions, 2);
+    }
+
+    #[test]
+    fn no_sessions_at_all_or_no_idle_time_are_refused_naming_the_setting() {
+        for (setting, text) in [
+            ("http.max_sessions", "[http]\nmax_sessions = 0\n"),
+            (
+                "http.session_idle_timeout_s",
+                "[http]\nsession_idle_timeout_s = 0\n",
+            ),
+        ] {
+            let error = Config::parse(text).unwrap_err();
+            assert!(error.contains(setting), "{error}");
+        }
+    }
+
+    #[test]
+    fn allowed_hosts_and_origins_that_are_neither_are_refused() {
+        let error = Config::parse("[http]\nallowed_origins = [\"localhost\"]\n").unwrap_err();
+        assert!(error.contains("http.allowed_origins"), "{error}");
     }
 
     #[test]
