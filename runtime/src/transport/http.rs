@@ -291,6 +291,9 @@ async fn healthz(State(state): State<Arc<ServerState>>) -> (StatusCode, String) 
     }
 }
 
+#[cfg(all(test, feature = "sqlite"))]
+mod tests;
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
