@@ -252,6 +252,33 @@ mod tests {
     }
 
     #[test]
+    fn every_setting_the_config_template_shows_is_a_setting_with_that_default() {
+        // The template's `# name = value` lines, uncommented (but the URL, which is made when
+        // a crate is generated).
+        let template = include_str!("../../templates/mcpgen.toml.tera");
+        let settings: String = template
+            .lines()
+            .filter(|line| line.starts_with('[') || line.starts_with("# ") && line.contains(" = "))
+            .filter(|line| !line.contains("{{"))
+            .map(|line| format!("{}\n", line.trim_start_matches("# ")))
+            .collect();
+        let config = Config::parse(&settings).unwrap_or_else(|error| panic!("{error}\n{settings}"));
+        let defaults = HttpConfig::default();
+        assert_eq!(config.http.max_sessions, defaults.max_sessions);
+        assert_eq!(
+            config.http.session_idle_timeout_s,
+            defaults.session_idle_timeout_s
+        );
+        assert_eq!(
+            config.http.session_reply_cache_s,
+            defaults.session_reply_cache_s
+        );
+        assert_eq!(config.http.max_body_bytes, defaults.max_body_bytes);
+        assert_eq!(config.http.allowed_hosts, defaults.allowed_hosts);
+        assert_eq!(config.http.allowed_origins, defaults.allowed_origins);
+    }
+
+    #[test]
     fn unknown_settings_are_refused() {
         let error = Config::parse("[limits]\nmax_limt = 5\n").unwrap_err();
         assert!(error.contains("max_limt"), "{error}");

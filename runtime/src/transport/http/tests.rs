@@ -571,3 +571,36 @@ async fn an_idle_session_ends_after_the_idle_timeout() {
     let after = server.post(list, &session_headers(&session)).await;
     assert_eq!(after.status(), StatusCode::NOT_FOUND);
 }
+
+/// Runs every task that can run: in virtual time, the runtime skips ahead only when no task
+/// can make progress, so a sleep returns once the others have done all they can.
+async fn settle() {
+    tokio::time::pause();
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    tokio::time::resume();
+}
+
+#[tokio::test]
+async fn deleting_sessions_ends_every_task_they_started() {
+    let server = TestServer::start().await;
+    let warm_up = server.open_session().await;
+    server.delete_session(&warm_up).await;
+    settle().await;
+    let tasks = || {
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks()
+    };
+    let before = tasks();
+    let mut sessions = Vec::new();
+    for _ in 0..20 {
+        sessions.push(server.open_session().await);
+    }
+    settle().await;
+    assert!(tasks() > before, "20 open sessions run no task");
+    for session in &sessions {
+        assert_eq!(server.delete_session(session).await, StatusCode::NO_CONTENT);
+    }
+    settle().await;
+    assert_eq!(tasks(), before);
+}
