@@ -324,22 +324,30 @@ def test_the_server_advertises_tools_only(sample_http, http):
     assert set(capabilities) - {"experimental", "extensions"} == {"tools"}, capabilities
 
 
+COUNT_BOOKS = {"name": "count_books", "arguments": {}}
+
+
 @pytest.mark.parametrize("way", WAYS_IN)
 def test_the_server_still_answers_after_malformed_requests(sample_server, sample_http, way):
-    """Every malformed message of the table, then a tool call, in one session or process."""
+    """Every malformed message of the table, then a tool call, in one process or session."""
+    malformed = [message for message, _, _, _ in MALFORMED.values()]
     if way == "stdio":
-        lines = [message for message, _, _, _ in MALFORMED.values() if b'"initialize"' not in message]
-        replies = stdio_messages(sample_server.binary, sample_server.database_url, *lines, {"jsonrpc": "2.0", "id": "last", "method": "tools/call", "params": {"name": "count_books", "arguments": {}}})
-        answers = [m for m in replies if m.get("id") == "last"]
+        last = {"jsonrpc": "2.0", "id": "last", "method": "tools/call", "params": COUNT_BOOKS}
+        answers = [m for m in stdio_messages(sample_server.binary, sample_server.database_url, *malformed, last) if m.get("id") == "last"]
     else:
         with httpx.Client(timeout=30) as http:
-            _, session_id = initialize(http, sample_http.url)
-            headers = {**session_headers(session_id), "Content-Type": "application/json"} if way == "http-session" else {"Accept": ACCEPT, "Content-Type": "application/json"}
-            for message, _, _, _ in MALFORMED.values():
-                assert http.post(sample_http.url, content=message, headers=headers).status_code == 400
             if way == "http-session":
-                response = http.post(sample_http.url, headers=session_headers(session_id), json={"jsonrpc": "2.0", "id": "last", "method": "tools/call", "params": {"name": "count_books", "arguments": {}}})
+                _, session_id = initialize(http, sample_http.url)
+                headers = session_headers(session_id)
             else:
-                response = stateless_request(http, sample_http.url, "last", "tools/call", {"name": "count_books", "arguments": {}}, name="count_books")
+                headers = {"Accept": ACCEPT}
+            for message in malformed:
+                refused = http.post(sample_http.url, content=message, headers={**headers, "Content-Type": "application/json"})
+                assert refused.status_code == 400, refused.text
+            if way == "http-session":
+                response = http.post(sample_http.url, headers=headers, json={"jsonrpc": "2.0", "id": "last", "method": "tools/call", "params": COUNT_BOOKS})
+            else:
+                response = stateless_request(http, sample_http.url, "last", "tools/call", COUNT_BOOKS, name="count_books")
         answers = [message for message in messages_of(response) if message.get("id") == "last"]
-    assert answers and answers[0]["result"]["structuredContent"]["count"] == database.count(sample_server.database, "SELECT COUNT(*) FROM books")
+    assert answers, "the tool call after the malformed requests got no answer"
+    assert answers[0]["result"]["structuredContent"]["count"] == database.count(sample_server.database, "SELECT COUNT(*) FROM books")

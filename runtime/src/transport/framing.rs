@@ -122,8 +122,8 @@ struct AnsweredMethod {
     params_required: bool,
     /// The params as the MCP specification shows them, for messages.
     shape: &'static str,
-    /// Reads the params (without `_meta`, checked apart) as rmcp's type for them does;
-    /// what is wrong otherwise.
+    /// Reads the params (an object, whose `_meta` is an object too) as rmcp's type for
+    /// them does; what is wrong otherwise.
     check: fn(&str, &Value) -> Result<(), String>,
 }
 
