@@ -350,6 +350,9 @@ fn config_defaults() -> serde_json::Value {
         "allowed_origins": list(defaults::ALLOWED_ORIGINS),
         "max_body_bytes": defaults::MAX_BODY_BYTES,
         "sessions": defaults::SESSIONS,
+        "max_sessions": defaults::MAX_SESSIONS,
+        "session_idle_timeout_s": defaults::SESSION_IDLE_TIMEOUT_S,
+        "session_reply_cache_s": defaults::SESSION_REPLY_CACHE_S,
         "page_size": defaults::PAGE_SIZE,
     })
 }

@@ -89,6 +89,14 @@ pub struct HttpConfig {
     /// Serve 2025-11-25 clients with `Mcp-Session-Id` sessions (2026-07-28 clients are always
     /// served statelessly).
     pub sessions: bool,
+    /// The most sessions open at once; an `initialize` beyond it gets HTTP 503.
+    pub max_sessions: usize,
+    /// Seconds a session may go without a message before the server ends it (its next
+    /// request gets 404, and the client starts a new session).
+    pub session_idle_timeout_s: u64,
+    /// Seconds a session keeps a finished response stream for a client that reconnects with
+    /// `Last-Event-ID` (0: not at all).
+    pub session_reply_cache_s: u64,
 }
 
 impl Default for HttpConfig {
@@ -99,6 +107,9 @@ impl Default for HttpConfig {
             allowed_origins: strings(defaults::ALLOWED_ORIGINS),
             max_body_bytes: defaults::MAX_BODY_BYTES,
             sessions: defaults::SESSIONS,
+            max_sessions: defaults::MAX_SESSIONS,
+            session_idle_timeout_s: defaults::SESSION_IDLE_TIMEOUT_S,
+            session_reply_cache_s: defaults::SESSION_REPLY_CACHE_S,
         }
     }
 }
@@ -170,6 +181,22 @@ impl Config {
         if config.tools.page_size == 0 {
             return Err("tools.page_size must be at least 1".to_owned());
         }
+        if config.http.max_sessions == 0 {
+            return Err(
+                "http.max_sessions must be at least 1 (to serve without sessions, set http.sessions = false)"
+                    .to_owned(),
+            );
+        }
+        if config.http.session_idle_timeout_s == 0 {
+            return Err("http.session_idle_timeout_s must be at least 1".to_owned());
+        }
+        if config.http.max_body_bytes == 0 {
+            return Err("http.max_body_bytes must be at least 1".to_owned());
+        }
+        crate::transport::dns_rebinding::AllowedPeers::new(
+            &config.http.allowed_hosts,
+            &config.http.allowed_origins,
+        )?;
         Ok(config)
     }
 }
@@ -199,6 +226,66 @@ mod tests {
             config.limits.statement_timeout(),
             Some(std::time::Duration::from_millis(250))
         );
+    }
+
+    #[test]
+    fn the_session_settings_default_to_a_bounded_number_of_sessions_that_expire() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.http.max_sessions, 1000);
+        assert_eq!(config.http.session_idle_timeout_s, 600);
+        assert_eq!(config.http.session_reply_cache_s, 60);
+        let config = Config::parse(
+            "[http]\nmax_sessions = 2\nsession_idle_timeout_s = 1\nsession_reply_cache_s = 0\n",
+        )
+        .unwrap();
+        assert_eq!(config.http.max_sessions, 2);
+    }
+
+    #[test]
+    fn no_sessions_at_all_or_no_idle_time_are_refused_naming_the_setting() {
+        for (setting, text) in [
+            ("http.max_sessions", "[http]\nmax_sessions = 0\n"),
+            (
+                "http.session_idle_timeout_s",
+                "[http]\nsession_idle_timeout_s = 0\n",
+            ),
+        ] {
+            let error = Config::parse(text).unwrap_err();
+            assert!(error.contains(setting), "{error}");
+        }
+    }
+
+    #[test]
+    fn allowed_hosts_and_origins_that_are_neither_are_refused() {
+        let error = Config::parse("[http]\nallowed_origins = [\"localhost\"]\n").unwrap_err();
+        assert!(error.contains("http.allowed_origins"), "{error}");
+    }
+
+    #[test]
+    fn every_setting_the_config_template_shows_is_a_setting_with_that_default() {
+        // The template's `# name = value` lines, uncommented (but the URL, which is made when
+        // a crate is generated).
+        let template = include_str!("../../templates/mcpgen.toml.tera");
+        let settings: String = template
+            .lines()
+            .filter(|line| line.starts_with('[') || line.starts_with("# ") && line.contains(" = "))
+            .filter(|line| !line.contains("{{"))
+            .map(|line| format!("{}\n", line.trim_start_matches("# ")))
+            .collect();
+        let config = Config::parse(&settings).unwrap_or_else(|error| panic!("{error}\n{settings}"));
+        let defaults = HttpConfig::default();
+        assert_eq!(config.http.max_sessions, defaults.max_sessions);
+        assert_eq!(
+            config.http.session_idle_timeout_s,
+            defaults.session_idle_timeout_s
+        );
+        assert_eq!(
+            config.http.session_reply_cache_s,
+            defaults.session_reply_cache_s
+        );
+        assert_eq!(config.http.max_body_bytes, defaults.max_body_bytes);
+        assert_eq!(config.http.allowed_hosts, defaults.allowed_hosts);
+        assert_eq!(config.http.allowed_origins, defaults.allowed_origins);
     }
 
     #[test]

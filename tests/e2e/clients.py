@@ -10,6 +10,7 @@ JSON.
 from __future__ import annotations
 
 import json
+import subprocess
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
@@ -265,3 +266,31 @@ def initialize(http: httpx.Client, url: str) -> tuple[httpx.Response, str]:
 
 def session_headers(session_id: str) -> dict[str, str]:
     return {"Accept": ACCEPT, "Mcp-Session-Id": session_id, "MCP-Protocol-Version": SESSION_VERSION}
+
+
+# --- raw stdio -------------------------------------------------------------------------------
+
+STDIO_INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": "init",
+    "method": "initialize",
+    "params": {"protocolVersion": SESSION_VERSION, "capabilities": {}, "clientInfo": {"name": "mcpgen-e2e", "version": "0"}},
+}
+
+
+def stdio_messages(binary: Any, database_url: str, *lines: bytes | dict[str, Any], extra_args: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Runs `BINARY serve` over stdio: initializes, sends each line (a dict as its JSON, bytes
+    as they are), closes stdin; every message the server wrote but its initialize response."""
+    sent = [STDIO_INITIALIZE, {"jsonrpc": "2.0", "method": "notifications/initialized"}, *lines]
+    raw = b"".join((line if isinstance(line, bytes) else json.dumps(line).encode()) + b"\n" for line in sent)
+    completed = subprocess.run(
+        [str(binary), "serve", "--database-url", database_url, *extra_args],
+        input=raw,
+        capture_output=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "MCPGEN_LOG": "warn"},
+    )
+    messages = [json.loads(line) for line in completed.stdout.splitlines() if line.strip()]
+    initialized = [m for m in messages if m.get("id") == "init" and "result" in m]
+    assert initialized, f"no initialize response; stdout {completed.stdout[:300]!r}, stderr {completed.stderr[:300]!r}"
+    return [m for m in messages if m is not initialized[0]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import signal
+from typing import Any
 
 import anyio
 import httpx
@@ -19,11 +20,13 @@ from clients import (
     SESSION_VERSION,
     STATELESS_VERSION,
     initialize,
+    messages_of,
     response_to,
     run,
     session_headers,
     stateless_meta,
     stateless_request,
+    stdio_messages,
 )
 from contract import expected_tool_names
 
@@ -202,3 +205,149 @@ def test_tools_list_is_one_page_and_its_size_is_recorded(request, http_servers, 
         "jsonrpc_response_bytes": len(message_json),
         "http_body_bytes": len(response.content),
     }
+
+
+# --- malformed requests: the JSON-RPC error that says what is wrong, on every way in ---------
+
+def nested(depth: int) -> str:
+    return "[" * depth + "1" + "]" * depth
+
+
+def call(arguments: Any) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "count_books", "arguments": arguments}}
+
+
+def request(method: str, **members: Any) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": 5, "method": method, **members}
+
+
+# name: (the message, its JSON-RPC error code, the id of the error response, words its message has)
+MALFORMED: dict[str, tuple[bytes, int, Any, list[str]]] = {
+    name: (message if isinstance(message, bytes) else json.dumps(message).encode(), code, error_id, words)
+    for name, (message, code, error_id, words) in {
+        "arguments-an-array": (call([1, 2]), -32602, 5, ["tools/call", "`arguments` must be an object", "got an array"]),
+        "arguments-a-string": (call("pages > 300"), -32602, 5, ["tools/call", "`arguments` must be an object", "got a string"]),
+        "tools-call-without-params": (request("tools/call"), -32602, 5, ["tools/call", "`params` is required"]),
+        "tools-call-without-a-name": (request("tools/call", params={"arguments": {}}), -32602, 5, ["`name` is required"]),
+        "tools-call-params-an-array": (request("tools/call", params=["count_books"]), -32602, 5, ["`params` must be an object"]),
+        "tools-list-cursor-a-number": (request("tools/list", params={"cursor": 5}), -32602, 5, ["tools/list", "`cursor` must be a string"]),
+        "ping-params-a-string": (request("ping", params="now"), -32602, 5, ["ping", "`params` must be an object"]),
+        "initialize-params-an-array": (request("initialize", params=[SESSION_VERSION]), -32602, 5, ["initialize", "`params` must be an object"]),
+        "initialize-without-client-info": (
+            request("initialize", params={"protocolVersion": SESSION_VERSION, "capabilities": {}}), -32602, 5, ["initialize", "`clientInfo` is required"],
+        ),
+        "discover-params-an-array": (request("server/discover", params=[]), -32602, 5, ["server/discover", "`params` must be an object"]),
+        "meta-a-string": (request("tools/list", params={"_meta": "x"}), -32602, 5, ["`params._meta` must be an object"]),
+        "id-an-object": ({"jsonrpc": "2.0", "id": {"a": 1}, "method": "tools/list"}, -32600, None, ['"id" must be a string or an integer', "got an object"]),
+        "id-an-array": ({"jsonrpc": "2.0", "id": [5], "method": "tools/list"}, -32600, None, ['"id" must be a string or an integer', "got an array"]),
+        "id-a-boolean": ({"jsonrpc": "2.0", "id": True, "method": "tools/list"}, -32600, None, ['"id" must be a string or an integer', "got true"]),
+        "id-a-fraction": ({"jsonrpc": "2.0", "id": 1.5, "method": "tools/list"}, -32600, None, ['"id" must be a string or an integer', "1.5"]),
+        "id-null": ({"jsonrpc": "2.0", "id": None, "method": "tools/list"}, -32600, None, ['"id" must be a string or an integer', "got null"]),
+        "method-a-number": ({"jsonrpc": "2.0", "id": 5, "method": 5}, -32600, 5, ['"method" must be a string']),
+        "a-batch": (b'[{"jsonrpc": "2.0", "id": 5, "method": "ping"}]', -32600, None, ["no batches"]),
+        "nested-too-deep": (
+            f'{{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {{"name": "count_books", "arguments": {{"where": {nested(200)}}}}}}}'.encode(),
+            -32700, None, ["127 levels deep"],
+        ),
+    }.items()
+}
+
+WAYS_IN = ["stdio", "http-session", "http-stateless"]
+
+
+def error_for(way: str, server: Any, process: Any, message: bytes) -> dict[str, Any]:
+    """The error response to `message`, sent over stdio, in a 2025-11-25 session, or as a
+    2026-07-28 stateless request; over HTTP it comes with status 400."""
+    if way == "stdio":
+        errors = [m for m in stdio_messages(server.binary, server.database_url, message) if "error" in m]
+        assert len(errors) == 1, f"expected one error response, got {errors}"
+        return errors[0]
+    with httpx.Client(timeout=30) as http:
+        if way == "http-session":
+            _, session_id = initialize(http, process.url)
+            headers = session_headers(session_id)
+        else:
+            headers = {"Accept": ACCEPT, "MCP-Protocol-Version": STATELESS_VERSION}
+        response = http.post(process.url, content=message, headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 400, f"HTTP {response.status_code}: {response.text[:300]}"
+    assert response.headers["content-type"].startswith("application/json")
+    return response.json()
+
+
+@pytest.mark.parametrize("way", WAYS_IN)
+@pytest.mark.parametrize("message, code, error_id, words", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_request_gets_the_jsonrpc_error_saying_what_is_wrong(sample_server, sample_http, way, message, code, error_id, words):
+    error = error_for(way, sample_server, sample_http, message)
+    assert error["jsonrpc"] == "2.0"
+    assert error["error"]["code"] == code, error
+    assert "id" in error and error["id"] == error_id, error
+    missing = [word for word in words if word not in error["error"]["message"]]
+    assert not missing, f"the message does not say {missing}: {error['error']['message']!r}"
+
+
+# name: (params, the Mcp-Name header a stateless request carries)
+NOT_OFFERED: dict[str, tuple[dict[str, Any], str | None]] = {
+    "resources/list": ({}, None),
+    "resources/templates/list": ({}, None),
+    "resources/read": ({"uri": "file:///etc/passwd"}, "file:///etc/passwd"),
+    "resources/subscribe": ({"uri": "file:///etc/passwd"}, "file:///etc/passwd"),
+    "prompts/list": ({}, None),
+    "prompts/get": ({"name": "summarize"}, "summarize"),
+    "completion/complete": ({"ref": {"type": "ref/prompt", "name": "summarize"}, "argument": {"name": "a", "value": ""}}, None),
+    "logging/setLevel": ({"level": "debug"}, None),
+}
+
+
+@pytest.mark.parametrize("way", WAYS_IN)
+@pytest.mark.parametrize("method", NOT_OFFERED)
+def test_a_method_of_a_capability_the_server_does_not_advertise_is_method_not_found(sample_server, sample_http, way, method):
+    params, name = NOT_OFFERED[method]
+    if way == "stdio":
+        replies = stdio_messages(sample_server.binary, sample_server.database_url, {"jsonrpc": "2.0", "id": 5, "method": method, "params": params})
+        error = next(m for m in replies if m.get("id") == 5)
+    else:
+        with httpx.Client(timeout=30) as http:
+            if way == "http-session":
+                _, session_id = initialize(http, sample_http.url)
+                response = http.post(sample_http.url, headers=session_headers(session_id), json={"jsonrpc": "2.0", "id": 5, "method": method, "params": params})
+            else:
+                response = stateless_request(http, sample_http.url, 5, method, params, name=name)
+        error = response_to(response, 5)
+    assert "result" not in error, f"{method} answered {error}"
+    assert error["error"]["code"] == -32601, error
+    assert method in error["error"]["message"], error
+
+
+def test_the_server_advertises_tools_only(sample_http, http):
+    response, _ = initialize(http, sample_http.url)
+    capabilities = response_to(response, 1)["result"]["capabilities"]
+    assert set(capabilities) - {"experimental", "extensions"} == {"tools"}, capabilities
+
+
+COUNT_BOOKS = {"name": "count_books", "arguments": {}}
+
+
+@pytest.mark.parametrize("way", WAYS_IN)
+def test_the_server_still_answers_after_malformed_requests(sample_server, sample_http, way):
+    """Every malformed message of the table, then a tool call, in one process or session."""
+    malformed = [message for message, _, _, _ in MALFORMED.values()]
+    if way == "stdio":
+        last = {"jsonrpc": "2.0", "id": "last", "method": "tools/call", "params": COUNT_BOOKS}
+        answers = [m for m in stdio_messages(sample_server.binary, sample_server.database_url, *malformed, last) if m.get("id") == "last"]
+    else:
+        with httpx.Client(timeout=30) as http:
+            if way == "http-session":
+                _, session_id = initialize(http, sample_http.url)
+                headers = session_headers(session_id)
+            else:
+                headers = {"Accept": ACCEPT}
+            for message in malformed:
+                refused = http.post(sample_http.url, content=message, headers={**headers, "Content-Type": "application/json"})
+                assert refused.status_code == 400, refused.text
+            if way == "http-session":
+                response = http.post(sample_http.url, headers=headers, json={"jsonrpc": "2.0", "id": "last", "method": "tools/call", "params": COUNT_BOOKS})
+            else:
+                response = stateless_request(http, sample_http.url, "last", "tools/call", COUNT_BOOKS, name="count_books")
+        answers = [message for message in messages_of(response) if message.get("id") == "last"]
+    assert answers, "the tool call after the malformed requests got no answer"
+    assert answers[0]["result"]["structuredContent"]["count"] == database.count(sample_server.database, "SELECT COUNT(*) FROM books")

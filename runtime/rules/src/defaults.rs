@@ -27,5 +27,14 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// `[http] sessions`: serve 2025-11-25 clients with `Mcp-Session-Id` sessions.
 pub const SESSIONS: bool = true;
 
+/// `[http] max_sessions`: the most 2025-11-25 sessions open at once.
+pub const MAX_SESSIONS: usize = 1000;
+/// `[http] session_idle_timeout_s`: seconds a session may go without a message before the
+/// server ends it.
+pub const SESSION_IDLE_TIMEOUT_S: u64 = 600;
+/// `[http] session_reply_cache_s`: seconds a session keeps a finished response stream for a
+/// client that reconnects with `Last-Event-ID`.
+pub const SESSION_REPLY_CACHE_S: u64 = 60;
+
 /// `[tools] page_size`: tools per page of `tools/list`.
 pub const PAGE_SIZE: usize = 100;

@@ -1,5 +1,14 @@
-//! Streamable HTTP: rmcp's tower service at `/mcp` with Host and Origin checks and a body
-//! size limit, `GET /healthz`, and every POSTed message checked ([`super::framing`]) first.
+//! Streamable HTTP: rmcp's tower service at `/mcp` and `GET /healthz`, behind three checks,
+//! each made once, here, for every request:
+//!
+//! 1. the `Host` and `Origin` ([`super::dns_rebinding`]), on every route;
+//! 2. the body size (`http.max_body_bytes`), on every route, whatever the body's type and
+//!    whether or not it says its length;
+//! 3. on `/mcp`, each POSTed JSON message ([`super::framing`]), and the number of open
+//!    sessions when it opens one ([`super::sessions`]).
+//!
+//! Every refusal is JSON: a JSON-RPC error response that says what is wrong and which setting
+//! governs it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -7,20 +16,31 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt as _;
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
+use rmcp::model::{ClientJsonRpcMessage, ClientRequest, ErrorCode};
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::TransportError;
-use super::framing::check_message;
+use super::dns_rebinding::AllowedPeers;
+use super::framing::{Refusal, check_message};
+use super::sessions::Sessions;
 use crate::config::HttpConfig;
 use crate::handler::{McpHandler, ServerState};
+
+/// The header that names a 2025-11-25 session.
+const SESSION_ID_HEADER: &str = "mcp-session-id";
+
+/// JSON-RPC's code for errors a server defines itself; used for refusals of the HTTP layer
+/// (Host, Origin, body size, sessions), which JSON-RPC has no code of its own for.
+const SERVER_ERROR: ErrorCode = ErrorCode(-32000);
 
 /// Serves Streamable HTTP on `listen` until Ctrl-C or SIGTERM.
 pub async fn serve_http(
@@ -35,7 +55,7 @@ pub async fn serve_http(
             source,
         })?;
     let address = listener.local_addr().map_err(TransportError::Http)?;
-    let app = router(handler, http, address);
+    let app = router(handler, http, address)?;
     let shutdown = app.shutdown.clone();
     tracing::info!("serving MCP over Streamable HTTP at http://{address}/mcp");
     axum::serve(
@@ -62,80 +82,193 @@ pub struct HttpApp {
     pub shutdown: CancellationToken,
 }
 
-/// The HTTP application of a server that listens on `address`.
-pub fn router(handler: McpHandler, http: &HttpConfig, address: SocketAddr) -> HttpApp {
-    let mut config = StreamableHttpServerConfig::default()
-        .with_allowed_origins(http.allowed_origins.clone())
-        .enforce_origin_validation()
-        .with_max_request_body_bytes(http.max_body_bytes)
-        .with_legacy_session_mode(http.sessions);
-    config = if http.allowed_hosts.is_empty() {
-        config.disable_allowed_hosts()
-    } else {
-        config.with_allowed_hosts(http.allowed_hosts.clone())
-    };
+/// The HTTP application of a server that listens on `address`; an error when
+/// `http.allowed_hosts` or `http.allowed_origins` holds an entry that is neither.
+pub fn router(
+    handler: McpHandler,
+    http: &HttpConfig,
+    address: SocketAddr,
+) -> Result<HttpApp, TransportError> {
+    let peers = AllowedPeers::new(&http.allowed_hosts, &http.allowed_origins)
+        .map_err(TransportError::Settings)?;
     if !address.ip().is_loopback() {
         tracing::warn!(
             allowed_hosts = ?http.allowed_hosts,
             "listening beyond loopback: requests are accepted only for the Host names in http.allowed_hosts"
         );
     }
+    // The checks rmcp would make itself are made in front of it, for every route, and
+    // switched off in it so that each has one rule and one message.
+    let config = StreamableHttpServerConfig::default()
+        .disable_allowed_hosts()
+        .disable_allowed_origins()
+        .with_max_request_body_bytes(usize::MAX)
+        .with_legacy_session_mode(http.sessions);
     let shutdown = config.cancellation_token.clone();
     let state = Arc::clone(handler.state());
-    let service = StreamableHttpService::new(
-        move || Ok(handler.clone()),
-        Arc::new(LocalSessionManager::default()),
-        config,
-    );
+    let sessions = Arc::new(Sessions::new(http));
+    let service =
+        StreamableHttpService::new(move || Ok(handler.clone()), Arc::clone(&sessions), config);
+    let mcp = Router::new()
+        .nest_service("/mcp", service)
+        .layer(middleware::from_fn_with_state(
+            Arc::new(MessageCheck {
+                sessions: http.sessions.then_some(sessions),
+            }),
+            check_posted_message,
+        ))
+        .layer(middleware::map_response(session_deleted_is_no_content));
     let router = Router::new()
         .route("/healthz", get(healthz))
         .with_state(state)
-        .nest_service("/mcp", service)
-        .layer(axum::middleware::from_fn_with_state(
+        .merge(mcp)
+        .layer(middleware::from_fn_with_state(
             http.max_body_bytes,
-            check_posted_message,
+            limit_body,
         ))
-        .layer(axum::middleware::map_response(
-            session_deleted_is_no_content,
+        .layer(middleware::from_fn_with_state(
+            Arc::new(peers),
+            check_host_and_origin,
         ));
-    HttpApp { router, shutdown }
+    Ok(HttpApp { router, shutdown })
 }
 
-/// Answers a POSTed JSON body that is not one JSON-RPC message with its JSON-RPC error
-/// (HTTP 400) and a body over the limit with 413; passes everything else on.
-async fn check_posted_message(
-    State(max_body_bytes): State<usize>,
+/// A JSON-RPC error response with `status`.
+fn refusal_response(status: StatusCode, refusal: &Refusal) -> Response {
+    let mut response = (status, refusal.to_json().to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// Refuses a request whose `Host` or `Origin` is not allowed (403; 400 without a `Host`).
+async fn check_host_and_origin(
+    State(peers): State<Arc<AllowedPeers>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let is_json = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json"));
-    if request.method() != Method::POST || !is_json {
+    match peers.check(request.uri(), request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(refused) => refusal_response(
+            refused.status,
+            &Refusal::new(Value::Null, SERVER_ERROR, refused.message),
+        ),
+    }
+}
+
+/// Reads the body, up to `http.max_body_bytes`, of every request: a larger one gets 413,
+/// whether it says its length (`Content-Length`) or not (chunked).
+async fn limit_body(State(max_body_bytes): State<usize>, request: Request, next: Next) -> Response {
+    let too_large = || {
+        refusal_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &Refusal::new(
+                Value::Null,
+                SERVER_ERROR,
+                format!(
+                    "Payload Too Large: the request body is larger than {max_body_bytes} bytes, the most http.max_body_bytes allows"
+                ),
+            ),
+        )
+    };
+    if declared_length(request.headers()).is_some_and(|length| length > max_body_bytes) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match Limited::new(body, max_body_bytes).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<LengthLimitError>() => return too_large(),
+        Err(error) => {
+            return refusal_response(
+                StatusCode::BAD_REQUEST,
+                &Refusal::new(
+                    Value::Null,
+                    SERVER_ERROR,
+                    format!("Bad Request: the request body could not be read ({error})"),
+                ),
+            );
+        }
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// The `Content-Length` a request declares.
+fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// What [`check_posted_message`] checks against.
+struct MessageCheck {
+    /// `None` when the server keeps no sessions (`http.sessions = false`).
+    sessions: Option<Arc<Sessions>>,
+}
+
+/// Answers a POSTed JSON body that is not a JSON-RPC message this server can answer with
+/// its JSON-RPC error (HTTP 400), and an `initialize` that would open a session beyond
+/// `http.max_sessions` with 503; passes everything else on. A body of another type goes on
+/// to rmcp, which answers 415.
+async fn check_posted_message(
+    State(check): State<Arc<MessageCheck>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::POST || !is_json(request.headers()) {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, max_body_bytes).await else {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "the request body is larger than {max_body_bytes} bytes (http.max_body_bytes)\n"
-            ),
-        )
-            .into_response();
+    // The body was read whole by `limit_body`, so this only takes it.
+    let Ok(bytes) = body
+        .collect()
+        .await
+        .map(http_body_util::Collected::to_bytes)
+    else {
+        return StatusCode::BAD_REQUEST.into_response();
     };
-    if let Err(error) = check_message(&bytes) {
-        let mut response = (StatusCode::BAD_REQUEST, error.to_string()).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
+    let message = match check_message(&bytes) {
+        Ok(message) => message,
+        Err(refusal) => return refusal_response(StatusCode::BAD_REQUEST, &refusal),
+    };
+    if let Some(sessions) = &check.sessions
+        && let Some(id) = opens_session(&parts.headers, &message)
+        && let Some(full) = sessions.refusal().await
+    {
+        return refusal_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &Refusal::new(id, SERVER_ERROR, full.to_string()),
         );
-        return response;
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The id of an `initialize` request that opens a session (it names none).
+fn opens_session(headers: &HeaderMap, message: &ClientJsonRpcMessage) -> Option<Value> {
+    match message {
+        ClientJsonRpcMessage::Request(request)
+            if matches!(request.request, ClientRequest::InitializeRequest(_))
+                && !headers.contains_key(SESSION_ID_HEADER) =>
+        {
+            Some(request.id.clone().into_json_value())
+        }
+        _ => None,
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// rmcp answers a DELETE that ends a session with 202 Accepted; the session is already gone,
@@ -157,6 +290,9 @@ async fn healthz(State(state): State<Arc<ServerState>>) -> (StatusCode, String) 
         ),
     }
 }
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests;
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -1,8 +1,10 @@
 //! How clients reach a server: stdio ([`stdio`]) or Streamable HTTP ([`http`]). Both check
 //! each incoming message's JSON-RPC framing first ([`framing`]) and hand it to rmcp.
 
+pub(crate) mod dns_rebinding;
 mod framing;
 pub mod http;
+mod sessions;
 pub mod stdio;
 
 pub use http::{HttpApp, router, serve_http};
@@ -25,4 +27,7 @@ pub enum TransportError {
     /// The HTTP server failed.
     #[error("HTTP server failed: {0}")]
     Http(std::io::Error),
+    /// The `[http]` settings cannot be used (what is wrong, naming the setting).
+    #[error("{0}")]
+    Settings(String),
 }

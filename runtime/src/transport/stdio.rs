@@ -34,7 +34,7 @@ pub async fn serve_stdio(handler: McpHandler) -> Result<(), TransportError> {
                 continue;
             }
             match check_message(message) {
-                Ok(()) => {
+                Ok(_) => {
                     let forwarded = async {
                         to_rmcp.write_all(message).await?;
                         to_rmcp.write_all(b"\n").await?;
@@ -44,8 +44,8 @@ pub async fn serve_stdio(handler: McpHandler) -> Result<(), TransportError> {
                         break;
                     }
                 }
-                Err(response) => {
-                    if errors.send(response.to_string()).is_err() {
+                Err(refusal) => {
+                    if errors.send(refusal.to_json().to_string()).is_err() {
                         break;
                     }
                 }
