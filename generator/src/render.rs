@@ -344,6 +344,7 @@ fn config_defaults() -> serde_json::Value {
         "default_limit": defaults::DEFAULT_LIMIT,
         "max_limit": defaults::MAX_LIMIT,
         "max_result_bytes": defaults::MAX_RESULT_BYTES,
+        "max_write_rows": defaults::MAX_WRITE_ROWS,
         "statement_timeout_ms": defaults::STATEMENT_TIMEOUT_MS,
         "listen": toml_string(defaults::LISTEN),
         "allowed_hosts": list(defaults::ALLOWED_HOSTS),
@@ -354,6 +355,7 @@ fn config_defaults() -> serde_json::Value {
         "session_idle_timeout_s": defaults::SESSION_IDLE_TIMEOUT_S,
         "session_reply_cache_s": defaults::SESSION_REPLY_CACHE_S,
         "page_size": defaults::PAGE_SIZE,
+        "writes": defaults::WRITES,
     })
 }
 

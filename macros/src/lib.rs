@@ -16,7 +16,7 @@ use proc_macro::TokenStream;
 /// - `schema = "name"`: its schema, when not the connection's default one;
 /// - `name = "t"`: the `T` of the tool names (default: the table's name in snake_case);
 /// - `description = "..."`: what the table holds (default: the doc comment);
-/// - `view`: a view (read-only); `read_only`: serve no write tools;
+/// - `view`: a view (read-only); `read_only`: serve no write tools for it;
 /// - `primary_key = ["b", "a"]`: the primary key's columns in key order, when it is not the
 ///   order of the fields (else mark each key field `primary_key`);
 /// - `rowid`: SQLite's implicit `rowid` exists (a stable key for paging without a primary key);
@@ -28,8 +28,12 @@ use proc_macro::TokenStream;
 /// On a field:
 /// - `column = "Name"`: the column as the database spells it (default: the field's name);
 /// - `primary_key`: part of the primary key, in field order;
-/// - `sql_type = "NUMERIC(10,2)"`, `default = "CURRENT_TIMESTAMP"`, `generated`: what the
-///   database declares, shown to clients (they change no SQL);
+/// - `sql_type = "NUMERIC(10,2)"`, `default = "CURRENT_TIMESTAMP"`: what the database
+///   declares, shown to clients;
+/// - `generated`: the database fills it in when an insert leaves it out (identity,
+///   auto-increment, serial), so `insert_T` takes it as optional;
+/// - `read_only`: the database computes it (a generated column, an identity column
+///   `GENERATED ALWAYS`): `insert_T` and `update_T` never write it;
 /// - `description = "..."` (default: the doc comment);
 /// - `enum_values = ["a", "b"]`: the only values the column may take (a
 ///   `CHECK (col IN (...))`), listed in its schema; they sort and compare as text;

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::backend::Codecs;
 use crate::table::{
-    ColumnDef, ColumnKind, ColumnVisitor, FieldType, McpTable, TableDef, ValueKind,
+    ColumnDef, ColumnKind, ColumnVisitor, FieldType, McpTable, TableDef, TableKind, ValueKind,
 };
 
 /// A mistake in the set of tables given to a server.
@@ -418,6 +418,11 @@ impl Table {
         }
     }
 
+    /// Whether rows can be written to it: a base table its derive does not mark read-only.
+    pub fn writable(&self) -> bool {
+        self.def.kind == TableKind::Table && !self.def.read_only
+    }
+
     /// `value` read as a value of column `column` (its Rust type); the error says why not.
     pub fn operand(&self, column: usize, value: &Value) -> Result<Operand, String> {
         self.types.operand(column, value)
@@ -701,6 +706,7 @@ mod tests {
             nullable,
             default: None,
             generated: false,
+            read_only: false,
             description: None,
             enum_values,
         }))

@@ -45,6 +45,9 @@ struct ServeArgs {
     /// A TOML config file (see mcpgen.toml).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Serve the write tools (insert_T, update_T, delete_T), as `[tools] writes = true` does.
+    #[arg(long)]
+    allow_writes: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -86,10 +89,11 @@ pub(crate) async fn run(builder: ServerBuilder) -> ExitCode {
 }
 
 async fn serve(builder: ServerBuilder, args: ServeArgs) -> Result<(), String> {
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => Config::load(path).map_err(|error| error.to_string())?,
         None => Config::default(),
     };
+    config.tools.writes |= args.allow_writes;
     let url = args.database_url.or_else(|| {
         std::env::var("DATABASE_URL")
             .ok()

@@ -50,6 +50,9 @@ pub struct Limits {
     /// The most bytes of JSON rows one result holds: a page of `list_T` ends early rather
     /// than pass it.
     pub max_result_bytes: usize,
+    /// The most rows one `insert_T` takes, and the most one `update_T` or `delete_T` changes
+    /// (its `max_rows` may say fewer).
+    pub max_write_rows: u32,
     /// How long one SQL statement may run, in milliseconds, before the database stops it and
     /// the call fails saying so; 0: no limit.
     pub statement_timeout_ms: u64,
@@ -69,6 +72,7 @@ impl Default for Limits {
             default_limit: defaults::DEFAULT_LIMIT,
             max_limit: defaults::MAX_LIMIT,
             max_result_bytes: defaults::MAX_RESULT_BYTES,
+            max_write_rows: defaults::MAX_WRITE_ROWS,
             statement_timeout_ms: defaults::STATEMENT_TIMEOUT_MS,
         }
     }
@@ -120,12 +124,17 @@ impl Default for HttpConfig {
 pub struct ToolsConfig {
     /// Tools per page of `tools/list`.
     pub page_size: usize,
+    /// Serve the write tools (`insert_T`, `update_T`, `delete_T`) of every table not marked
+    /// read-only; `serve --allow-writes` turns them on too. Off, the database is only ever
+    /// read, in read-only transactions.
+    pub writes: bool,
 }
 
 impl Default for ToolsConfig {
     fn default() -> Self {
         Self {
             page_size: defaults::PAGE_SIZE,
+            writes: defaults::WRITES,
         }
     }
 }
@@ -174,6 +183,9 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|error| error.to_string())?;
         if config.limits.max_limit == 0 || config.limits.default_limit == 0 {
             return Err("limits.default_limit and limits.max_limit must be at least 1".to_owned());
+        }
+        if config.limits.max_write_rows == 0 {
+            return Err("limits.max_write_rows must be at least 1".to_owned());
         }
         if config.limits.max_result_bytes < 1024 {
             return Err("limits.max_result_bytes must be at least 1024".to_owned());

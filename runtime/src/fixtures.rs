@@ -8,12 +8,12 @@ use crate::McpTable;
 use crate::catalog::{Catalog, Registration};
 use crate::types::Decimal;
 
-/// Films: a primary key, an enum type, `char(n)`, a `SET`, a type read as text, decimals and
-/// dates, nullable and not.
+/// Films: a primary key the database fills in, an enum type, `char(n)`, a `SET`, a type read
+/// as text, decimals and dates, nullable and not, and a column the database computes.
 #[derive(McpTable)]
 #[mcp(crate = "crate", table = "film", unique(columns = ["title"]))]
 pub(crate) struct Film {
-    #[mcp(primary_key)]
+    #[mcp(primary_key, generated)]
     film_id: i32,
     title: String,
     #[mcp(enum_type = ["G", "PG", "PG-13", "R", "NC-17"])]
@@ -29,6 +29,8 @@ pub(crate) struct Film {
     price: Option<Decimal>,
     released: Option<NaiveDate>,
     available: bool,
+    #[mcp(read_only)]
+    slug: Option<String>,
 }
 
 /// A key of two columns declared in another order than the fields: `(b, a)`.

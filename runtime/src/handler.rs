@@ -72,9 +72,15 @@ impl ServerHandler for McpHandler {
         let name = &self.state.implementation.name;
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(self.state.implementation.clone())
-            .with_instructions(format!(
-                "Read-only access to the {name} database. list_tables shows its tables and views; describe_table shows one in detail; list_T, get_T and count_T read table T."
-            ))
+            .with_instructions(if self.state.config.tools.writes {
+                format!(
+                    "Access to the {name} database. list_tables shows its tables and views; describe_table shows one in detail, with the columns an insert needs; list_T, get_T and count_T read table T; insert_T, update_T and delete_T write it, each call all or nothing."
+                )
+            } else {
+                format!(
+                    "Read-only access to the {name} database. list_tables shows its tables and views; describe_table shows one in detail; list_T, get_T and count_T read table T."
+                )
+            })
     }
 
     async fn list_tools(
@@ -114,6 +120,7 @@ impl ServerHandler for McpHandler {
             tools: &self.state.tools,
             database: &self.state.database,
             limits: &self.state.config.limits,
+            writes: self.state.config.tools.writes,
         };
         Ok(context.call(action, &arguments).await.into())
     }

@@ -127,13 +127,18 @@ impl ServerBuilder {
         let database = Database::connect(
             &url,
             &ConnectOptions {
-                read_only: true,
+                writes: config.tools.writes,
                 max_connections: config.database.max_connections,
                 statement_timeout: config.limits.statement_timeout(),
             },
         )
         .await?;
-        let tools = ToolSet::new(&catalog, database.dialect(), &config.limits);
+        let tools = ToolSet::new(
+            &catalog,
+            database.dialect(),
+            &config.limits,
+            config.tools.writes,
+        );
         let mut implementation = Implementation::new(self.name, self.version);
         if let Some(title) = self.title {
             implementation = implementation.with_title(title);

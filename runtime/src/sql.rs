@@ -339,3 +339,4 @@ impl<'a> Writer<'a> {
 
 #[cfg(test)]
 mod tests;
+pub mod write;

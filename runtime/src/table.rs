@@ -311,8 +311,12 @@ pub struct ColumnDef {
     pub nullable: bool,
     /// The SQL default expression.
     pub default: Option<&'static str>,
-    /// Filled in by the database (generated, identity or auto-increment column).
+    /// Filled in by the database when an insert leaves it out (an identity, auto-increment or
+    /// serial column): inserts may give it or not.
     pub generated: bool,
+    /// Computed by the database (a generated column, an identity column `GENERATED
+    /// ALWAYS`): never written.
+    pub read_only: bool,
     /// What the column holds, for schemas.
     pub description: Option<&'static str>,
     /// The only values it may take, as a `CHECK (col IN (...))` says; they sort and compare

@@ -31,6 +31,7 @@ pub(crate) const FIELD_KEYS: &[&str] = &[
     "sql_type",
     "default",
     "generated",
+    "read_only",
     "description",
     "enum_values",
     "enum_type",
@@ -125,6 +126,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) sql_type: Option<String>,
     pub(crate) default: Option<String>,
     pub(crate) generated: bool,
+    pub(crate) read_only: bool,
     pub(crate) description: Option<String>,
     pub(crate) enum_values: Option<Spanned<Vec<String>>>,
     /// Every kind attribute given, with where (more than one is an error).
@@ -203,6 +205,7 @@ impl FieldAttrs {
         let mut sql_type = Attr::none("sql_type");
         let mut default = Attr::none("default");
         let mut generated = Attr::none("generated");
+        let mut read_only = Attr::none("read_only");
         let mut description = Attr::none("description");
         let mut enum_values = Attr::none("enum_values");
         let mut padded = Attr::none("padded");
@@ -219,6 +222,7 @@ impl FieldAttrs {
                     "sql_type" => sql_type.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
                     "default" => default.set(cx, meta.path.span(), string(&meta)?.value()),
                     "generated" => generated.set(cx, meta.path.span(), ()),
+                    "read_only" => read_only.set(cx, meta.path.span(), ()),
                     "description" => {
                         description.set(cx, meta.path.span(), string(&meta)?.value());
                     }
@@ -251,6 +255,7 @@ impl FieldAttrs {
             sql_type: sql_type.get().map(|spanned| spanned.value),
             default: default.get().map(|spanned| spanned.value),
             generated: generated.get().is_some(),
+            read_only: read_only.get().is_some(),
             description: description
                 .get()
                 .map(|spanned| spanned.value)

@@ -50,6 +50,7 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
         let nullable = quote_spanned!(ty.span()=> <#ty as #rt::FieldType>::NULLABLE);
         let default = option_str(field.attrs.default.as_deref());
         let generated = field.attrs.generated;
+        let read_only = field.attrs.read_only;
         let description = option_str(field.attrs.description.as_deref());
         let enum_values = field
             .attrs
@@ -67,6 +68,7 @@ pub(crate) fn expand(input: &Input<'_>) -> TokenStream {
                 nullable: #nullable,
                 default: #default,
                 generated: #generated,
+                read_only: #read_only,
                 description: #description,
                 enum_values: &[#(#enum_values),*],
             }

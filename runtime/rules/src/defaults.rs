@@ -12,6 +12,9 @@ pub const MAX_LIMIT: u32 = 1000;
 /// early rather than pass it. A result carries its rows twice (structured and as text), and
 /// clients limit messages (the Python SDK, to 1 MiB).
 pub const MAX_RESULT_BYTES: usize = 256 * 1024;
+/// `[limits] max_write_rows`: the most rows one `insert_T` takes, and the most an `update_T`
+/// or `delete_T` changes unless its `max_rows` says fewer.
+pub const MAX_WRITE_ROWS: u32 = 100;
 /// `[limits] statement_timeout_ms`: how long one SQL statement may run (0: no limit).
 pub const STATEMENT_TIMEOUT_MS: u64 = 30_000;
 
@@ -38,3 +41,5 @@ pub const SESSION_REPLY_CACHE_S: u64 = 60;
 
 /// `[tools] page_size`: tools per page of `tools/list`.
 pub const PAGE_SIZE: usize = 100;
+/// `[tools] writes`: serve the write tools (`serve --allow-writes` turns them on too).
+pub const WRITES: bool = false;

@@ -10,6 +10,12 @@ pub enum Verb {
     Get,
     /// `count_T`: how many rows match.
     Count,
+    /// `insert_T`: new rows.
+    Insert,
+    /// `update_T`: new values in the rows that match.
+    Update,
+    /// `delete_T`: the rows that match, removed.
+    Delete,
 }
 
 impl Verb {
@@ -19,12 +25,20 @@ impl Verb {
             Verb::List => "list",
             Verb::Get => "get",
             Verb::Count => "count",
+            Verb::Insert => "insert",
+            Verb::Update => "update",
+            Verb::Delete => "delete",
         }
     }
 
     /// The name of this verb's tool for the table whose `T` is `tool_base`.
     pub fn tool_name(self, tool_base: &str) -> String {
         format!("{}_{tool_base}", self.name())
+    }
+
+    /// Whether the tool changes the database.
+    pub fn writes(self) -> bool {
+        matches!(self, Verb::Insert | Verb::Update | Verb::Delete)
     }
 }
 
@@ -33,6 +47,8 @@ impl Verb {
 pub struct TableShape {
     /// The table has a primary key.
     pub has_primary_key: bool,
+    /// Rows can be written: a base table, not marked read-only, served with writes on.
+    pub writable: bool,
 }
 
 /// The verbs of a table's tools, in the order they are listed.
@@ -42,6 +58,9 @@ pub fn verbs(shape: TableShape) -> Vec<Verb> {
         verbs.push(Verb::Get);
     }
     verbs.push(Verb::Count);
+    if shape.writable {
+        verbs.extend([Verb::Insert, Verb::Update, Verb::Delete]);
+    }
     verbs
 }
 
@@ -56,12 +75,33 @@ mod tests {
     fn a_table_without_a_key_has_no_get() {
         let keyless = verbs(TableShape {
             has_primary_key: false,
+            writable: false,
         });
         assert_eq!(keyless, [Verb::List, Verb::Count]);
         let keyed = verbs(TableShape {
             has_primary_key: true,
+            writable: false,
         });
         assert_eq!(keyed, [Verb::List, Verb::Get, Verb::Count]);
         assert_eq!(Verb::Get.tool_name("album"), "get_album");
+    }
+
+    #[test]
+    fn a_writable_table_has_write_tools_after_its_reads() {
+        let writable = verbs(TableShape {
+            has_primary_key: false,
+            writable: true,
+        });
+        assert_eq!(
+            writable,
+            [
+                Verb::List,
+                Verb::Count,
+                Verb::Insert,
+                Verb::Update,
+                Verb::Delete
+            ]
+        );
+        assert!(writable.iter().filter(|verb| verb.writes()).count() == 3);
     }
 }

@@ -29,7 +29,7 @@ pub(crate) use self::codec::{Codecs, TableCodec};
 use crate::catalog::Table;
 use crate::query::Selected;
 use crate::sql::{Param, Statement};
-use crate::table::{ColumnDef, FieldType};
+use crate::table::{ColumnDef, FieldType, TableDef};
 
 /// How a backend spells SQL. Every difference between databases in the statements the runtime
 /// writes is a method here.
@@ -71,10 +71,44 @@ pub trait Dialect: Send + Sync {
     );
     /// The value to bind for a `LIKE` `pattern` in [`Dialect::push_like`].
     fn like_pattern(&self, pattern: &str, case_insensitive: bool) -> String;
+    /// Whether `statement` can end with `RETURNING` the rows it writes.
+    fn returning(&self, statement: WriteStatement) -> bool;
+    /// What follows `INSERT INTO t` for a row that gives no column.
+    fn default_row(&self) -> &'static str {
+        "DEFAULT VALUES"
+    }
+    /// What follows a `SELECT` so that the rows it reads stay as read until the transaction
+    /// ends.
+    fn lock_rows(&self) -> &'static str {
+        " FOR UPDATE"
+    }
+    /// Appends the parameter `placeholder` holding a value written to `column` of `table`,
+    /// converted to the column's type where the database does not convert it itself.
+    fn push_written_value(
+        &self,
+        out: &mut String,
+        placeholder: &str,
+        table: &TableDef,
+        column: &ColumnDef,
+    ) {
+        let _ = (table, column);
+        out.push_str(placeholder);
+    }
     /// The schema a table without one lives in (`main`, `public`, the connected database).
     fn default_schema(&self) -> &str;
     /// The database's name, for descriptions.
     fn name(&self) -> &'static str;
+}
+
+/// A statement that writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteStatement {
+    /// `INSERT`
+    Insert,
+    /// `UPDATE`
+    Update,
+    /// `DELETE`
+    Delete,
 }
 
 /// sqlx's argument list of backend `B`.
@@ -118,6 +152,81 @@ pub(crate) trait Backend: Send + Sync + Sized + 'static {
 
     /// Its codec among a table's.
     fn codec(codecs: &Codecs) -> &dyn TableCodec<Self>;
+
+    /// A connection of the pool in a transaction that may write (the others read only).
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
+
+    /// How many rows a statement wrote.
+    fn rows_affected(result: &<Self::Database as sqlx::Database>::QueryResult) -> u64;
+
+    /// The value an `INSERT` gave the table's auto-increment column, where the database says
+    /// so instead of returning the row.
+    fn last_insert_id(result: &<Self::Database as sqlx::Database>::QueryResult) -> Option<i64> {
+        let _ = result;
+        None
+    }
+
+    /// The constraint a failed write broke, when it broke one.
+    fn violation(error: &sqlx::Error) -> Option<Violation>;
+}
+
+/// A constraint a write broke: the database refused the row, and the transaction wrote
+/// nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// What kind of rule it is.
+    pub kind: ViolationKind,
+    /// The constraint's name, when the database gives it.
+    pub constraint: Option<String>,
+    /// The columns it is about, when the database gives them.
+    pub columns: Vec<String>,
+    /// The database's own words.
+    pub detail: String,
+}
+
+/// The kinds of rules a row can break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViolationKind {
+    /// A primary or unique key: the value is taken.
+    Unique,
+    /// A foreign key: the row it points at does not exist, or rows point at this one.
+    ForeignKey,
+    /// A `CHECK` constraint.
+    Check,
+    /// A column that cannot be NULL.
+    NotNull,
+    /// A value the column cannot hold: too large, too long, out of its type's range.
+    OutOfRange,
+}
+
+impl ViolationKind {
+    /// The rule, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ViolationKind::Unique => "unique key",
+            ViolationKind::ForeignKey => "foreign key",
+            ViolationKind::Check => "check constraint",
+            ViolationKind::NotNull => "NOT NULL constraint",
+            ViolationKind::OutOfRange => "range of the column's type",
+        }
+    }
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the write breaks the {}", self.kind.describe())?;
+        if let Some(constraint) = &self.constraint {
+            write!(f, " {constraint:?}")?;
+        }
+        match self.columns.as_slice() {
+            [] => {}
+            [column] => write!(f, " of column {column:?}")?,
+            columns => write!(f, " of columns {}", columns.join(", "))?,
+        }
+        write!(f, " ({}); nothing was written", self.detail)
+    }
 }
 
 /// A failure to reach or query the database.
@@ -149,6 +258,9 @@ pub enum DatabaseError {
         /// The limit it ran into.
         limit: Duration,
     },
+    /// A write broke a constraint; the transaction was rolled back.
+    #[error("{0}")]
+    Violation(Violation),
     /// A value in the database does not fit the column's Rust type.
     #[error("column {column:?} holds a value its type cannot read: {message}")]
     Decode {
@@ -186,8 +298,9 @@ fn supported_schemes() -> String {
 /// How to open a [`Database`].
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
-    /// Open the database so that it cannot be written.
-    pub read_only: bool,
+    /// Serve writes. SQLite then opens its file for writing; PostgreSQL and MySQL keep every
+    /// session read-only either way, and each write opens a read-write transaction of its own.
+    pub writes: bool,
     /// The most connections the pool opens.
     pub max_connections: u32,
     /// How long one statement may run before the database stops it; `None`: as long as it
@@ -258,6 +371,13 @@ impl Database {
     pub async fn ping(&self) -> Result<(), DatabaseError> {
         self.inner.ping().await
     }
+
+    /// A transaction that may write, on a connection of the pool.
+    pub async fn begin_write(&self) -> Result<WriteTransaction, DatabaseError> {
+        Ok(WriteTransaction {
+            inner: self.inner.begin_write().await?,
+        })
+    }
 }
 
 /// Whether `url`'s scheme is one of `B`'s.
@@ -283,6 +403,119 @@ trait Run: Send + Sync {
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<i64, DatabaseError>>;
     fn ping(&self) -> BoxFuture<'_, Result<(), DatabaseError>>;
+    fn begin_write(&self) -> BoxFuture<'_, Result<Box<dyn RunWrite>, DatabaseError>>;
+}
+
+/// What [`WriteTransaction`] asks of its backend's transaction, with the backend's type erased.
+trait RunWrite: Send {
+    fn fetch_rows<'a>(
+        &'a mut self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>, DatabaseError>>;
+    fn execute<'a>(
+        &'a mut self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Executed, DatabaseError>>;
+    fn commit(self: Box<Self>) -> BoxFuture<'static, Result<(), DatabaseError>>;
+}
+
+/// What a statement that writes did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Executed {
+    /// How many rows it wrote.
+    pub rows_affected: u64,
+    /// The value it gave an auto-increment column, where the database says so.
+    pub last_insert_id: Option<i64>,
+}
+
+/// A transaction that may write: every statement of one write tool's call runs in it, and
+/// unless it is committed, nothing they wrote stays (dropping it rolls it back).
+pub struct WriteTransaction {
+    inner: Box<dyn RunWrite>,
+}
+
+impl WriteTransaction {
+    /// Runs a statement that returns rows (`RETURNING`, or a read) and decodes them.
+    pub async fn fetch_rows(
+        &mut self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<Vec<Vec<Value>>, DatabaseError> {
+        self.inner.fetch_rows(table, statement).await
+    }
+
+    /// Runs a statement that writes and returns no rows.
+    pub async fn execute(
+        &mut self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<Executed, DatabaseError> {
+        self.inner.execute(table, statement).await
+    }
+
+    /// Makes what the transaction wrote stay.
+    pub async fn commit(self) -> Result<(), DatabaseError> {
+        self.inner.commit().await
+    }
+}
+
+/// A transaction of backend `B`.
+struct Transaction<B: Backend> {
+    transaction: sqlx::Transaction<'static, B::Database>,
+    statement_timeout: Option<Duration>,
+}
+
+impl<B: Backend> RunWrite for Transaction<B>
+where
+    for<'c> &'c mut <B::Database as sqlx::Database>::Connection:
+        sqlx::Executor<'c, Database = B::Database>,
+    Arguments<B>: sqlx::IntoArguments<B::Database>,
+{
+    fn fetch_rows<'a>(
+        &'a mut self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>, DatabaseError>> {
+        Box::pin(async move {
+            let arguments = arguments::<B>(table, &statement.params)?;
+            // Identifiers from the table's metadata only; every value is in `arguments`.
+            let rows = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+                .fetch_all(&mut *self.transaction)
+                .await
+                .map_err(|error| query_error::<B>(self.statement_timeout, error))?;
+            decode_rows::<B>(table, statement, &rows)
+        })
+    }
+
+    fn execute<'a>(
+        &'a mut self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Executed, DatabaseError>> {
+        Box::pin(async move {
+            let arguments = arguments::<B>(table, &statement.params)?;
+            let result = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+                .execute(&mut *self.transaction)
+                .await
+                .map_err(|error| query_error::<B>(self.statement_timeout, error))?;
+            Ok(Executed {
+                rows_affected: B::rows_affected(&result),
+                last_insert_id: B::last_insert_id(&result),
+            })
+        })
+    }
+
+    fn commit(self: Box<Self>) -> BoxFuture<'static, Result<(), DatabaseError>> {
+        let timeout = self.statement_timeout;
+        Box::pin(async move {
+            self.transaction
+                .commit()
+                .await
+                .map_err(|error| query_error::<B>(timeout, error))
+        })
+    }
 }
 
 /// A connected backend: runs statements, every backend the same way.
@@ -307,36 +540,12 @@ where
         })
     }
 
-    /// The statement's parameters, each bound as its column's Rust type.
-    fn arguments(table: &Table, params: &[Param]) -> Result<Arguments<B>, DatabaseError> {
-        let codec = B::codec(&table.codecs);
-        let mut arguments = Arguments::<B>::default();
-        for param in params {
-            let (column, bound) = match param {
-                Param::Column { column, operand } => (
-                    table.column_name(*column),
-                    codec.bind(*column, operand, &mut arguments),
-                ),
-                Param::Text(text) => ("", B::bind(text, &mut arguments).map_err(|e| e.to_string())),
-                Param::Integer(integer) => (
-                    "",
-                    B::bind(integer, &mut arguments).map_err(|e| e.to_string()),
-                ),
-            };
-            bound.map_err(|message| DatabaseError::Bind {
-                column: column.to_owned(),
-                message,
-            })?;
-        }
-        Ok(arguments)
-    }
-
     async fn fetch_all(
         &self,
         table: &Table,
         statement: &Statement,
     ) -> Result<Vec<Row<B>>, DatabaseError> {
-        let arguments = Self::arguments(table, &statement.params)?;
+        let arguments = arguments::<B>(table, &statement.params)?;
         let mut connection = self.backend.acquire().await?;
         // The statement's text holds identifiers from the table's metadata only; every value
         // is in `arguments`.
@@ -349,11 +558,82 @@ where
     /// The error of a failed statement: [`DatabaseError::Timeout`] when the database stopped
     /// it at the time limit.
     fn query_error(&self, error: sqlx::Error) -> DatabaseError {
-        match self.statement_timeout {
-            Some(limit) if B::timed_out(&error) => DatabaseError::Timeout { limit },
-            _ => DatabaseError::Query(error),
-        }
+        query_error::<B>(self.statement_timeout, error)
     }
+}
+
+/// The error of a failed statement: [`DatabaseError::Timeout`] when the database stopped it at
+/// the time limit, [`DatabaseError::Violation`] when it broke a constraint.
+fn query_error<B: Backend>(
+    statement_timeout: Option<Duration>,
+    error: sqlx::Error,
+) -> DatabaseError {
+    match statement_timeout {
+        Some(limit) if B::timed_out(&error) => return DatabaseError::Timeout { limit },
+        _ => {}
+    }
+    match B::violation(&error) {
+        Some(violation) => DatabaseError::Violation(violation),
+        None => DatabaseError::Query(error),
+    }
+}
+
+/// Binds a statement's parameters and decodes its rows, on any connection of backend `B`.
+fn arguments<B: Backend>(table: &Table, params: &[Param]) -> Result<Arguments<B>, DatabaseError> {
+    let codec = B::codec(&table.codecs);
+    let mut arguments = Arguments::<B>::default();
+    for param in params {
+        let (column, bound) = match param {
+            Param::Column { column, operand } => (
+                table.column_name(*column),
+                codec.bind(*column, operand, &mut arguments),
+            ),
+            Param::Text(text) => ("", B::bind(text, &mut arguments).map_err(|e| e.to_string())),
+            Param::Integer(integer) => (
+                "",
+                B::bind(integer, &mut arguments).map_err(|e| e.to_string()),
+            ),
+        };
+        bound.map_err(|message| DatabaseError::Bind {
+            column: column.to_owned(),
+            message,
+        })?;
+    }
+    Ok(arguments)
+}
+
+/// Each row's values, as the statement selects them, decoded through the columns' types.
+fn decode_rows<B: Backend>(
+    table: &Table,
+    statement: &Statement,
+    rows: &[Row<B>],
+) -> Result<Vec<Vec<Value>>, DatabaseError> {
+    let codec = B::codec(&table.codecs);
+    rows.iter()
+        .map(|row| {
+            statement
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(index, selected)| match selected {
+                    Selected::Column(column) => {
+                        codec
+                            .decode(*column, row, index)
+                            .map_err(|message| DatabaseError::Decode {
+                                column: table.column_name(*column).to_owned(),
+                                message,
+                            })
+                    }
+                    Selected::RowId(alias) => B::decode::<i64>(row, index)
+                        .map(Value::from)
+                        .map_err(|message| DatabaseError::Decode {
+                            column: (*alias).to_owned(),
+                            message,
+                        }),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 impl<B: Backend> Run for Connected<B>
@@ -372,33 +652,8 @@ where
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<Vec<Vec<Value>>, DatabaseError>> {
         Box::pin(async move {
-            let codec = B::codec(&table.codecs);
             let rows = self.fetch_all(table, statement).await?;
-            rows.iter()
-                .map(|row| {
-                    statement
-                        .columns
-                        .iter()
-                        .enumerate()
-                        .map(|(index, selected)| match selected {
-                            Selected::Column(column) => {
-                                codec.decode(*column, row, index).map_err(|message| {
-                                    DatabaseError::Decode {
-                                        column: table.column_name(*column).to_owned(),
-                                        message,
-                                    }
-                                })
-                            }
-                            Selected::RowId(alias) => B::decode::<i64>(row, index)
-                                .map(Value::from)
-                                .map_err(|message| DatabaseError::Decode {
-                                    column: (*alias).to_owned(),
-                                    message,
-                                }),
-                        })
-                        .collect()
-                })
-                .collect()
+            decode_rows::<B>(table, statement, &rows)
         })
     }
 
@@ -416,6 +671,20 @@ where
                 column: "COUNT(*)".to_owned(),
                 message,
             })
+        })
+    }
+
+    fn begin_write(&self) -> BoxFuture<'_, Result<Box<dyn RunWrite>, DatabaseError>> {
+        Box::pin(async move {
+            let transaction = self
+                .backend
+                .begin_write()
+                .await
+                .map_err(|error| self.query_error(error))?;
+            Ok(Box::new(Transaction::<B> {
+                transaction,
+                statement_timeout: self.statement_timeout,
+            }) as Box<dyn RunWrite>)
         })
     }
 

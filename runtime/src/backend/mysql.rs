@@ -6,12 +6,15 @@ use std::time::Duration;
 use mcpgen_rules::url::redact;
 use sqlx::mysql::{
     MySqlArguments, MySqlConnectOptions, MySqlConnection, MySqlDatabaseError, MySqlPool,
-    MySqlPoolOptions, MySqlRow,
+    MySqlPoolOptions, MySqlQueryResult, MySqlRow,
 };
 use sqlx::pool::PoolConnection;
 use sqlx::{Arguments as _, AssertSqlSafe, Executor as _, MySql, Row as _};
 
-use super::{Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec};
+use super::{
+    Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec, Violation, ViolationKind,
+    WriteStatement,
+};
 use crate::table::FieldType;
 
 /// MySQL's spelling of SQL.
@@ -19,6 +22,9 @@ use crate::table::FieldType;
 pub struct MysqlDialect {
     /// The connected database: the default schema.
     pub database: String,
+    /// The server returns the rows an `INSERT` or a `DELETE` writes (`RETURNING`: MariaDB
+    /// 10.5 and later; MySQL has none).
+    pub returning: bool,
 }
 
 impl Dialect for MysqlDialect {
@@ -30,6 +36,15 @@ impl Dialect for MysqlDialect {
 
     fn push_placeholder(&self, out: &mut String, _index: usize) {
         out.push('?');
+    }
+
+    fn returning(&self, statement: WriteStatement) -> bool {
+        // No version of either server returns the rows an UPDATE writes.
+        self.returning && statement != WriteStatement::Update
+    }
+
+    fn default_row(&self) -> &'static str {
+        "() VALUES ()"
     }
 
     fn push_cast_to_text(&self, out: &mut String, expression: &str) {
@@ -117,18 +132,16 @@ impl Backend for MysqlBackend {
                 ),
             });
         };
-        let read_only = options.read_only;
         let statement_timeout = options.statement_timeout;
         let pool = MySqlPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |connection, _| {
                 Box::pin(async move {
-                    if read_only {
-                        connection
-                            .execute("SET SESSION TRANSACTION READ ONLY")
-                            .await?;
-                    }
+                    // Every session reads only; a write opens a read-write transaction.
+                    connection
+                        .execute("SET SESSION TRANSACTION READ ONLY")
+                        .await?;
                     if let Some(limit) = statement_timeout {
                         limit_statement_time(connection, limit).await?;
                     }
@@ -138,9 +151,16 @@ impl Backend for MysqlBackend {
             .connect_with(connect_options)
             .await
             .map_err(connect_error)?;
+        let version: String = sqlx::query_scalar("SELECT VERSION()")
+            .fetch_one(&pool)
+            .await
+            .map_err(connect_error)?;
         Ok(Self {
             pool,
-            dialect: MysqlDialect { database },
+            dialect: MysqlDialect {
+                database,
+                returning: mariadb_returns_rows(&version),
+            },
         })
     }
 
@@ -178,6 +198,89 @@ impl Backend for MysqlBackend {
     fn codec(codecs: &Codecs) -> &dyn TableCodec<Self> {
         &*codecs.mysql
     }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, MySql>, sqlx::Error> {
+        self.pool.begin_with("START TRANSACTION READ WRITE").await
+    }
+
+    fn rows_affected(result: &MySqlQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
+    fn last_insert_id(result: &MySqlQueryResult) -> Option<i64> {
+        i64::try_from(result.last_insert_id())
+            .ok()
+            .filter(|id| *id != 0)
+    }
+
+    /// MySQL and MariaDB give names only in their messages: the key of a duplicate entry,
+    /// the constraint and columns of a foreign key, the column of a NULL or of a value out of
+    /// range.
+    fn violation(error: &sqlx::Error) -> Option<Violation> {
+        let error = error
+            .as_database_error()?
+            .try_downcast_ref::<MySqlDatabaseError>()?;
+        let message = error.message();
+        let quoted = |after: &str, quote: char| {
+            let start = message.find(after)? + after.len();
+            let rest = message[start..].strip_prefix(quote)?;
+            rest.split_once(quote).map(|(name, _)| name.to_owned())
+        };
+        let (kind, constraint, columns) = match error.number() {
+            1062 => (ViolationKind::Unique, quoted("for key ", '\''), Vec::new()),
+            1451 | 1452 => {
+                let columns = quoted("FOREIGN KEY (", '`').into_iter().collect();
+                (
+                    ViolationKind::ForeignKey,
+                    quoted("CONSTRAINT ", '`'),
+                    columns,
+                )
+            }
+            // MySQL's 3819 and MariaDB's 4025.
+            3819 => (
+                ViolationKind::Check,
+                quoted("constraint ", '\''),
+                Vec::new(),
+            ),
+            4025 => (ViolationKind::Check, quoted("CONSTRAINT ", '`'), Vec::new()),
+            1048 => (
+                ViolationKind::NotNull,
+                None,
+                quoted("Column ", '\'').into_iter().collect(),
+            ),
+            1364 => (
+                ViolationKind::NotNull,
+                None,
+                quoted("Field ", '\'').into_iter().collect(),
+            ),
+            1264 | 1265 | 1366 | 1406 | 1292 => (
+                ViolationKind::OutOfRange,
+                None,
+                quoted("column ", '\'').into_iter().collect(),
+            ),
+            _ => return None,
+        };
+        Some(Violation {
+            kind,
+            constraint,
+            columns,
+            detail: message.to_owned(),
+        })
+    }
+}
+
+/// Whether a server of this `VERSION()` returns the rows an `INSERT` or `DELETE` writes:
+/// MariaDB from 10.5.
+fn mariadb_returns_rows(version: &str) -> bool {
+    if !version.contains("MariaDB") {
+        return false;
+    }
+    let mut numbers = version
+        .split(['.', '-'])
+        .map(|part| part.parse::<u32>().unwrap_or(0));
+    let major = numbers.next().unwrap_or(0);
+    let minor = numbers.next().unwrap_or(0);
+    (major, minor) >= (10, 5)
 }
 
 /// Has the server stop this session's statements after `limit`: MariaDB's
@@ -227,6 +330,7 @@ mod tests {
     fn identifiers_are_quoted_with_doubled_backticks() {
         let dialect = MysqlDialect {
             database: "shop".to_owned(),
+            returning: true,
         };
         let mut out = String::new();
         dialect.push_identifier(&mut out, "we`ird name");

@@ -7,12 +7,16 @@ use mcpgen_rules::url::redact;
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{
-    PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgTypeInfo, PgTypeKind,
+    PgArguments, PgConnectOptions, PgDatabaseError, PgPool, PgPoolOptions, PgQueryResult, PgRow,
+    PgTypeInfo, PgTypeKind,
 };
 use sqlx::{Arguments as _, Postgres, Row as _, TypeInfo as _, ValueRef as _};
 
-use super::{Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec};
-use crate::table::{ColumnDef, ColumnKind, FieldType};
+use super::{
+    Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec, Violation, ViolationKind,
+    WriteStatement,
+};
+use crate::table::{ColumnDef, ColumnKind, FieldType, TableDef};
 
 /// PostgreSQL's spelling of SQL.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +55,39 @@ impl Dialect for PostgresDialect {
         out.push_str(" IS NULL THEN NULL ELSE format('%s', ");
         out.push_str(expression);
         out.push_str(") END");
+    }
+
+    fn returning(&self, _statement: WriteStatement) -> bool {
+        true
+    }
+
+    /// A value for a column of an enum type or of a type read as text is bound as text, and
+    /// PostgreSQL converts text to those types only when told to: `json_populate_record`
+    /// converts it as the column's type does (its input function), named by the table and
+    /// the column alone.
+    fn push_written_value(
+        &self,
+        out: &mut String,
+        placeholder: &str,
+        table: &TableDef,
+        column: &ColumnDef,
+    ) {
+        if !matches!(column.kind, ColumnKind::AsText | ColumnKind::Enum(_)) {
+            out.push_str(placeholder);
+            return;
+        }
+        out.push_str("(json_populate_record(NULL::");
+        if let Some(schema) = table.schema {
+            self.push_identifier(out, schema);
+            out.push('.');
+        }
+        self.push_identifier(out, table.name);
+        out.push_str(", json_build_object(");
+        push_string(out, column.name);
+        out.push_str(", ");
+        out.push_str(placeholder);
+        out.push_str("))).");
+        self.push_identifier(out, column.name);
     }
 
     fn compares_enums_as_text(&self) -> bool {
@@ -118,9 +155,8 @@ impl Backend for PostgresBackend {
             ("IntervalStyle", "iso_8601"),
             ("DateStyle", "ISO"),
         ];
-        if options.read_only {
-            settings.push(("default_transaction_read_only", "on"));
-        }
+        // Every session reads only; a write opens a read-write transaction of its own.
+        settings.push(("default_transaction_read_only", "on"));
         let timeout_ms = options
             .statement_timeout
             .map(|limit| limit.as_millis().max(1).to_string());
@@ -185,6 +221,56 @@ impl Backend for PostgresBackend {
     fn codec(codecs: &Codecs) -> &dyn TableCodec<Self> {
         &*codecs.postgres
     }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool.begin_with("BEGIN READ WRITE").await
+    }
+
+    fn rows_affected(result: &PgQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
+    /// PostgreSQL names the constraint, and the column of a NOT NULL one; the columns of a
+    /// key are in its detail (`Key (a, b)=(1, 2) already exists.`).
+    fn violation(error: &sqlx::Error) -> Option<Violation> {
+        let error = error
+            .as_database_error()?
+            .try_downcast_ref::<PgDatabaseError>()?;
+        let kind = match error.code() {
+            "23505" | "23P01" => ViolationKind::Unique,
+            "23503" => ViolationKind::ForeignKey,
+            "23514" => ViolationKind::Check,
+            "23502" => ViolationKind::NotNull,
+            "22001" | "22003" | "22008" => ViolationKind::OutOfRange,
+            _ => return None,
+        };
+        let mut columns: Vec<String> = error
+            .detail()
+            .and_then(|detail| detail.strip_prefix("Key ("))
+            .and_then(|rest| rest.split_once(")="))
+            .map(|(names, _)| names.split(", ").map(str::to_owned).collect())
+            .unwrap_or_default();
+        if let Some(column) = error.column() {
+            columns = vec![column.to_owned()];
+        }
+        let detail = match error.detail() {
+            Some(detail) => format!("{} {detail}", error.message()),
+            None => error.message().to_owned(),
+        };
+        Some(Violation {
+            kind,
+            constraint: error.constraint().map(str::to_owned),
+            columns,
+            detail,
+        })
+    }
+}
+
+/// Appends `text` as an SQL string literal (PostgreSQL's standard strings: a quote doubled).
+fn push_string(out: &mut String, text: &str) {
+    out.push('\'');
+    out.push_str(&text.replace('\'', "''"));
+    out.push('\'');
 }
 
 /// Whether a value of type `ty` reads as `F`: as sqlx says, or through the base type of a

@@ -4,13 +4,18 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use mcpgen_rules::url::redact;
+use sqlx::error::ErrorKind;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
-    SqliteArguments, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteArguments, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteQueryResult,
+    SqliteRow,
 };
 use sqlx::{Arguments as _, Row as _, Sqlite};
 
-use super::{Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec};
+use super::{
+    Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec, Violation, ViolationKind,
+    WriteStatement,
+};
 use crate::table::{ColumnDef, FieldType, ValueKind};
 
 /// SQLite's spelling of SQL.
@@ -49,6 +54,16 @@ impl Dialect for SqliteDialect {
             Some(format) => push_time(out, format, placeholder),
             None => out.push_str(placeholder),
         }
+    }
+
+    fn returning(&self, _statement: WriteStatement) -> bool {
+        // Since SQLite 3.35 (sqlx bundles a later one).
+        true
+    }
+
+    fn lock_rows(&self) -> &'static str {
+        // SQLite has no row locks: a write transaction (BEGIN IMMEDIATE) holds the database.
+        ""
     }
 
     fn push_cast_to_text(&self, out: &mut String, expression: &str) {
@@ -201,7 +216,7 @@ impl Backend for SqliteBackend {
         let connect_options = SqliteConnectOptions::from_str(url)
             .map_err(connect_error)?
             .create_if_missing(false)
-            .read_only(options.read_only)
+            .read_only(!options.writes)
             .busy_timeout(Duration::from_secs(5))
             .with_regexp();
         let pool = SqlitePoolOptions::new()
@@ -260,6 +275,59 @@ impl Backend for SqliteBackend {
 
     fn codec(codecs: &Codecs) -> &dyn TableCodec<Self> {
         &*codecs.sqlite
+    }
+
+    /// `BEGIN IMMEDIATE`: the transaction takes the database's write lock first, so two
+    /// writers wait for each other (up to the busy timeout) instead of one failing midway.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if let Some(limit) = self.statement_timeout {
+            let deadline = Instant::now() + limit;
+            transaction
+                .lock_handle()
+                .await?
+                .set_progress_handler(PROGRESS_STEPS, move || Instant::now() < deadline);
+        }
+        Ok(transaction)
+    }
+
+    fn rows_affected(result: &SqliteQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
+    /// SQLite names the columns of a key and of a NOT NULL constraint (`t.c`), and the
+    /// constraint of a named CHECK; a foreign key fails without a name.
+    fn violation(error: &sqlx::Error) -> Option<Violation> {
+        let error = error.as_database_error()?;
+        let message = error.message();
+        let after_colon = || message.split_once(": ").map(|(_, rest)| rest.trim());
+        let columns = || -> Vec<String> {
+            after_colon()
+                .map(|names| {
+                    names
+                        .split(", ")
+                        .map(|name| name.rsplit_once('.').map_or(name, |(_, c)| c).to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (kind, constraint, columns) = match error.kind() {
+            ErrorKind::UniqueViolation => (ViolationKind::Unique, None, columns()),
+            ErrorKind::ForeignKeyViolation => (ViolationKind::ForeignKey, None, Vec::new()),
+            ErrorKind::NotNullViolation => (ViolationKind::NotNull, None, columns()),
+            ErrorKind::CheckViolation => (
+                ViolationKind::Check,
+                after_colon().map(str::to_owned),
+                Vec::new(),
+            ),
+            _ => return None,
+        };
+        Some(Violation {
+            kind,
+            constraint,
+            columns,
+            detail: message.to_owned(),
+        })
     }
 }
 

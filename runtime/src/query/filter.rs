@@ -88,6 +88,20 @@ impl Filter {
         reader.filter(value, "where", 0)
     }
 
+    /// Whether it tests anything: a filter made of empty `and`s and `or`s tests nothing.
+    pub fn has_conditions(&self) -> bool {
+        match self {
+            Filter::And(filters) | Filter::Or(filters) => {
+                filters.iter().any(Filter::has_conditions)
+            }
+            Filter::Not(filter) => filter.has_conditions(),
+            Filter::Compare { .. }
+            | Filter::In { .. }
+            | Filter::Like { .. }
+            | Filter::IsNull { .. } => true,
+        }
+    }
+
     /// A canonical text of the filter, for cursor fingerprints.
     pub fn canonical(&self) -> String {
         let mut out = String::new();

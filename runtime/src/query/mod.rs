@@ -6,16 +6,19 @@
 //! - [`filter`]: `where`, for every read tool;
 //! - [`page`]: the plan of one page of `list_T`;
 //! - [`cursor`]: the opaque cursor between pages;
+//! - [`write`]: the arguments of `insert_T`, `update_T` and `delete_T`, and their guards;
 //! - [`GetRequest`], [`CountRequest`]: the arguments of `get_T` and `count_T`.
 
 pub mod cursor;
 pub mod filter;
 pub mod page;
+pub mod write;
 
 use serde_json::{Map, Value};
 
 pub use filter::{Filter, Target};
 pub use page::{PagePlan, PageStart, Selected, SortKey};
+pub use write::{DeleteRequest, InsertRequest, InsertRule, UpdateRequest};
 
 use crate::catalog::{Operand, Table};
 use filter::read_operand;

@@ -247,6 +247,7 @@ fn dialects() -> Vec<Box<dyn Dialect>> {
     #[cfg(feature = "mysql")]
     dialects.push(Box::new(crate::backend::mysql::MysqlDialect {
         database: "shop".to_owned(),
+        returning: true,
     }));
     dialects
 }

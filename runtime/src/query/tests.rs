@@ -18,7 +18,9 @@ fn film_cursor(request: &Value) -> String {
     let catalog = fixtures::catalog();
     let table = catalog.table(0);
     let plan = PagePlan::parse(table, &arguments(request), &Limits::default()).expect("valid");
-    let row = json!([1, "A", "PG", "AB ", null, null, null, null, null, true]);
+    let row = json!([
+        1, "A", "PG", "AB ", null, null, null, null, null, true, null
+    ]);
     let rows = vec![
         row.as_array().expect("a row").clone(),
         row.as_array().expect("a row").clone(),

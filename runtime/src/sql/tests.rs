@@ -69,8 +69,12 @@ fn cases() -> Vec<(&'static str, Case)> {
                 "film",
                 json!({"order_by": [{"column": "rating", "direction": "desc"}], "limit": 1}),
                 vec![
-                    json!([1, "A", null, "AB ", null, null, null, null, null, true]),
-                    json!([2, "B", null, "CD ", null, null, null, null, null, true]),
+                    json!([
+                        1, "A", null, "AB ", null, null, null, null, null, true, null
+                    ]),
+                    json!([
+                        2, "B", null, "CD ", null, null, null, null, null, true, null
+                    ]),
                 ],
             ),
         ),
@@ -194,7 +198,8 @@ fn postgres_statements() {
 #[test]
 fn mysql_statements() {
     insta::assert_snapshot!(statements(&crate::backend::mysql::MysqlDialect {
-        database: "shop".to_owned()
+        database: "shop".to_owned(),
+        returning: true,
     }));
 }
 
@@ -243,4 +248,111 @@ fn a_long_or_is_written_in_shallow_groups() {
     assert_eq!(statement.params.len(), 1000);
     assert!(deepest <= 3, "{deepest} levels of parentheses");
     assert!(widest < 32, "{widest} ORs side by side");
+}
+
+/// Every write statement of the `film` and `sales.pairs` fixtures in `dialect`, as text.
+fn write_statements(dialect: &dyn Dialect) -> String {
+    use crate::query::{DeleteRequest, InsertRequest, UpdateRequest};
+    use write::{delete, insert, select_by_keys, select_keys, update};
+
+    let catalog = fixtures::catalog();
+    let limits = Limits::default();
+    let film = catalog.table(0);
+    let pairs = catalog.table(1);
+    let mut out = String::new();
+    let mut show = |title: &str, table: &crate::catalog::Table, statement: Statement| {
+        let _ = writeln!(out, "## {title}\n{}", statement.sql);
+        for (index, param) in statement.params.iter().enumerate() {
+            let param = match param {
+                Param::Column { column, operand } => {
+                    format!("{} as {:?}", operand.json(), table.column_name(*column))
+                }
+                Param::Text(text) => format!("{text:?}"),
+                Param::Integer(integer) => integer.to_string(),
+            };
+            let _ = writeln!(out, "  {}: {param}", index + 1);
+        }
+        out.push('\n');
+    };
+    let rows = InsertRequest::parse(
+        film,
+        &arguments(&json!({"rows": [
+            {"film_id": 7, "title": "Alien", "rating": "R", "code": "AL", "shape": "(1,2)", "available": true},
+            {"title": "Heat", "code": "HE", "available": false}
+        ]})),
+        &limits,
+    )
+    .expect("valid rows");
+    for values in &rows.rows {
+        show(
+            "an insert that returns the row as stored",
+            film,
+            insert(dialect, film, values, true),
+        );
+    }
+    show(
+        "an insert of a row that gives no column",
+        pairs,
+        insert(dialect, pairs, &Vec::new(), false),
+    );
+    let change = UpdateRequest::parse(
+        film,
+        &arguments(&json!({"where": {"rating": {"gte": "R"}}, "set": {"title": "X", "rating": "PG", "price": null}})),
+        &limits,
+    )
+    .expect("a valid update");
+    show(
+        "an update that returns the rows as changed",
+        film,
+        update(dialect, film, &change, true),
+    );
+    show(
+        "the keys of the rows an update will change, locked",
+        film,
+        select_keys(dialect, film, &change.filter),
+    );
+    let keys = vec![
+        vec![
+            pairs.operand(1, &json!(2)).expect("b"),
+            pairs.operand(0, &json!(1)).expect("a"),
+        ],
+        vec![
+            pairs.operand(1, &json!(4)).expect("b"),
+            pairs.operand(0, &json!(3)).expect("a"),
+        ],
+    ];
+    show(
+        "rows read back by their keys",
+        pairs,
+        select_by_keys(dialect, pairs, &keys),
+    );
+    let gone = DeleteRequest::parse(
+        film,
+        &arguments(&json!({"where": {"film_id": {"in": [1, 2]}}, "max_rows": 2})),
+        &limits,
+    )
+    .expect("a valid delete");
+    show("a delete", film, delete(dialect, film, &gone));
+    out
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn sqlite_write_statements() {
+    insta::assert_snapshot!(write_statements(&crate::backend::sqlite::SqliteDialect));
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_write_statements() {
+    insta::assert_snapshot!(write_statements(&crate::backend::postgres::PostgresDialect));
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_write_statements() {
+    insta::assert_snapshot!(write_statements(&crate::backend::mysql::MysqlDialect {
+        database: "shop".to_owned(),
+        returning: false,
+    }));
 }

@@ -3,6 +3,7 @@
 //! ([`crate::backend`]) and shape the result.
 
 mod schema;
+mod write;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use mcpgen_rules::tools::{self, TableShape, Verb};
 
 use crate::catalog::{Catalog, Table};
 use crate::config::Limits;
-use crate::query::{ArgumentError, CountRequest, GetRequest, PagePlan, Selected};
+use crate::query::{ArgumentError, CountRequest, GetRequest, InsertRule, PagePlan, Selected};
 use crate::sql;
 use crate::table::TableKind;
 
@@ -45,8 +46,8 @@ pub struct ToolSet {
 }
 
 impl ToolSet {
-    /// The tools of every table in `catalog`.
-    pub fn new(catalog: &Catalog, dialect: &dyn Dialect, limits: &Limits) -> Self {
+    /// The tools of every table in `catalog`; their write tools too when `writes`.
+    pub fn new(catalog: &Catalog, dialect: &dyn Dialect, limits: &Limits, writes: bool) -> Self {
         let mut set = Self {
             tools: Vec::new(),
             targets: HashMap::new(),
@@ -78,6 +79,7 @@ impl ToolSet {
         for (index, table) in catalog.tables().iter().enumerate() {
             let shape = TableShape {
                 has_primary_key: !table.primary_key().is_empty(),
+                writable: writes && table.writable(),
             };
             for verb in tools::verbs(shape) {
                 let (input, output) = match verb {
@@ -87,16 +89,25 @@ impl ToolSet {
                     ),
                     Verb::Get => (schema::get_input(table), schema::get_output(table)),
                     Verb::Count => (schema::count_input(table), schema::count_output()),
+                    Verb::Insert => (
+                        schema::insert_input(table, limits),
+                        schema::insert_output(table),
+                    ),
+                    Verb::Update => (
+                        schema::update_input(table, limits),
+                        schema::update_output(table),
+                    ),
+                    Verb::Delete => (schema::delete_input(table, limits), schema::delete_output()),
                 };
                 set.push(
                     Action::Table { table: index, verb },
                     Tool::new(
                         verb.tool_name(table.tool_base),
-                        tool_description(table, verb, dialect),
+                        tool_description(table, verb, dialect, limits),
                         input,
                     ),
                     output,
-                    read(),
+                    annotations(verb),
                 );
             }
         }
@@ -162,8 +173,21 @@ impl ToolSet {
     }
 }
 
+/// What a tool says of itself: reads read only; inserts add; updates and deletes destroy what
+/// was there, and give the same state when repeated.
+fn annotations(verb: Verb) -> ToolAnnotations {
+    let annotations = ToolAnnotations::new()
+        .read_only(!verb.writes())
+        .open_world(false);
+    match verb {
+        Verb::List | Verb::Get | Verb::Count => annotations,
+        Verb::Insert => annotations.destructive(false).idempotent(false),
+        Verb::Update | Verb::Delete => annotations.destructive(true).idempotent(true),
+    }
+}
+
 /// What a table's tool does, naming the table as the database spells it.
-fn tool_description(table: &Table, verb: Verb, dialect: &dyn Dialect) -> String {
+fn tool_description(table: &Table, verb: Verb, dialect: &dyn Dialect, limits: &Limits) -> String {
     let what = describe_relation(table, dialect);
     match verb {
         Verb::List => format!(
@@ -182,6 +206,16 @@ fn tool_description(table: &Table, verb: Verb, dialect: &dyn Dialect) -> String 
             )
         }
         Verb::Count => format!("The number of rows of {what} that match `where`."),
+        Verb::Insert => format!(
+            "Adds 1 to {} rows to {what}, all or none; returns them as stored.",
+            limits.max_write_rows
+        ),
+        Verb::Update => format!(
+            "Sets the columns in `set` in the rows of {what} that match `where`, all or none: when more than `max_rows` match, nothing changes. Returns the rows as changed.",
+        ),
+        Verb::Delete => format!(
+            "Deletes the rows of {what} that match `where`, all or none: when more than `max_rows` match, nothing is deleted.",
+        ),
     }
 }
 
@@ -218,7 +252,7 @@ pub(crate) fn sanitize(name: &str) -> String {
         .collect()
 }
 
-/// What a tool call needs: the tables, the database and the limits.
+/// What a tool call needs: the tables, the database, the limits, whether writes are served.
 pub struct CallContext<'a> {
     /// The tables.
     pub catalog: &'a Catalog,
@@ -228,6 +262,8 @@ pub struct CallContext<'a> {
     pub database: &'a Database,
     /// Page sizes.
     pub limits: &'a Limits,
+    /// Writes are served.
+    pub writes: bool,
 }
 
 /// Why a call failed: the client's arguments or the database.
@@ -251,6 +287,9 @@ impl CallContext<'_> {
                     Verb::List => self.list(table, arguments).await,
                     Verb::Get => self.get(table, arguments).await,
                     Verb::Count => self.count(table, arguments).await,
+                    Verb::Insert => self.insert(table, arguments).await,
+                    Verb::Update => self.update(table, arguments).await,
+                    Verb::Delete => self.delete(table, arguments).await,
                 }
             }
         };
@@ -333,6 +372,9 @@ impl CallContext<'_> {
                 });
                 if column.def.generated {
                     value["generated"] = json!(true);
+                }
+                if self.writes && table.writable() {
+                    value["insert"] = json!(InsertRule::of(column.def).name());
                 }
                 if let Some(description) = column.def.description {
                     value["description"] = json!(description);

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::catalog::{Catalog, Column, Operator, Table};
 use crate::config::Limits;
+use crate::query::InsertRule;
 use crate::table::ValueKind;
 
 /// Above this many tables, `describe_table` lists no `enum` of names (it would be long).
@@ -87,6 +88,141 @@ pub(crate) fn get_input(table: &Table) -> Map<String, Value> {
         "type": "object",
         "properties": properties,
         "required": required,
+        "additionalProperties": false
+    }))
+}
+
+/// A row to insert: the columns a row may give (not the computed ones), those every row needs
+/// `required`.
+fn insert_row(table: &Table) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for column in &table.columns {
+        match InsertRule::of(column.def) {
+            InsertRule::Absent => continue,
+            InsertRule::Required => required.push(column.def.name),
+            InsertRule::Optional => {}
+        }
+        properties.insert(column.def.name.to_owned(), column.schema.clone());
+    }
+    json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false
+    })
+}
+
+/// `insert_T`'s input: the rows.
+pub(crate) fn insert_input(table: &Table, limits: &Limits) -> Map<String, Value> {
+    object(json!({
+        "type": "object",
+        "properties": {
+            "rows": {
+                "type": "array",
+                "description": "The rows to add, all or none.",
+                "items": insert_row(table),
+                "minItems": 1,
+                "maxItems": limits.max_write_rows
+            }
+        },
+        "required": ["rows"],
+        "additionalProperties": false
+    }))
+}
+
+/// The new values of `update_T`: any column the database does not compute.
+fn set_values(table: &Table) -> Value {
+    let properties: Map<String, Value> = table
+        .columns
+        .iter()
+        .filter(|column| !column.def.read_only)
+        .map(|column| (column.def.name.to_owned(), column.schema.clone()))
+        .collect();
+    json!({
+        "type": "object",
+        "description": "The new values, by column.",
+        "properties": properties,
+        "minProperties": 1,
+        "additionalProperties": false
+    })
+}
+
+/// `max_rows` of `update_T` and `delete_T`.
+fn max_rows(limits: &Limits) -> Value {
+    json!({
+        "type": "integer",
+        "description": "The most rows the call may change; when more match, nothing changes.",
+        "minimum": 1,
+        "maximum": limits.max_write_rows,
+        "default": limits.max_write_rows
+    })
+}
+
+/// `update_T`'s input: where, set, max_rows.
+pub(crate) fn update_input(table: &Table, limits: &Limits) -> Map<String, Value> {
+    let mut defs = Defs::default();
+    let filter = defs.filter(table);
+    object(json!({
+        "type": "object",
+        "properties": {
+            "where": filter,
+            "set": set_values(table),
+            "max_rows": max_rows(limits)
+        },
+        "required": ["where", "set"],
+        "additionalProperties": false,
+        "$defs": defs.into_value()
+    }))
+}
+
+/// `delete_T`'s input: where, max_rows.
+pub(crate) fn delete_input(table: &Table, limits: &Limits) -> Map<String, Value> {
+    let mut defs = Defs::default();
+    let filter = defs.filter(table);
+    object(json!({
+        "type": "object",
+        "properties": {
+            "where": filter,
+            "max_rows": max_rows(limits)
+        },
+        "required": ["where"],
+        "additionalProperties": false,
+        "$defs": defs.into_value()
+    }))
+}
+
+/// `insert_T`'s output: the rows as stored.
+pub(crate) fn insert_output(table: &Table) -> Map<String, Value> {
+    object(json!({
+        "type": "object",
+        "properties": {
+            "rows": {"type": "array", "items": row(table, true)}
+        },
+        "required": ["rows"],
+        "additionalProperties": false
+    }))
+}
+
+/// `update_T`'s output: how many rows changed, and the rows as changed.
+pub(crate) fn update_output(table: &Table) -> Map<String, Value> {
+    object(json!({
+        "type": "object",
+        "properties": {
+            "updated": {"type": "integer", "minimum": 0},
+            "rows": {"type": "array", "items": row(table, true)}
+        },
+        "required": ["updated", "rows"],
+        "additionalProperties": false
+    }))
+}
+
+/// `delete_T`'s output: how many rows were deleted.
+pub(crate) fn delete_output() -> Map<String, Value> {
+    object(json!({
+        "type": "object",
+        "properties": {"deleted": {"type": "integer", "minimum": 0}},
+        "required": ["deleted"],
         "additionalProperties": false
     }))
 }
@@ -217,6 +353,7 @@ pub(crate) fn describe_output() -> Map<String, Value> {
                         "default": nullable_string,
                         "primary_key": {"type": "boolean"},
                         "generated": {"type": "boolean"},
+                        "insert": {"enum": ["required", "optional", "computed"]},
                         "description": nullable_string,
                         "enum": names
                     },
