@@ -298,6 +298,7 @@ fn common_context(schema: &Schema, options: &RenderOptions, tables: &[TableConte
         .join("release")
         .join(&options.crate_name);
     context.insert("crate_name", &options.crate_name);
+    context.insert("read_only", &options.read_only);
     context.insert("crate_name_literal", &rust_string(&options.crate_name));
     context.insert("database_title", &database_title);
     context.insert("dialect", schema.dialect.name());
@@ -488,20 +489,33 @@ fn table_context(
 
     // The doc comment is the table's description in its tools: only the database's comment.
     let doc = doc_lines(table.comment.as_deref());
-    let tools: Vec<String> = mcpgen_rules::tools::verbs(mcpgen_rules::tools::TableShape {
+    // The write tools are served with writes on (`serve --allow-writes`).
+    let verbs = mcpgen_rules::tools::verbs(mcpgen_rules::tools::TableShape {
         has_primary_key: table.primary_key.is_some(),
-    })
-    .into_iter()
-    .map(|verb| format!("`{}`", verb.tool_name(&names.tool_base)))
-    .collect();
+        writable: table.kind == TableKind::Table && !options.read_only,
+    });
+    let named = |writes: bool| -> Vec<String> {
+        verbs
+            .iter()
+            .filter(|verb| verb.writes() == writes)
+            .map(|verb| format!("`{}`", verb.tool_name(&names.tool_base)))
+            .collect()
+    };
+    let reads = named(false);
+    let writes = named(true);
+    let tool_count = reads.len();
+    let mut tools = reads.join(", ");
+    if !writes.is_empty() {
+        tools.push_str(&format!("; with writes on, {}", writes.join(", ")));
+    }
     TableContext {
         module: names.module.clone(),
         struct_name: names.struct_name.clone(),
         kind,
         display_name: table.qualified_name(),
         display_name_quoted: format!("`{}`", table.qualified_name()),
-        tool_count: tools.len(),
-        tools: tools.join(", "),
+        tool_count,
+        tools,
         attributes: attributes.join(", "),
         imports,
         doc,

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Table};
 use crate::config::Limits;
 use crate::fixtures;
 use crate::query::{CountRequest, GetRequest, PagePlan};
@@ -260,7 +260,7 @@ fn write_statements(dialect: &dyn Dialect) -> String {
     let film = catalog.table(0);
     let pairs = catalog.table(1);
     let mut out = String::new();
-    let mut show = |title: &str, table: &crate::catalog::Table, statement: Statement| {
+    let mut show = |title: &str, table: &Table, statement: Statement| {
         let _ = writeln!(out, "## {title}\n{}", statement.sql);
         for (index, param) in statement.params.iter().enumerate() {
             let param = match param {
