@@ -122,8 +122,13 @@ pub struct Column {
     pub nullable: bool,
     /// Its default, as SQL text.
     pub default: Option<String>,
-    /// The database fills it in (generated, identity or auto-increment column).
+    /// The database fills it in when an insert leaves it out (identity, auto-increment or
+    /// serial column), or always (a generated column).
     pub generated: bool,
+    /// The database computes it: a generated column (`GENERATED ALWAYS AS (...)`, `AS (...)`)
+    /// or an identity column `GENERATED ALWAYS`. It is never written.
+    #[serde(default)]
+    pub computed: bool,
     /// The only values it may take (`CHECK (col IN (...))` or an enum type).
     pub enum_values: Vec<String>,
     /// The column's comment.

@@ -285,6 +285,7 @@ mod tests {
                     nullable: true,
                     default: None,
                     generated: false,
+                    computed: false,
                     enum_values: Vec::new(),
                     comment: None,
                 })

@@ -435,6 +435,9 @@ fn table_context(
         if column.generated {
             attributes.push("generated".to_owned());
         }
+        if column.computed {
+            attributes.push("read_only".to_owned());
+        }
         match typemap::column_kind(
             schema.dialect,
             &column.sql_type,

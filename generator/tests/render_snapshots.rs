@@ -15,6 +15,7 @@ fn column(name: &str, sql_type: &str, data_type: DataType, nullable: bool) -> Co
         nullable,
         default: None,
         generated: false,
+        computed: false,
         enum_values: Vec::new(),
         comment: None,
     }

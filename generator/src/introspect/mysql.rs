@@ -225,6 +225,7 @@ async fn read_columns(
             nullable: text_or_empty(row, 3)?.eq_ignore_ascii_case("YES"),
             default,
             generated,
+            computed: extra.contains(" GENERATED"),
             comment: text(row, 6)?,
         });
     }
@@ -447,6 +448,7 @@ pub(crate) fn normalize(tables: &mut [Table]) {
             if view {
                 column.default = None;
                 column.generated = false;
+                column.computed = false;
             }
         }
         let primary = table.primary_key.as_ref().map(|key| key.columns.clone());

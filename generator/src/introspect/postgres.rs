@@ -294,6 +294,7 @@ async fn read_catalogs(
             // A generated column's expression is not a default: it cannot be overridden.
             default: default.filter(|_| generated_as.is_empty()),
             generated,
+            computed: identity == "a" || !generated_as.is_empty(),
             enum_values: resolved.labels,
             comment: row.get(8),
         });

@@ -154,6 +154,7 @@ async fn read_table(
             nullable: kind == TableKind::View || row.get::<i64, _>(2) == 0,
             default: row.get(3),
             generated: hidden == 2 || hidden == 3,
+            computed: hidden == 2 || hidden == 3,
             enum_values: Vec::new(),
             comment: None,
             name: column_name,

@@ -20,9 +20,9 @@ use std::collections::HashSet;
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, BinaryOperator, ColumnDef, ColumnOption,
-    CreateTable, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, ObjectName,
-    ObjectNamePart, Statement, TableConstraint, UnaryOperator, UserDefinedTypeRepresentation,
-    Value,
+    CreateTable, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GeneratedAs, Ident,
+    ObjectName, ObjectNamePart, Statement, TableConstraint, UnaryOperator,
+    UserDefinedTypeRepresentation, Value,
 };
 use sqlparser::parser::Parser;
 
@@ -594,6 +594,7 @@ impl Catalog {
         let adds_identity = tokens.get(at + 1).is_some_and(|t| t.is("add"))
             && tokens.get(at + 2).is_some_and(|t| t.is("generated"))
             && tokens.iter().skip(at + 3).any(|t| t.is("identity"));
+        let always = tokens.get(at + 3).is_some_and(|t| t.is("always"));
         if !adds_identity {
             return Handled::No;
         }
@@ -606,6 +607,7 @@ impl Catalog {
                 .find(|c| same_name(&c.name, &column))
         {
             column.generated = true;
+            column.computed = always;
             column.nullable = false;
             column.default = None;
         }
@@ -997,8 +999,9 @@ impl Catalog {
                     }
                 }
                 AlterColumnOperation::DropDefault => column.default = None,
-                AlterColumnOperation::AddGenerated { .. } => {
+                AlterColumnOperation::AddGenerated { generated_as, .. } => {
                     column.generated = true;
+                    column.computed = matches!(generated_as, Some(GeneratedAs::Always));
                     column.nullable = false;
                     column.default = None;
                 }
@@ -1495,6 +1498,7 @@ fn merge_column(columns: &mut Vec<Column>, column: Column) {
                 existing.enum_values = column.enum_values;
             }
             existing.generated |= column.generated;
+            existing.computed |= column.computed;
             if column.comment.is_some() {
                 existing.comment = column.comment;
             }

@@ -4,8 +4,8 @@
 
 use sqlparser::ast::{
     BinaryOperator, ColumnDef, ColumnOption, ColumnOptionDef, CreateTable, CreateTableOptions,
-    DataType as SqlDataType, EnumMember, Expr, ForeignKeyConstraint, Ident, IndexColumn,
-    ObjectName, Spanned, SqlOption, TableConstraint, Value,
+    DataType as SqlDataType, EnumMember, Expr, ForeignKeyConstraint, GeneratedAs, Ident,
+    IndexColumn, ObjectName, Spanned, SqlOption, TableConstraint, Value,
 };
 use sqlparser::tokenizer::{Location, Token};
 
@@ -110,6 +110,7 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
             name,
             data_type: data_type(self.dialect, &sql_type),
             generated: serial,
+            computed: false,
             enum_values: enum_type_values(&definition.data_type),
             sql_type,
             nullable: true,
@@ -163,7 +164,16 @@ impl<'s, 'a> TableBuilder<'s, 'a> {
                 self.add_foreign_key(name, vec![column.name.clone()], reference);
             }
             ColumnOption::Check(check) => self.add_check(&check.expr),
-            ColumnOption::Generated { .. } | ColumnOption::Identity(_) => column.generated = true,
+            ColumnOption::Generated {
+                generated_as,
+                generation_expr,
+                ..
+            } => {
+                column.generated = true;
+                column.computed =
+                    generation_expr.is_some() || matches!(generated_as, GeneratedAs::Always);
+            }
+            ColumnOption::Identity(_) => column.generated = true,
             ColumnOption::DialectSpecific(tokens) if is_auto_increment(tokens) => {
                 column.generated = true;
             }

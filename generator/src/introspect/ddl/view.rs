@@ -242,6 +242,7 @@ impl<'v, 'a> Inference<'_, 'v, 'a> {
             nullable: !mysql || column.nullable,
             default: None,
             generated: false,
+            computed: false,
             enum_values: Vec::new(),
             comment: column.comment.filter(|_| mysql),
         }
