@@ -108,7 +108,8 @@ class HttpServer:
     """`BINARY serve --transport http` on a free loopback port, its log in `log_path`."""
 
     binary: Path
-    database: Path
+    database: Path | str
+    """A SQLite file, or any database URL."""
     log_path: Path
     extra_args: tuple[str, ...] = ()
     port: int = 0
@@ -143,7 +144,7 @@ class HttpServer:
             str(self.binary), "serve",
             "--transport", "http",
             "--listen", f"127.0.0.1:{self.port}",
-            "--database-url", sqlite_url(self.database),
+            "--database-url", sqlite_url(self.database) if isinstance(self.database, Path) else self.database,
             *self.extra_args,
         ]
         with self.log_path.open("wb") as log:

@@ -413,6 +413,11 @@ trait RunWrite: Send {
         table: &'a Table,
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<Vec<Vec<Value>>, DatabaseError>>;
+    fn fetch_count<'a>(
+        &'a mut self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<i64, DatabaseError>>;
     fn execute<'a>(
         &'a mut self,
         table: &'a Table,
@@ -444,6 +449,15 @@ impl WriteTransaction {
         statement: &Statement,
     ) -> Result<Vec<Vec<Value>>, DatabaseError> {
         self.inner.fetch_rows(table, statement).await
+    }
+
+    /// Runs a statement that returns one integer (`SELECT COUNT(*) ...`).
+    pub async fn fetch_count(
+        &mut self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<i64, DatabaseError> {
+        self.inner.fetch_count(table, statement).await
     }
 
     /// Runs a statement that writes and returns no rows.
@@ -486,6 +500,21 @@ where
                 .await
                 .map_err(|error| query_error::<B>(self.statement_timeout, error))?;
             decode_rows::<B>(table, statement, &rows)
+        })
+    }
+
+    fn fetch_count<'a>(
+        &'a mut self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<i64, DatabaseError>> {
+        Box::pin(async move {
+            let arguments = arguments::<B>(table, &statement.params)?;
+            let row = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+                .fetch_one(&mut *self.transaction)
+                .await
+                .map_err(|error| query_error::<B>(self.statement_timeout, error))?;
+            count_of::<B>(&row)
         })
     }
 
@@ -602,6 +631,14 @@ fn arguments<B: Backend>(table: &Table, params: &[Param]) -> Result<Arguments<B>
     Ok(arguments)
 }
 
+/// The integer of a `SELECT COUNT(*)`'s row.
+fn count_of<B: Backend>(row: &Row<B>) -> Result<i64, DatabaseError> {
+    B::decode::<i64>(row, 0).map_err(|message| DatabaseError::Decode {
+        column: "COUNT(*)".to_owned(),
+        message,
+    })
+}
+
 /// Each row's values, as the statement selects them, decoded through the columns' types.
 fn decode_rows<B: Backend>(
     table: &Table,
@@ -667,10 +704,7 @@ where
             let row = rows
                 .first()
                 .ok_or(DatabaseError::Query(sqlx::Error::RowNotFound))?;
-            B::decode::<i64>(row, 0).map_err(|message| DatabaseError::Decode {
-                column: "COUNT(*)".to_owned(),
-                message,
-            })
+            count_of::<B>(row)
         })
     }
 

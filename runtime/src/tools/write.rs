@@ -6,11 +6,14 @@
 use serde_json::{Map, Value, json};
 
 use super::{CallContext, CallError, row_object};
-use crate::backend::{DatabaseError, ViolationKind, WriteStatement};
-use crate::catalog::{Operand, Table};
+use crate::backend::{DatabaseError, ViolationKind, WriteStatement, WriteTransaction};
+use crate::catalog::{Catalog, Operand, Table};
 use crate::query::write::Values;
-use crate::query::{ArgumentError, DeleteRequest, InsertRequest, Selected, UpdateRequest};
-use crate::sql::write as statements;
+use crate::query::{
+    ArgumentError, CountRequest, DeleteRequest, Filter, InsertRequest, Selected, UpdateRequest,
+};
+use crate::sql::{self, write as statements};
+use crate::table::ForeignKeyDef;
 
 impl CallContext<'_> {
     /// `insert_T`: every row, or none; the rows as stored.
@@ -28,14 +31,14 @@ impl CallContext<'_> {
             let statement = statements::insert(dialect, table, values, returning);
             if returning {
                 let stored = transaction.fetch_rows(table, &statement).await;
-                rows.extend(stored.map_err(|error| explained(table, error))?);
+                rows.extend(stored.map_err(|error| explained(self.catalog, table, error))?);
                 continue;
             }
             // The database returns no rows: read the row back by its key, given or made.
             let executed = transaction
                 .execute(table, &statement)
                 .await
-                .map_err(|error| explained(table, error))?;
+                .map_err(|error| explained(self.catalog, table, error))?;
             if let Some(key) = inserted_key(table, values, executed.last_insert_id) {
                 let read = statements::select_by_keys(dialect, table, &[key]);
                 rows.extend(transaction.fetch_rows(table, &read).await?);
@@ -54,12 +57,16 @@ impl CallContext<'_> {
         let request = UpdateRequest::parse(table, arguments, self.limits)?;
         let dialect = self.dialect();
         let mut transaction = self.database.begin_write().await?;
+        let matched = self
+            .count_in(&mut transaction, table, &request.filter)
+            .await?;
+        too_many(table, matched, request.max_rows, "updated")?;
         let rows = if dialect.returning(WriteStatement::Update) {
             let statement = statements::update(dialect, table, &request, true);
             let rows = transaction
                 .fetch_rows(table, &statement)
                 .await
-                .map_err(|error| explained(table, error))?;
+                .map_err(|error| explained(self.catalog, table, error))?;
             too_many(table, rows.len() as u64, request.max_rows, "updated")?;
             rows
         } else if table.primary_key().is_empty() {
@@ -68,7 +75,7 @@ impl CallContext<'_> {
             let executed = transaction
                 .execute(table, &statement)
                 .await
-                .map_err(|error| explained(table, error))?;
+                .map_err(|error| explained(self.catalog, table, error))?;
             too_many(table, executed.rows_affected, request.max_rows, "updated")?;
             transaction.commit().await?;
             return Ok(json!({ "updated": executed.rows_affected, "rows": [] }));
@@ -82,7 +89,7 @@ impl CallContext<'_> {
             transaction
                 .execute(table, &statement)
                 .await
-                .map_err(|error| explained(table, error))?;
+                .map_err(|error| explained(self.catalog, table, error))?;
             let keys = keys_after(table, keys, &request.set)?;
             let read = statements::select_by_keys(dialect, table, &keys);
             transaction.fetch_rows(table, &read).await?
@@ -99,14 +106,36 @@ impl CallContext<'_> {
     ) -> Result<Value, CallError> {
         let request = DeleteRequest::parse(table, arguments, self.limits)?;
         let mut transaction = self.database.begin_write().await?;
+        let matched = self
+            .count_in(&mut transaction, table, &request.filter)
+            .await?;
+        too_many(table, matched, request.max_rows, "deleted")?;
         let statement = statements::delete(self.dialect(), table, &request);
         let executed = transaction
             .execute(table, &statement)
             .await
-            .map_err(|error| explained(table, error))?;
+            .map_err(|error| explained(self.catalog, table, error))?;
         too_many(table, executed.rows_affected, request.max_rows, "deleted")?;
         transaction.commit().await?;
         Ok(json!({ "deleted": executed.rows_affected }))
+    }
+}
+
+impl CallContext<'_> {
+    /// How many rows `filter` matches, in the transaction about to change them: a write's
+    /// guard comes before any row is touched (and is checked again after, on what it did).
+    async fn count_in(
+        &self,
+        transaction: &mut WriteTransaction,
+        table: &Table,
+        filter: &Filter,
+    ) -> Result<u64, CallError> {
+        let request = CountRequest {
+            filter: Some(filter.clone()),
+        };
+        let statement = sql::count(self.dialect(), table, &request);
+        let count = transaction.fetch_count(table, &statement).await?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 }
 
@@ -189,29 +218,34 @@ fn objects(table: &Table, rows: Vec<Vec<Value>>) -> Vec<Value> {
         .collect()
 }
 
-/// A constraint violation with what the table knows of it: a foreign key the database did not
-/// name (SQLite names none) is one of the table's own.
-fn explained(table: &Table, error: DatabaseError) -> DatabaseError {
+/// A constraint violation with what the catalog knows of it: a foreign key the database did
+/// not name (SQLite names none) is one of the table's own, or one that points at it.
+fn explained(catalog: &Catalog, table: &Table, error: DatabaseError) -> DatabaseError {
     match error {
         DatabaseError::Violation(mut violation)
             if violation.kind == ViolationKind::ForeignKey && violation.constraint.is_none() =>
         {
-            let keys: Vec<String> = table
+            let key = |from: &str, key: &ForeignKeyDef| {
+                format!(
+                    "{from}({}) -> {}({})",
+                    key.columns.join(", "),
+                    key.referenced_table,
+                    key.referenced_columns.join(", ")
+                )
+            };
+            let mut keys: Vec<String> = table
                 .def
                 .foreign_keys
                 .iter()
-                .map(|key| {
-                    format!(
-                        "({}) -> {}({})",
-                        key.columns.join(", "),
-                        key.referenced_table,
-                        key.referenced_columns.join(", ")
-                    )
-                })
+                .map(|foreign| key(table.def.name, foreign))
                 .collect();
+            keys.extend(table.referenced_by.iter().map(|inbound| {
+                let other = catalog.table(inbound.table);
+                key(other.def.name, &other.def.foreign_keys[inbound.key])
+            }));
             if !keys.is_empty() {
                 violation.detail = format!(
-                    "{}; the foreign keys of {:?}: {}",
+                    "{}; the foreign keys from and to {:?}: {}",
                     violation.detail,
                     table.def.name,
                     keys.join(", ")

@@ -289,7 +289,11 @@ fn mysql_auto_increment_and_postgres_identity_and_serial_are_generated() {
 #[test]
 fn generated_expressions_and_identities_always_are_computed_and_never_written() {
     let computed = |schema: &Schema| -> Vec<bool> {
-        table(schema, "t").columns.iter().map(|c| c.computed).collect()
+        table(schema, "t")
+            .columns
+            .iter()
+            .map(|c| c.computed)
+            .collect()
     };
     let schema = sqlite(
         "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT, b TEXT AS (upper(a)) STORED, \
