@@ -245,19 +245,25 @@ pub struct Reference {
     pub referenced_columns: Vec<String>,
 }
 
-/// A stored procedure or function.
+/// A stored procedure or function, as a tool `call_R` serves it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Routine {
     /// Its schema, `None` for the default one.
     pub schema: Option<String>,
-    /// Its name.
+    /// Its name as the database spells it.
     pub name: String,
     /// Procedure or function.
     pub kind: RoutineKind,
-    /// Its parameters, in order.
+    /// The types of its arguments as the database lists them (`integer, text`): what tells
+    /// overloads of one name apart.
+    pub signature: String,
+    /// Its parameters, in declaration order (IN, INOUT, OUT and VARIADIC alike).
     pub parameters: Vec<Parameter>,
-    /// What a function returns, as SQL text.
-    pub returns: Option<String>,
+    /// What a call gives back.
+    pub returns: Returns,
+    /// Whether it only reads: PostgreSQL `IMMUTABLE` or `STABLE`; MySQL `READS SQL DATA` or
+    /// `NO SQL`. The others may write, and are served only with writes on.
+    pub read_only: bool,
     /// The routine's comment.
     pub comment: Option<String>,
 }
@@ -275,14 +281,59 @@ pub enum RoutineKind {
 /// A routine's parameter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Parameter {
-    /// Its name.
-    pub name: String,
-    /// `in`, `out` or `inout`.
-    pub mode: String,
-    /// Its type as declared.
+    /// Its name; `None` for an unnamed one (PostgreSQL), which `call_R` names `argN`.
+    pub name: Option<String>,
+    /// How values pass through it.
+    pub mode: ParameterMode,
+    /// Its type as declared, normalized like a column's.
     pub sql_type: String,
     /// What the type means.
     pub data_type: DataType,
+    /// It has a default, so a call may leave it out (PostgreSQL).
+    pub has_default: bool,
+}
+
+/// How values pass through a routine's parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParameterMode {
+    /// A value the call gives.
+    In,
+    /// A value the call gives and the routine gives back.
+    InOut,
+    /// A value the routine gives back.
+    Out,
+    /// PostgreSQL `VARIADIC`: any number of values, an array in `call_R`.
+    Variadic,
+}
+
+/// What a call of a routine gives back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "shape", rename_all = "snake_case")]
+pub enum Returns {
+    /// Nothing: a procedure without OUT parameters or result sets, a function returning
+    /// `void`.
+    Nothing,
+    /// One value (a function's `RETURNS integer`).
+    Value {
+        /// Its type as declared.
+        sql_type: String,
+        /// What the type means.
+        data_type: DataType,
+    },
+    /// Rows of known columns: `RETURNS TABLE (...)`, `SETOF` a table's or a composite type's
+    /// rows, `SETOF` one type (one column, named after the function), or `SETOF record` with
+    /// OUT parameters (its columns).
+    Rows {
+        /// The columns of each row, in order.
+        columns: Vec<Column>,
+    },
+    /// The values of its OUT and INOUT parameters, once (a function with OUT parameters that
+    /// is not a set; a procedure with OUT or INOUT ones).
+    Out,
+    /// Rows of result sets the routine's body decides (a MySQL procedure that `SELECT`s):
+    /// their columns are known only when it runs.
+    ResultSets,
 }
 
 /// A note about something that was skipped or approximated, never fatal.
