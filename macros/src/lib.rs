@@ -1,4 +1,5 @@
-//! `#[derive(McpTable)]`: serve a struct's database table as MCP tools.
+//! `#[derive(McpTable)]` and `#[derive(McpProcedure)]`: serve a struct's database table, or
+//! stored procedure or function, as MCP tools.
 //!
 //! This crate is a thin shell; the expansion lives in `mcpgen-macros-core` so that it can be
 //! unit-tested and used by the generator. Use the derive through `mcpgen_runtime::McpTable`.
@@ -52,4 +53,39 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(McpTable, attributes(mcp))]
 pub fn derive_mcp_table(input: TokenStream) -> TokenStream {
     mcpgen_macros_core::derive_mcp_table(input.into()).into()
+}
+
+/// Serves a stored procedure or function as an MCP tool `call_R`.
+///
+/// One named field per parameter and per result column. The struct and its fields take
+/// `#[mcp(...)]` attributes; doc comments become descriptions.
+///
+/// On the struct:
+/// - `function = "name"` or `procedure = "name"`: the routine as the database spells it;
+/// - `schema = "name"`: its schema, when not the connection's default one;
+/// - `name = "r"`: the `R` of `call_R` (default: the routine's name in snake_case);
+/// - `description = "..."` (default: the doc comment);
+/// - `read_only`: it only reads (PostgreSQL `IMMUTABLE`/`STABLE`, MySQL `READS SQL DATA`), so it
+///   is served with writes off, in a read-only transaction; others only with writes on;
+/// - `result_sets`: a procedure whose body returns rows of columns known only when it runs;
+/// - `signature = "integer, text"`: its argument types, which tell overloads apart;
+/// - `positional`: give its arguments by position (some of its parameters have no name);
+/// - `crate = "path::to::mcpgen_runtime"` when the runtime is re-exported elsewhere.
+///
+/// On a field (without a role, an IN parameter):
+/// - `name = "p_film_id"`: the parameter or column as the database spells it (default: the
+///   field's name);
+/// - one role: `default` (an IN parameter the routine has a default for), `inout`, `out`,
+///   `variadic` (any number of values, an array), `column` (a column of the rows it returns),
+///   `value` (the value a function returns);
+/// - `sql_type`, `description`, `enum_values`, and how the database holds the value as on a
+///   table's column: `enum_type = [..]`, `set = [..]`, `padded`, `as_text`.
+///
+/// What a call returns follows from the fields: `{"value": V}` with a `value` field,
+/// `{"rows": [..]}` with `column` fields or `result_sets`, `{"out": {..}}` with `out`/`inout`
+/// parameters (next to the rows of `result_sets`). A field's type must implement
+/// `mcpgen_runtime::FieldType`.
+#[proc_macro_derive(McpProcedure, attributes(mcp))]
+pub fn derive_mcp_procedure(input: TokenStream) -> TokenStream {
+    mcpgen_macros_core::derive_mcp_procedure(input.into()).into()
 }

@@ -15,8 +15,10 @@ use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
 use crate::backend::Codecs;
+use crate::routine::{McpProcedure, RoutineDef};
 use crate::table::{
-    ColumnDef, ColumnKind, ColumnVisitor, FieldType, McpTable, TableDef, TableKind, ValueKind,
+    ColumnDef, ColumnKind, ColumnVisitor, FieldType, FieldTypes, McpTable, TableDef, TableKind,
+    ValueKind,
 };
 
 /// A mistake in the set of tables given to a server.
@@ -37,6 +39,18 @@ pub enum CatalogError {
     /// A table has no column.
     #[error("table {0:?} has no column")]
     NoColumns(String),
+    /// Two routines would serve tools of the same name.
+    #[error(
+        "routines {first:?} and {second:?} would both serve a tool named `call_{tool}`; give one of them #[mcp(name = \"...\")]"
+    )]
+    DuplicateRoutineName {
+        /// The first routine.
+        first: String,
+        /// The second routine.
+        second: String,
+        /// The shared `R`.
+        tool: String,
+    },
 }
 
 /// A value a client sent for a column, checked: read into the column's Rust type once, and
@@ -90,7 +104,7 @@ trait ColumnTypes: Send + Sync {
 
 struct Types<T>(PhantomData<fn() -> T>);
 
-impl<T: McpTable> ColumnTypes for Types<T> {
+impl<T: FieldTypes> ColumnTypes for Types<T> {
     fn schema(&self, column: usize) -> Value {
         T::visit_column(column, SchemaOf).unwrap_or(Value::Bool(true))
     }
@@ -224,8 +238,14 @@ pub(crate) struct Registration {
 
 impl Registration {
     pub(crate) fn of<T: McpTable>() -> Self {
+        Self::fields::<T>(T::TABLE)
+    }
+
+    /// The fields of `T`, described by `def`: a table's columns, or a routine's parameters and
+    /// result columns.
+    pub(crate) fn fields<T: FieldTypes>(def: &'static TableDef) -> Self {
         Self {
-            def: T::TABLE,
+            def,
             types: Box::new(Types::<T>(PhantomData)),
             codecs: Codecs::of::<T>(),
         }
@@ -395,6 +415,26 @@ pub struct Table {
 }
 
 impl Table {
+    /// The fields a registration describes, ready for requests.
+    fn new(Registration { def, types, codecs }: Registration) -> Self {
+        let columns: Vec<Column> = def
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(index, column)| describe_column(column, types.schema(index)))
+            .collect();
+        let page_key = page_key(def, &columns);
+        Self {
+            def,
+            tool_base: def.tool_name,
+            columns,
+            page_key,
+            referenced_by: Vec::new(),
+            types,
+            codecs,
+        }
+    }
+
     /// The index of the column the database calls `name`.
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.def.column_index(name)
@@ -432,14 +472,51 @@ impl Table {
 /// Every table a server serves, in the order they were registered.
 pub struct Catalog {
     tables: Vec<Table>,
+    routines: Vec<Routine>,
+}
+
+/// A stored procedure or function as a server serves it.
+pub struct Routine {
+    /// What the derive says of it.
+    pub def: &'static RoutineDef,
+    /// Its fields (parameters and result columns) as a table's columns are: their schemas, and
+    /// how a value of each is read, bound and decoded.
+    pub fields: Table,
+}
+
+impl Routine {
+    /// `schema.name`, or `name` in the default schema.
+    pub fn display_name(&self) -> String {
+        self.fields.display_name()
+    }
+}
+
+/// A routine as [`crate::ServerBuilder::procedure`] registers it.
+pub(crate) struct RoutineRegistration {
+    def: &'static RoutineDef,
+    fields: Registration,
+}
+
+impl RoutineRegistration {
+    pub(crate) fn of<R: McpProcedure>() -> Self {
+        Self {
+            def: R::ROUTINE,
+            fields: Registration::fields::<R>(&R::ROUTINE.fields),
+        }
+    }
 }
 
 impl Catalog {
-    /// Prepares the registered tables; fails when two would serve tools of the same name.
-    pub(crate) fn new(registrations: Vec<Registration>) -> Result<Self, CatalogError> {
+    /// Prepares the registered tables and routines; fails when two would serve tools of the
+    /// same name.
+    pub(crate) fn new(
+        registrations: Vec<Registration>,
+        routines: Vec<RoutineRegistration>,
+    ) -> Result<Self, CatalogError> {
         let mut by_tool: HashMap<&str, &TableDef> = HashMap::new();
         let mut tables = Vec::with_capacity(registrations.len());
-        for Registration { def, types, codecs } in registrations {
+        for registration in registrations {
+            let def = registration.def;
             if def.columns.is_empty() {
                 return Err(CatalogError::NoColumns(def.name.to_owned()));
             }
@@ -450,25 +527,38 @@ impl Catalog {
                     tool: def.tool_name.to_owned(),
                 });
             }
-            let columns: Vec<Column> = def
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(index, column)| describe_column(column, types.schema(index)))
-                .collect();
-            let page_key = page_key(def, &columns);
-            tables.push(Table {
-                def,
-                tool_base: def.tool_name,
-                columns,
-                page_key,
-                referenced_by: Vec::new(),
-                types,
-                codecs,
-            });
+            tables.push(Table::new(registration));
         }
         link_foreign_keys(&mut tables);
-        Ok(Self { tables })
+        let mut by_routine: HashMap<&str, &TableDef> = HashMap::new();
+        let mut served = Vec::with_capacity(routines.len());
+        for RoutineRegistration { def, fields } in routines {
+            if let Some(first) = by_routine.insert(def.fields.tool_name, &def.fields) {
+                return Err(CatalogError::DuplicateRoutineName {
+                    first: first.name.to_owned(),
+                    second: def.fields.name.to_owned(),
+                    tool: def.fields.tool_name.to_owned(),
+                });
+            }
+            served.push(Routine {
+                def,
+                fields: Table::new(fields),
+            });
+        }
+        Ok(Self {
+            tables,
+            routines: served,
+        })
+    }
+
+    /// The routines, in registration order.
+    pub fn routines(&self) -> &[Routine] {
+        &self.routines
+    }
+
+    /// The routine at `index`.
+    pub fn routine(&self, index: usize) -> &Routine {
+        &self.routines[index]
     }
 
     /// The tables, in registration order.

@@ -59,11 +59,14 @@ pub(crate) struct Total {
 
 /// Every fixture table, in this order: `film`, `sales.pairs`, `notes`, `totals`.
 pub(crate) fn catalog() -> Catalog {
-    Catalog::new(vec![
-        Registration::of::<Film>(),
-        Registration::of::<Pair>(),
-        Registration::of::<Note>(),
-        Registration::of::<Total>(),
-    ])
+    Catalog::new(
+        vec![
+            Registration::of::<Film>(),
+            Registration::of::<Pair>(),
+            Registration::of::<Note>(),
+            Registration::of::<Total>(),
+        ],
+        Vec::new(),
+    )
     .expect("the fixtures make a catalog")
 }

@@ -35,6 +35,7 @@ pub mod error;
 mod fixtures;
 pub mod handler;
 pub mod query;
+mod routine;
 mod server;
 pub mod sql;
 mod table;
@@ -42,16 +43,17 @@ pub mod tools;
 pub mod transport;
 pub mod types;
 
-pub use mcpgen_macros::McpTable;
+pub use mcpgen_macros::{McpProcedure, McpTable};
 pub use server::{ServeError, Server, ServerBuilder, Transport};
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 compile_error!(
     "mcpgen-runtime needs a database backend: enable its `postgres`, `mysql` or `sqlite` feature"
 );
+pub use routine::{FieldRole, McpProcedure, Returns, RoutineDef, RoutineKind};
 pub use table::{
-    ColumnDef, ColumnKind, ColumnVisitor, FieldType, ForeignKeyDef, McpTable, TableDef, TableKind,
-    UniqueKeyDef, ValueKind,
+    ColumnDef, ColumnKind, ColumnVisitor, FieldType, FieldTypes, ForeignKeyDef, McpTable, TableDef,
+    TableKind, UniqueKeyDef, ValueKind,
 };
 
 /// Crates a generated crate reaches through the runtime, so it depends on the runtime alone.

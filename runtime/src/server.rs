@@ -6,9 +6,10 @@ use std::sync::Arc;
 use rmcp::model::Implementation;
 
 use crate::backend::{ConnectOptions, Database, DatabaseError};
-use crate::catalog::{Catalog, CatalogError, Registration};
+use crate::catalog::{Catalog, CatalogError, Registration, RoutineRegistration};
 use crate::config::Config;
 use crate::handler::{McpHandler, ServerState};
+use crate::routine::McpProcedure;
 use crate::table::McpTable;
 use crate::tools::ToolSet;
 use crate::transport::{self, TransportError};
@@ -55,6 +56,7 @@ impl Server {
             title: None,
             database_url: None,
             registrations: Vec::new(),
+            routines: Vec::new(),
         }
     }
 
@@ -83,6 +85,7 @@ pub struct ServerBuilder {
     title: Option<String>,
     database_url: Option<String>,
     registrations: Vec<Registration>,
+    routines: Vec<RoutineRegistration>,
 }
 
 impl ServerBuilder {
@@ -117,13 +120,19 @@ impl ServerBuilder {
         self
     }
 
+    /// Serves routine `R` (a stored procedure or function) as the tool `call_R`.
+    pub fn procedure<R: McpProcedure>(mut self) -> Self {
+        self.routines.push(RoutineRegistration::of::<R>());
+        self
+    }
+
     /// Connects to the database at `url` (or the builder's own URL) with `config`.
     pub async fn build(self, url: Option<String>, config: Config) -> Result<Server, ServeError> {
         let url = url
             .or_else(|| config.database.url.clone())
             .or(self.database_url)
             .ok_or(ServeError::NoDatabaseUrl)?;
-        let catalog = Catalog::new(self.registrations)?;
+        let catalog = Catalog::new(self.registrations, self.routines)?;
         let database = Database::connect(
             &url,
             &ConnectOptions {

@@ -339,4 +339,5 @@ impl<'a> Writer<'a> {
 
 #[cfg(test)]
 mod tests;
+pub mod call;
 pub mod write;

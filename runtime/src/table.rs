@@ -12,16 +12,20 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// A struct whose fields hold values of a database: a table's columns, a routine's parameters
+/// and result columns. Both derives implement it.
+pub trait FieldTypes: Send + Sync + 'static {
+    /// Calls `visitor.visit::<F>()`, where `F` is the Rust type of field number `column` (in
+    /// the order of [`TableDef::columns`]); `None` when there is no such field.
+    fn visit_column<V: ColumnVisitor>(column: usize, visitor: V) -> Option<V::Output>;
+}
+
 /// A database table or view served as MCP tools.
 ///
 /// Implement it with `#[derive(McpTable)]`; the attributes are documented on the derive.
-pub trait McpTable: Send + Sync + 'static {
+pub trait McpTable: FieldTypes {
     /// The table's names, columns and keys, as the database spells them.
     const TABLE: &'static TableDef;
-
-    /// Calls `visitor.visit::<F>()`, where `F` is the Rust type of the field that holds column
-    /// number `column` of [`TableDef::columns`]; `None` when there is no such column.
-    fn visit_column<V: ColumnVisitor>(column: usize, visitor: V) -> Option<V::Output>;
 
     /// The struct taken apart into its fields and put back together. Rows are read through
     /// the fields' types, not into the struct; this is what shows the compiler the struct

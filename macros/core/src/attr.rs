@@ -9,6 +9,63 @@ use syn::{Attribute, Expr, ExprArray, Lit, LitStr};
 
 use crate::ctxt::Ctxt;
 
+/// Which derive the attributes are for: they share most keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Derive {
+    /// `#[derive(McpTable)]`
+    Table,
+    /// `#[derive(McpProcedure)]`
+    Procedure,
+}
+
+impl Derive {
+    fn struct_keys(self) -> &'static [&'static str] {
+        match self {
+            Derive::Table => STRUCT_KEYS,
+            Derive::Procedure => PROCEDURE_KEYS,
+        }
+    }
+
+    fn field_keys(self) -> &'static [&'static str] {
+        match self {
+            Derive::Table => FIELD_KEYS,
+            Derive::Procedure => PARAMETER_KEYS,
+        }
+    }
+}
+
+/// The attribute keys a struct of `#[derive(McpProcedure)]` accepts.
+pub(crate) const PROCEDURE_KEYS: &[&str] = &[
+    "function",
+    "procedure",
+    "schema",
+    "name",
+    "description",
+    "read_only",
+    "result_sets",
+    "signature",
+    "positional",
+    "crate",
+];
+
+/// The attribute keys a field of `#[derive(McpProcedure)]` accepts.
+pub(crate) const PARAMETER_KEYS: &[&str] = &[
+    "name",
+    "default",
+    "inout",
+    "out",
+    "variadic",
+    "column",
+    "value",
+    "sql_type",
+    "description",
+    "enum_values",
+    "enum_type",
+    "set",
+    "padded",
+    "as_text",
+];
+
 /// The attribute keys a struct accepts.
 pub(crate) const STRUCT_KEYS: &[&str] = &[
     "table",
@@ -91,9 +148,26 @@ pub(crate) struct UniqueAttr {
     pub(crate) columns: Vec<Spanned<String>>,
 }
 
+/// Procedure or function, as a struct's attribute names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RoutineKindAttr {
+    /// `procedure = "..."`
+    Procedure,
+    /// `function = "..."`
+    Function,
+}
+
 /// Everything the struct's own attributes say.
 pub(crate) struct StructAttrs {
     pub(crate) table: Option<Spanned<String>>,
+    /// `function = "..."` or `procedure = "..."`: every one given (more than one is an error).
+    pub(crate) routine: Vec<Spanned<(RoutineKindAttr, String)>>,
+    /// `result_sets`: the procedure returns rows its body decides.
+    pub(crate) result_sets: bool,
+    /// `signature = "integer, text"`.
+    pub(crate) signature: Option<String>,
+    /// `positional`: arguments are given by position.
+    pub(crate) positional: bool,
     /// `primary_key = ["b", "a"]`: the key's columns in key order.
     pub(crate) primary_key: Option<Spanned<Vec<Spanned<String>>>>,
     pub(crate) schema: Option<Spanned<String>>,
@@ -119,8 +193,40 @@ pub(crate) enum KindAttr {
     Set(Vec<String>),
 }
 
+/// What a field of a routine's struct is, as its attributes say (none: an IN parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RoleAttr {
+    /// `default`: an IN parameter with a default.
+    Default,
+    /// `inout`
+    InOut,
+    /// `out`
+    Out,
+    /// `variadic`
+    Variadic,
+    /// `column`: a column of the rows it returns.
+    Column,
+    /// `value`: the value the function returns.
+    Value,
+}
+
+impl RoleAttr {
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            RoleAttr::Default => "default",
+            RoleAttr::InOut => "inout",
+            RoleAttr::Out => "out",
+            RoleAttr::Variadic => "variadic",
+            RoleAttr::Column => "column",
+            RoleAttr::Value => "value",
+        }
+    }
+}
+
 /// Everything a field's attributes say.
 pub(crate) struct FieldAttrs {
+    /// A routine's field: every role given (more than one is an error).
+    pub(crate) roles: Vec<Spanned<RoleAttr>>,
     pub(crate) column: Option<Spanned<String>>,
     pub(crate) primary_key: Option<Span>,
     pub(crate) sql_type: Option<String>,
@@ -134,8 +240,13 @@ pub(crate) struct FieldAttrs {
 }
 
 impl StructAttrs {
-    pub(crate) fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+    pub(crate) fn from_attrs(cx: &Ctxt, attrs: &[Attribute], derive: Derive) -> Self {
         let mut table = Attr::none("table");
+        let mut function = Attr::none("function");
+        let mut procedure = Attr::none("procedure");
+        let mut result_sets = Attr::none("result_sets");
+        let mut signature = Attr::none("signature");
+        let mut positional = Attr::none("positional");
         let mut primary_key = Attr::none("primary_key");
         let mut schema = Attr::none("schema");
         let mut name = Attr::none("name");
@@ -150,8 +261,22 @@ impl StructAttrs {
         for attr in attrs.iter().filter(|attr| attr.path().is_ident("mcp")) {
             let result = attr.parse_nested_meta(|meta| {
                 let key = meta_key(&meta);
+                if !derive.struct_keys().contains(&key.as_str()) {
+                    return unknown_key(cx, &meta, &key, "a struct", derive.struct_keys());
+                }
                 match key.as_str() {
                     "table" => table.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
+                    "function" => {
+                        let name = nonempty_string(cx, &meta)?;
+                        function.set(cx, meta.path.span(), (RoutineKindAttr::Function, name));
+                    }
+                    "procedure" => {
+                        let name = nonempty_string(cx, &meta)?;
+                        procedure.set(cx, meta.path.span(), (RoutineKindAttr::Procedure, name));
+                    }
+                    "result_sets" => result_sets.set(cx, meta.path.span(), ()),
+                    "signature" => signature.set(cx, meta.path.span(), string(&meta)?.value()),
+                    "positional" => positional.set(cx, meta.path.span(), ()),
                     "primary_key" => {
                         let span = meta.path.span();
                         primary_key.set(cx, span, string_array(&meta)?);
@@ -170,7 +295,7 @@ impl StructAttrs {
                     }
                     "foreign_key" => foreign_keys.push(foreign_key(cx, &meta)?),
                     "unique" => unique_keys.push(unique(cx, &meta)?),
-                    _ => unknown_key(cx, &meta, &key, "a struct", STRUCT_KEYS)?,
+                    _ => unknown_key(cx, &meta, &key, "a struct", derive.struct_keys())?,
                 }
                 Ok(())
             });
@@ -181,6 +306,10 @@ impl StructAttrs {
 
         Self {
             table: table.get(),
+            routine: [function, procedure].into_iter().filter_map(Attr::get).collect(),
+            result_sets: result_sets.get().is_some(),
+            signature: signature.get().map(|spanned| spanned.value),
+            positional: positional.get().is_some(),
             primary_key: primary_key.get(),
             schema: schema.get(),
             name: name.get(),
@@ -199,8 +328,12 @@ impl StructAttrs {
 }
 
 impl FieldAttrs {
-    pub(crate) fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
-        let mut column = Attr::none("column");
+    pub(crate) fn from_attrs(cx: &Ctxt, attrs: &[Attribute], derive: Derive) -> Self {
+        let mut roles: Vec<Spanned<RoleAttr>> = Vec::new();
+        let mut column = Attr::none(match derive {
+            Derive::Table => "column",
+            Derive::Procedure => "name",
+        });
         let mut primary_key = Attr::none("primary_key");
         let mut sql_type = Attr::none("sql_type");
         let mut default = Attr::none("default");
@@ -216,8 +349,33 @@ impl FieldAttrs {
         for attr in attrs.iter().filter(|attr| attr.path().is_ident("mcp")) {
             let result = attr.parse_nested_meta(|meta| {
                 let key = meta_key(&meta);
+                if !derive.field_keys().contains(&key.as_str()) {
+                    return unknown_key(cx, &meta, &key, "a field", derive.field_keys());
+                }
+                let role = match (derive, key.as_str()) {
+                    (Derive::Procedure, "default") => Some(RoleAttr::Default),
+                    (_, "inout") => Some(RoleAttr::InOut),
+                    (_, "out") => Some(RoleAttr::Out),
+                    (_, "variadic") => Some(RoleAttr::Variadic),
+                    (Derive::Procedure, "column") => Some(RoleAttr::Column),
+                    (_, "value") => Some(RoleAttr::Value),
+                    _ => None,
+                };
+                if let Some(role) = role {
+                    let span = meta.path.span();
+                    if roles.iter().any(|given| given.value == role) {
+                        cx.syn_error(syn::Error::new(
+                            span,
+                            format!("duplicate mcp attribute `{}`", role.key()),
+                        ));
+                    }
+                    roles.push(Spanned { value: role, span });
+                    return Ok(());
+                }
                 match key.as_str() {
-                    "column" => column.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
+                    "column" | "name" => {
+                        column.set(cx, meta.path.span(), nonempty_string(cx, &meta)?);
+                    }
                     "primary_key" => primary_key.set(cx, meta.path.span(), ()),
                     "sql_type" => sql_type.set(cx, meta.path.span(), nonempty_string(cx, &meta)?),
                     "default" => default.set(cx, meta.path.span(), string(&meta)?.value()),
@@ -240,7 +398,7 @@ impl FieldAttrs {
                     }
                     "padded" => padded.set(cx, meta.path.span(), KindAttr::Padded),
                     "as_text" => as_text.set(cx, meta.path.span(), KindAttr::AsText),
-                    _ => unknown_key(cx, &meta, &key, "a field", FIELD_KEYS)?,
+                    _ => unknown_key(cx, &meta, &key, "a field", derive.field_keys())?,
                 }
                 Ok(())
             });
@@ -250,6 +408,7 @@ impl FieldAttrs {
         }
 
         Self {
+            roles,
             column: column.get(),
             primary_key: primary_key.get().map(|spanned| spanned.span),
             sql_type: sql_type.get().map(|spanned| spanned.value),

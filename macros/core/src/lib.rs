@@ -1,6 +1,7 @@
-//! The expansion behind `#[derive(McpTable)]`, as an ordinary library: the proc-macro crate
-//! calls [`derive_mcp_table`], and the generator calls [`check`] on every struct it writes, so
-//! an attribute it got wrong fails generation rather than the user's build.
+//! The expansion behind `#[derive(McpTable)]` and `#[derive(McpProcedure)]`, as an ordinary
+//! library: the proc-macro crate calls [`derive_mcp_table`] and [`derive_mcp_procedure`], and
+//! the generator calls [`check`] and [`check_procedure`] on every struct it writes, so an
+//! attribute it got wrong fails generation rather than the user's build.
 //!
 //! The way through: [`attr`] reads attributes, [`ast`] builds the table model, [`valid`] checks
 //! it, [`expand`] writes the impl. Errors are collected in a [`ctxt::Ctxt`] and reported
@@ -15,19 +16,31 @@ mod valid;
 use proc_macro2::TokenStream;
 use syn::DeriveInput;
 
-/// Expands `#[derive(McpTable)]` on `input`: the impl, or the errors next to a minimal impl.
+use attr::Derive;
+
+/// Expands `#[derive(McpTable)]` on `input`: the impls, or the errors next to minimal impls.
 pub fn derive_mcp_table(input: TokenStream) -> TokenStream {
+    derive(input, Derive::Table)
+}
+
+/// Expands `#[derive(McpProcedure)]` on `input`: the impls, or the errors next to minimal
+/// impls.
+pub fn derive_mcp_procedure(input: TokenStream) -> TokenStream {
+    derive(input, Derive::Procedure)
+}
+
+fn derive(input: TokenStream, derive: Derive) -> TokenStream {
     let input = match syn::parse2::<DeriveInput>(input) {
         Ok(input) => input,
         Err(error) => return error.to_compile_error(),
     };
-    match expand_checked(&input) {
+    match expand_checked(&input, derive) {
         Ok(tokens) => tokens,
         Err(errors) => {
             // A stand-in impl keeps uses of the type from adding errors; a generic struct gets
             // none, as any impl of it would add errors of its own.
             let mut tokens = if input.generics.params.is_empty() {
-                expand::fallback(&input)
+                expand::fallback(&input, derive)
             } else {
                 TokenStream::new()
             };
@@ -37,14 +50,20 @@ pub fn derive_mcp_table(input: TokenStream) -> TokenStream {
     }
 }
 
-/// Checks the `#[mcp(...)]` attributes of `input` without expanding them.
+/// Checks the `#[mcp(...)]` attributes of a struct that derives `McpTable`, without expanding
+/// them.
 pub fn check(input: &DeriveInput) -> Result<(), Vec<syn::Error>> {
-    expand_checked(input).map(|_| ())
+    expand_checked(input, Derive::Table).map(|_| ())
 }
 
-fn expand_checked(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
+/// Checks the `#[mcp(...)]` attributes of a struct that derives `McpProcedure`.
+pub fn check_procedure(input: &DeriveInput) -> Result<(), Vec<syn::Error>> {
+    expand_checked(input, Derive::Procedure).map(|_| ())
+}
+
+fn expand_checked(input: &DeriveInput, derive: Derive) -> Result<TokenStream, Vec<syn::Error>> {
     let cx = ctxt::Ctxt::new();
-    let Some(model) = ast::Input::from_syn(&cx, input) else {
+    let Some(model) = ast::Input::from_syn(&cx, input, derive) else {
         cx.check()?;
         unreachable!("Input::from_syn returns None only after recording an error");
     };

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::ast::Input;
-use crate::attr::KindAttr;
+use crate::attr::{Derive, KindAttr, RoleAttr, RoutineKindAttr};
 use crate::ctxt::Ctxt;
 
 use mcpgen_rules::naming::MAX_TOOL_BASE as MAX_TOOL_NAME;
@@ -14,9 +14,98 @@ pub(crate) fn check(cx: &Ctxt, input: &Input<'_>) {
     check_generics(cx, input);
     check_columns(cx, input);
     check_tool_name(cx, input);
-    check_keys(cx, input);
-    check_primary_key(cx, input);
     check_kinds(cx, input);
+    match input.derive {
+        Derive::Table => {
+            check_keys(cx, input);
+            check_primary_key(cx, input);
+        }
+        Derive::Procedure => check_routine(cx, input),
+    }
+}
+
+/// A routine's struct: it names its routine once, each field is one thing, and what it returns
+/// is one shape.
+fn check_routine(cx: &Ctxt, input: &Input<'_>) {
+    let routine = &input.attrs.routine;
+    let Some(first) = routine.first() else {
+        cx.error_spanned_by(
+            input.ident,
+            "McpProcedure needs the routine's name: `#[mcp(function = \"name\")]` or `#[mcp(procedure = \"name\")]`",
+        );
+        return;
+    };
+    for extra in routine.iter().skip(1) {
+        cx.syn_error(syn::Error::new(
+            extra.span,
+            "`function` and `procedure` cannot both be given: a routine is one or the other",
+        ));
+    }
+    let procedure = first.value.0 == RoutineKindAttr::Procedure;
+    if input.attrs.result_sets && !procedure {
+        cx.error_spanned_by(
+            input.ident,
+            "`result_sets` is for a procedure whose body returns rows; a function's result is its fields marked `column` or `value`",
+        );
+    }
+    let mut values = Vec::new();
+    let mut columns = 0;
+    let mut variadic: Option<usize> = None;
+    let mut last_parameter = None;
+    for (index, field) in input.fields.iter().enumerate() {
+        for extra in field.attrs.roles.iter().skip(1) {
+            cx.syn_error(syn::Error::new(
+                extra.span,
+                format!(
+                    "`{}` and `{}` cannot both be given: a field is one parameter or one result",
+                    field.attrs.roles[0].value.key(),
+                    extra.value.key()
+                ),
+            ));
+        }
+        match field.attrs.roles.first().map(|role| role.value) {
+            Some(RoleAttr::Value) => values.push(field.attrs.roles[0].span),
+            Some(RoleAttr::Column) => columns += 1,
+            Some(RoleAttr::Variadic) => {
+                if variadic.is_some() {
+                    cx.syn_error(syn::Error::new(
+                        field.attrs.roles[0].span,
+                        "a routine has at most one `variadic` parameter",
+                    ));
+                }
+                variadic = Some(index);
+                last_parameter = Some(index);
+            }
+            _ => last_parameter = Some(index),
+        }
+    }
+    if let (Some(variadic), Some(last)) = (variadic, last_parameter)
+        && variadic != last
+    {
+        cx.syn_error(syn::Error::new(
+            input.fields[variadic].attrs.roles[0].span,
+            "the `variadic` parameter is the last parameter",
+        ));
+    }
+    for span in values.iter().skip(1) {
+        cx.syn_error(syn::Error::new(
+            *span,
+            "a function returns one `value`: mark one field so",
+        ));
+    }
+    if let Some(span) = values.first() {
+        if procedure {
+            cx.syn_error(syn::Error::new(
+                *span,
+                "a procedure returns no `value`: its results are `out` parameters or `result_sets`",
+            ));
+        } else if columns > 0 {
+            cx.syn_error(syn::Error::new(
+                *span,
+                "a function returns one `value` or rows of `column`s, not both",
+            ));
+        }
+    }
 }
 
 fn check_generics(cx: &Ctxt, input: &Input<'_>) {
@@ -30,7 +119,7 @@ fn check_generics(cx: &Ctxt, input: &Input<'_>) {
 }
 
 fn check_columns(cx: &Ctxt, input: &Input<'_>) {
-    if input.fields.is_empty() {
+    if input.fields.is_empty() && input.derive == Derive::Table {
         cx.error_spanned_by(input.ident, "McpTable needs at least one column");
     }
     let mut seen = HashSet::new();

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Arguments, Backend, Row};
 use crate::catalog::Operand;
-use crate::table::{ColumnVisitor, FieldType, McpTable};
+use crate::table::{ColumnVisitor, FieldType, FieldTypes};
 
 /// A table's columns bound and decoded by backend `B`.
 pub(crate) trait TableCodec<B: Backend>: Send + Sync {
@@ -24,12 +24,12 @@ pub(crate) trait TableCodec<B: Backend>: Send + Sync {
     fn decode(&self, column: usize, row: &Row<B>, index: usize) -> Result<Value, String>;
 }
 
-/// The codec of table `T`, for every backend.
+/// The codec of the fields of `T` (a table's or a routine's), for every backend.
 struct Codec<T>(PhantomData<fn() -> T>);
 
 const NO_COLUMN: &str = "no such column";
 
-impl<T: McpTable, B: Backend> TableCodec<B> for Codec<T> {
+impl<T: FieldTypes, B: Backend> TableCodec<B> for Codec<T> {
     fn bind(
         &self,
         column: usize,
@@ -90,8 +90,8 @@ pub(crate) struct Codecs {
 }
 
 impl Codecs {
-    /// The codecs of table `T`.
-    pub(crate) fn of<T: McpTable>() -> Self {
+    /// The codecs of the fields of `T`.
+    pub(crate) fn of<T: FieldTypes>() -> Self {
         Self {
             #[cfg(feature = "sqlite")]
             sqlite: Box::new(Codec::<T>(PhantomData)),

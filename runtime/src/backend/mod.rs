@@ -22,7 +22,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sqlx::pool::PoolConnection;
 
 pub(crate) use self::codec::{Codecs, TableCodec};
@@ -94,6 +94,23 @@ pub trait Dialect: Send + Sync {
         let _ = (table, column);
         out.push_str(placeholder);
     }
+    /// Whether a call names its arguments (`f(a => $1)`), so it may leave out those with
+    /// defaults; else it gives them by position. A procedure's OUT values come back as the
+    /// row of its `CALL` where it names them, else in session variables (MySQL).
+    fn names_arguments(&self) -> bool {
+        false
+    }
+    /// Whether a function is called as a table (`SELECT c FROM f(...)`), which reads its
+    /// result columns by name; else in the select list (`SELECT f(...)`).
+    fn calls_functions_in_from(&self) -> bool {
+        false
+    }
+    /// Appends the parameter `placeholder` holding a value given to the routine's parameter
+    /// `parameter`, converted to the parameter's type where the database does not convert it
+    /// itself.
+    fn push_argument(&self, out: &mut String, placeholder: &str, parameter: &ColumnDef) {
+        self.push_column_value(out, placeholder, parameter);
+    }
     /// The schema a table without one lives in (`main`, `public`, the connected database).
     fn default_schema(&self) -> &str;
     /// The database's name, for descriptions.
@@ -150,12 +167,20 @@ pub(crate) trait Backend: Send + Sync + Sized + 'static {
     /// Reads value number `index` of `row` as `F`; the error says why it cannot be.
     fn decode<F: FieldType>(row: &Row<Self>, index: usize) -> Result<F, String>;
 
+    /// Reads value number `index` of `row` as JSON by its own type, for rows whose columns
+    /// are known only when they come (a procedure's result sets).
+    fn decode_any(row: &Row<Self>, index: usize) -> Result<Value, String> {
+        let value: crate::types::AnyValue = Self::decode(row, index)?;
+        value.to_json().map_err(|error| error.to_string())
+    }
+
     /// Its codec among a table's.
     fn codec(codecs: &Codecs) -> &dyn TableCodec<Self>;
 
-    /// A connection of the pool in a transaction that may write (the others read only).
-    fn begin_write(
+    /// A connection of the pool in a transaction that reads only, or that may write.
+    fn begin(
         &self,
+        writes: bool,
     ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
 
     /// How many rows a statement wrote.
@@ -372,10 +397,11 @@ impl Database {
         self.inner.ping().await
     }
 
-    /// A transaction that may write, on a connection of the pool.
-    pub async fn begin_write(&self) -> Result<WriteTransaction, DatabaseError> {
-        Ok(WriteTransaction {
-            inner: self.inner.begin_write().await?,
+    /// A transaction on a connection of the pool: one that may write when `writes`, else one
+    /// that reads only.
+    pub async fn begin(&self, writes: bool) -> Result<Transaction, DatabaseError> {
+        Ok(Transaction {
+            inner: self.inner.begin(writes).await?,
         })
     }
 }
@@ -403,11 +429,11 @@ trait Run: Send + Sync {
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<i64, DatabaseError>>;
     fn ping(&self) -> BoxFuture<'_, Result<(), DatabaseError>>;
-    fn begin_write(&self) -> BoxFuture<'_, Result<Box<dyn RunWrite>, DatabaseError>>;
+    fn begin(&self, writes: bool) -> BoxFuture<'_, Result<Box<dyn RunTransaction>, DatabaseError>>;
 }
 
-/// What [`WriteTransaction`] asks of its backend's transaction, with the backend's type erased.
-trait RunWrite: Send {
+/// What [`Transaction`] asks of its backend's transaction, with the backend's type erased.
+trait RunTransaction: Send {
     fn fetch_rows<'a>(
         &'a mut self,
         table: &'a Table,
@@ -418,6 +444,11 @@ trait RunWrite: Send {
         table: &'a Table,
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<i64, DatabaseError>>;
+    fn fetch_any<'a>(
+        &'a mut self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Vec<Map<String, Value>>, DatabaseError>>;
     fn execute<'a>(
         &'a mut self,
         table: &'a Table,
@@ -435,13 +466,14 @@ pub struct Executed {
     pub last_insert_id: Option<i64>,
 }
 
-/// A transaction that may write: every statement of one write tool's call runs in it, and
-/// unless it is committed, nothing they wrote stays (dropping it rolls it back).
-pub struct WriteTransaction {
-    inner: Box<dyn RunWrite>,
+/// A transaction: every statement of one call that runs several runs in it (a write tool's,
+/// a routine's), and unless it is committed, nothing they wrote stays (dropping it rolls it
+/// back).
+pub struct Transaction {
+    inner: Box<dyn RunTransaction>,
 }
 
-impl WriteTransaction {
+impl Transaction {
     /// Runs a statement that returns rows (`RETURNING`, or a read) and decodes them.
     pub async fn fetch_rows(
         &mut self,
@@ -460,6 +492,17 @@ impl WriteTransaction {
         self.inner.fetch_count(table, statement).await
     }
 
+    /// Runs a statement whose rows' columns are known only when they come (a procedure's
+    /// result sets), and reads each value by its own type: each row as an object by column
+    /// name.
+    pub async fn fetch_any(
+        &mut self,
+        table: &Table,
+        statement: &Statement,
+    ) -> Result<Vec<Map<String, Value>>, DatabaseError> {
+        self.inner.fetch_any(table, statement).await
+    }
+
     /// Runs a statement that writes and returns no rows.
     pub async fn execute(
         &mut self,
@@ -476,12 +519,12 @@ impl WriteTransaction {
 }
 
 /// A transaction of backend `B`.
-struct Transaction<B: Backend> {
+struct InTransaction<B: Backend> {
     transaction: sqlx::Transaction<'static, B::Database>,
     statement_timeout: Option<Duration>,
 }
 
-impl<B: Backend> RunWrite for Transaction<B>
+impl<B: Backend> RunTransaction for InTransaction<B>
 where
     for<'c> &'c mut <B::Database as sqlx::Database>::Connection:
         sqlx::Executor<'c, Database = B::Database>,
@@ -515,6 +558,38 @@ where
                 .await
                 .map_err(|error| query_error::<B>(self.statement_timeout, error))?;
             count_of::<B>(&row)
+        })
+    }
+
+    fn fetch_any<'a>(
+        &'a mut self,
+        table: &'a Table,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<Vec<Map<String, Value>>, DatabaseError>> {
+        Box::pin(async move {
+            let arguments = arguments::<B>(table, &statement.params)?;
+            let rows = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+                .fetch_all(&mut *self.transaction)
+                .await
+                .map_err(|error| query_error::<B>(self.statement_timeout, error))?;
+            rows.iter()
+                .map(|row| {
+                    use sqlx::{Column as _, Row as _};
+                    row.columns()
+                        .iter()
+                        .enumerate()
+                        .map(|(index, column)| {
+                            let value = B::decode_any(row, index).map_err(|message| {
+                                DatabaseError::Decode {
+                                    column: column.name().to_owned(),
+                                    message,
+                                }
+                            })?;
+                            Ok((column.name().to_owned(), value))
+                        })
+                        .collect()
+                })
+                .collect()
         })
     }
 
@@ -708,17 +783,17 @@ where
         })
     }
 
-    fn begin_write(&self) -> BoxFuture<'_, Result<Box<dyn RunWrite>, DatabaseError>> {
+    fn begin(&self, writes: bool) -> BoxFuture<'_, Result<Box<dyn RunTransaction>, DatabaseError>> {
         Box::pin(async move {
             let transaction = self
                 .backend
-                .begin_write()
+                .begin(writes)
                 .await
                 .map_err(|error| self.query_error(error))?;
-            Ok(Box::new(Transaction::<B> {
+            Ok(Box::new(InTransaction::<B> {
                 transaction,
                 statement_timeout: self.statement_timeout,
-            }) as Box<dyn RunWrite>)
+            }) as Box<dyn RunTransaction>)
         })
     }
 

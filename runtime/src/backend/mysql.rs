@@ -9,7 +9,8 @@ use sqlx::mysql::{
     MySqlPoolOptions, MySqlQueryResult, MySqlRow,
 };
 use sqlx::pool::PoolConnection;
-use sqlx::{Arguments as _, AssertSqlSafe, Executor as _, MySql, Row as _};
+use serde_json::Value;
+use sqlx::{Arguments as _, AssertSqlSafe, Executor as _, MySql, Row as _, TypeInfo as _, ValueRef as _};
 
 use super::{
     Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec, Violation, ViolationKind,
@@ -195,12 +196,60 @@ impl Backend for MysqlBackend {
         })
     }
 
+    /// A value of a result set, by its MySQL type: numbers as numbers, decimals as exact
+    /// strings, dates and times in ISO 8601, binary data as base64, JSON as JSON, the rest as
+    /// text.
+    fn decode_any(row: &MySqlRow, index: usize) -> Result<Value, String> {
+        let raw = row.try_get_raw(index).map_err(|error| error.to_string())?;
+        if raw.is_null() {
+            return Ok(Value::Null);
+        }
+        let info = raw.type_info();
+        let name = info.name().to_owned();
+        let binary = matches!(
+            name.as_str(),
+            "BINARY" | "VARBINARY" | "TINYBLOB" | "BLOB" | "MEDIUMBLOB" | "LONGBLOB"
+        );
+        fn read<T>(row: &MySqlRow, index: usize) -> Result<Value, String>
+        where
+            T: for<'r> sqlx::Decode<'r, MySql> + sqlx::Type<MySql> + serde::Serialize,
+        {
+            let value: T = row.try_get(index).map_err(|error| error.to_string())?;
+            serde_json::to_value(value).map_err(|error| error.to_string())
+        }
+        match name.as_str() {
+            "BOOLEAN" => read::<bool>(row, index),
+            "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "BIGINT" | "YEAR" => {
+                read::<i64>(row, index)
+            }
+            _ if name.ends_with(" UNSIGNED") || name == "BIT" => read::<u64>(row, index),
+            "FLOAT" => {
+                let float: f32 = row.try_get(index).map_err(|error| error.to_string())?;
+                float.to_json().map_err(|error| error.to_string())
+            }
+            "DOUBLE" => read::<f64>(row, index),
+            "DECIMAL" => read::<crate::types::Decimal>(row, index),
+            "DATE" => read::<chrono::NaiveDate>(row, index),
+            "DATETIME" => read::<chrono::NaiveDateTime>(row, index),
+            "TIMESTAMP" => read::<chrono::DateTime<chrono::Utc>>(row, index),
+            "JSON" => read::<Value>(row, index),
+            _ if binary => read::<crate::types::Bytes>(row, index),
+            _ => read::<String>(row, index)
+                .or_else(|_| read::<crate::types::Bytes>(row, index)),
+        }
+    }
+
     fn codec(codecs: &Codecs) -> &dyn TableCodec<Self> {
         &*codecs.mysql
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, MySql>, sqlx::Error> {
-        self.pool.begin_with("START TRANSACTION READ WRITE").await
+    async fn begin(&self, writes: bool) -> Result<sqlx::Transaction<'static, MySql>, sqlx::Error> {
+        let statement = if writes {
+            "START TRANSACTION READ WRITE"
+        } else {
+            "START TRANSACTION READ ONLY"
+        };
+        self.pool.begin_with(statement).await
     }
 
     fn rows_affected(result: &MySqlQueryResult) -> u64 {

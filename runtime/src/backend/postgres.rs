@@ -90,6 +90,30 @@ impl Dialect for PostgresDialect {
         self.push_identifier(out, column.name);
     }
 
+    fn names_arguments(&self) -> bool {
+        true
+    }
+
+    fn calls_functions_in_from(&self) -> bool {
+        true
+    }
+
+    /// A value for a parameter of an enum type or of a type read as text is bound as text,
+    /// which picks no function of that parameter type: it is cast to the type the parameter
+    /// declares (its `sql_type`, as PostgreSQL names it).
+    fn push_argument(&self, out: &mut String, placeholder: &str, parameter: &ColumnDef) {
+        match (parameter.kind, parameter.sql_type) {
+            (ColumnKind::AsText | ColumnKind::Enum(_), Some(sql_type)) => {
+                out.push_str("CAST(");
+                out.push_str(placeholder);
+                out.push_str(" AS ");
+                out.push_str(sql_type);
+                out.push(')');
+            }
+            _ => self.push_column_value(out, placeholder, parameter),
+        }
+    }
+
     fn compares_enums_as_text(&self) -> bool {
         // `enum = text` is no operator: an enum compares with its own type only.
         true
@@ -222,8 +246,13 @@ impl Backend for PostgresBackend {
         &*codecs.postgres
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
-        self.pool.begin_with("BEGIN READ WRITE").await
+    async fn begin(&self, writes: bool) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+        let statement = if writes {
+            "BEGIN READ WRITE"
+        } else {
+            "BEGIN READ ONLY"
+        };
+        self.pool.begin_with(statement).await
     }
 
     fn rows_affected(result: &PgQueryResult) -> u64 {

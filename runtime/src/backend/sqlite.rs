@@ -277,10 +277,11 @@ impl Backend for SqliteBackend {
         &*codecs.sqlite
     }
 
-    /// `BEGIN IMMEDIATE`: the transaction takes the database's write lock first, so two
-    /// writers wait for each other (up to the busy timeout) instead of one failing midway.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+    /// A writer's `BEGIN IMMEDIATE` takes the database's write lock first, so two writers wait
+    /// for each other (up to the busy timeout) instead of one failing midway.
+    async fn begin(&self, writes: bool) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+        let statement = if writes { "BEGIN IMMEDIATE" } else { "BEGIN" };
+        let mut transaction = self.pool.begin_with(statement).await?;
         if let Some(limit) = self.statement_timeout {
             let deadline = Instant::now() + limit;
             transaction

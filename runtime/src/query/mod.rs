@@ -7,8 +7,10 @@
 //! - [`page`]: the plan of one page of `list_T`;
 //! - [`cursor`]: the opaque cursor between pages;
 //! - [`write`]: the arguments of `insert_T`, `update_T` and `delete_T`, and their guards;
+//! - [`call`]: the arguments of a routine's `call_R`;
 //! - [`GetRequest`], [`CountRequest`]: the arguments of `get_T` and `count_T`.
 
+pub mod call;
 pub mod cursor;
 pub mod filter;
 pub mod page;
@@ -16,6 +18,7 @@ pub mod write;
 
 use serde_json::{Map, Value};
 
+pub use call::CallRequest;
 pub use filter::{Filter, Target};
 pub use page::{PagePlan, PageStart, Selected, SortKey};
 pub use write::{DeleteRequest, InsertRequest, InsertRule, UpdateRequest};

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{CallContext, CallError, row_object};
-use crate::backend::{DatabaseError, ViolationKind, WriteStatement, WriteTransaction};
+use crate::backend::{DatabaseError, Transaction, ViolationKind, WriteStatement};
 use crate::catalog::{Catalog, Operand, Table};
 use crate::query::write::Values;
 use crate::query::{
@@ -25,7 +25,7 @@ impl CallContext<'_> {
         let request = InsertRequest::parse(table, arguments, self.limits)?;
         let dialect = self.dialect();
         let returning = dialect.returning(WriteStatement::Insert);
-        let mut transaction = self.database.begin_write().await?;
+        let mut transaction = self.database.begin(true).await?;
         let mut rows = Vec::with_capacity(request.rows.len());
         for values in &request.rows {
             let statement = statements::insert(dialect, table, values, returning);
@@ -56,7 +56,7 @@ impl CallContext<'_> {
     ) -> Result<Value, CallError> {
         let request = UpdateRequest::parse(table, arguments, self.limits)?;
         let dialect = self.dialect();
-        let mut transaction = self.database.begin_write().await?;
+        let mut transaction = self.database.begin(true).await?;
         let matched = self
             .count_in(&mut transaction, table, &request.filter)
             .await?;
@@ -105,7 +105,7 @@ impl CallContext<'_> {
         arguments: &Map<String, Value>,
     ) -> Result<Value, CallError> {
         let request = DeleteRequest::parse(table, arguments, self.limits)?;
-        let mut transaction = self.database.begin_write().await?;
+        let mut transaction = self.database.begin(true).await?;
         let matched = self
             .count_in(&mut transaction, table, &request.filter)
             .await?;
@@ -126,7 +126,7 @@ impl CallContext<'_> {
     /// guard comes before any row is touched (and is checked again after, on what it did).
     async fn count_in(
         &self,
-        transaction: &mut WriteTransaction,
+        transaction: &mut Transaction,
         table: &Table,
         filter: &Filter,
     ) -> Result<u64, CallError> {
