@@ -498,11 +498,12 @@ fn runtime_path(spec: &str) -> anyhow::Result<PathBuf> {
             })
         })
     };
-    if is_runtime(&path) {
-        return Ok(path);
-    }
-    if is_runtime(&path.join("runtime")) {
-        return Ok(path.join("runtime"));
+    for candidate in [path.clone(), path.join("runtime")] {
+        if is_runtime(&candidate) {
+            return candidate
+                .canonicalize()
+                .with_context(|| format!("cannot resolve {}", candidate.display()));
+        }
     }
     bail!(
         "--runtime {spec}: no mcpgen-runtime package in {} (give a checkout of mcpgen, or its runtime/ directory)",
