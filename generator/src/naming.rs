@@ -245,7 +245,11 @@ fn field_names(table: &Table) -> Vec<String> {
         let mut name = base.clone();
         let mut suffix = 2;
         while !taken.insert(name.clone()) {
-            name = format!("{}_{suffix}", base.trim_start_matches("r#"));
+            // `self_` + 2 is `self_2`: a double underscore would not be snake case.
+            name = format!(
+                "{}_{suffix}",
+                base.trim_start_matches("r#").trim_end_matches('_')
+            );
             suffix += 1;
         }
         names[index] = Some(name);
@@ -356,6 +360,7 @@ mod tests {
                 "user_id",
                 "type",
                 "self",
+                "Self_",
                 "2fa",
                 "created at",
                 "!!!",
@@ -369,6 +374,7 @@ mod tests {
                 "user_id",
                 "r#type",
                 "self_",
+                "self_2",
                 "_2fa",
                 "created_at",
                 "column_",

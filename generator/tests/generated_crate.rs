@@ -49,7 +49,11 @@ impl OutsideDir {
         std::fs::create_dir_all(&dir).expect("a temporary directory");
         let repo = common::repo().canonicalize().expect("the repository");
         let dir = dir.canonicalize().expect("the temporary directory");
-        assert!(!dir.starts_with(&repo), "{} is inside the repository", dir.display());
+        assert!(
+            !dir.starts_with(&repo),
+            "{} is inside the repository",
+            dir.display()
+        );
         Self(dir)
     }
 }
@@ -74,7 +78,10 @@ fn a_crate_generated_outside_the_repository_builds_with_its_lock_file_and_no_war
         .output()
         .expect("cargo runs");
     let stderr = text(&build.stderr);
-    assert!(build.status.success(), "the crate does not build:\n{stderr}");
+    assert!(
+        build.status.success(),
+        "the crate does not build:\n{stderr}"
+    );
     assert!(
         !stderr.contains("warning: `shop`"),
         "the crate builds with warnings:\n{stderr}"
@@ -85,7 +92,11 @@ fn a_crate_generated_outside_the_repository_builds_with_its_lock_file_and_no_war
         .output()
         .expect("the server runs");
     assert!(help.status.success(), "{}", text(&help.stderr));
-    assert!(text(&help.stdout).contains("--transport"), "{}", text(&help.stdout));
+    assert!(
+        text(&help.stdout).contains("--transport"),
+        "{}",
+        text(&help.stdout)
+    );
 }
 
 #[test]
