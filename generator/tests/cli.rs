@@ -414,7 +414,7 @@ fn the_runtime_can_be_a_checkout_of_mcpgen_or_its_runtime_directory() {
         "mcpgen-runtime = {{ path = {:?}",
         runtime.display().to_string()
     );
-    for spec in [common::repo(), runtime.clone()] {
+    for spec in [common::repo(), runtime] {
         let (output, manifest) =
             generate_with_runtime("cli-runtime-path", &spec.display().to_string());
         assert!(output.status.success(), "{}", stderr(&output));
