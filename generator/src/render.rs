@@ -278,6 +278,7 @@ fn common_context(schema: &Schema, options: &RenderOptions, tables: &[TableConte
         )),
     );
     context.insert("runtime_dependency", &runtime_dependency(&options.runtime));
+    context.insert("runtime_source", &runtime_source(&options.runtime));
     context.insert("runtime_feature", schema.dialect.runtime_feature());
     context.insert("database_url", &options.database_url);
     context.insert(
@@ -587,6 +588,28 @@ fn runtime_dependency(runtime: &RuntimeDependency) -> String {
             spec
         }
         RuntimeDependency::Version(version) => format!("version = {}", toml_string(version)),
+    }
+}
+
+/// Where the runtime comes from, for the README.
+fn runtime_source(runtime: &RuntimeDependency) -> String {
+    match runtime {
+        RuntimeDependency::Path(path) => format!(
+            "the checkout of mcpgen at `{}`: keep it there, or regenerate with `--runtime` pointing at another checkout or at a git URL",
+            doc_text(&path.display().to_string())
+        ),
+        RuntimeDependency::Git { url, reference } => format!(
+            "the git repository `{}`{}",
+            doc_text(url),
+            reference
+                .as_ref()
+                .map(|(kind, value)| format!(" ({kind} `{}`)", doc_text(value)))
+                .unwrap_or_default()
+        ),
+        RuntimeDependency::Version(version) => format!(
+            "a registry, version `{}` (it is not on crates.io: configure a registry that has it, or a `[patch]`)",
+            doc_text(version)
+        ),
     }
 }
 
