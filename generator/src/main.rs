@@ -285,7 +285,7 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         ),
     );
     status::note(&format!(
-        "build it with `cargo build --release --manifest-path {}`",
+        "build it with `cargo build --release --locked --manifest-path {}`",
         args.out.join("Cargo.toml").display()
     ));
     Ok(())
