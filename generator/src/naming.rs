@@ -7,6 +7,9 @@
 //! other one gets `_` and 6 hex digits of a hash of its `schema.name`. Field names that
 //! collide within a table get `_2`, `_3`, ... in column order, the column spelled exactly like
 //! the field keeping the plain name.
+//!
+//! A struct named like a name in scope in its module (an import of the type map, a name of the
+//! prelude) gets `Row` after it; a module named like a crate the generated code names gets `_`.
 
 use std::collections::{BTreeMap, HashSet};
 

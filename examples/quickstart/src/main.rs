@@ -70,7 +70,9 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         "mcpgen, the generator (cargo build -p mcpgen; the first time takes a minute or two)",
     );
     cargo(&root, &["build", "-p", "mcpgen"], &target)?;
-    let mcpgen = target.join("debug").join("mcpgen");
+    let mcpgen = target
+        .join("debug")
+        .join(format!("mcpgen{}", std::env::consts::EXE_SUFFIX));
 
     let crate_dir = work.join("sample");
     let url = format!("sqlite://{}", database.display());
@@ -108,7 +110,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let binary = target
         .join(if PROFILE == "dev" { "debug" } else { "release" })
-        .join("sample");
+        .join(format!("sample{}", std::env::consts::EXE_SUFFIX));
     let mut serve = vec!["serve".to_owned()];
     serve.extend(args.serve);
     status(
