@@ -5,8 +5,11 @@
 //! templates in `templates/`; the `mcpgen` binary is the only code that touches the disk.
 
 pub mod introspect;
+pub mod lockfile;
 pub mod model;
 pub mod naming;
+pub mod output;
 pub mod render;
 pub mod select;
+pub mod servable;
 pub mod typemap;

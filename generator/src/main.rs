@@ -8,10 +8,12 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use mcpgen::introspect::{self, Source};
+use mcpgen::lockfile::{self, MCPGEN_LOCK};
 use mcpgen::model::{Dialect, Schema, TableKind, Warning};
+use mcpgen::output::{self, Action, MANIFEST, Manifest};
 use mcpgen::render::{self, RenderOptions, RuntimeDependency};
 use mcpgen::select::Selection;
-use mcpgen::typemap;
+use mcpgen::{servable, typemap};
 
 /// Turn a database into a typed MCP server.
 #[derive(Parser)]
@@ -66,11 +68,13 @@ struct GenerateArgs {
     /// Generate no write tools.
     #[arg(long)]
     read_only: bool,
-    /// Overwrite DIR when it is not empty.
+    /// Write into DIR when it is not empty: replace the files an earlier run wrote there; files
+    /// edited since are kept, their new version written beside them as FILE.mcpgen-new.
     #[arg(long)]
     force: bool,
-    /// How the crate depends on mcpgen-runtime: a path, or a version [default: this mcpgen's
-    /// runtime, by path].
+    /// How the crate depends on mcpgen-runtime: a path to a checkout of mcpgen (or its
+    /// runtime/), a git URL (`https://...[?tag=T|?branch=B|?rev=R]`), or a version from a
+    /// registry [default: the runtime of this mcpgen's checkout, by path].
     #[arg(long, value_name = "SPEC")]
     runtime: Option<String>,
 }
@@ -228,6 +232,12 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     if schema.tables.is_empty() {
         bail!("no table or view to serve (--include/--exclude left none out of {dropped})");
     }
+    for warning in servable::fit(&mut schema) {
+        status::warning(&warning.to_string());
+    }
+    if schema.tables.is_empty() {
+        bail!("no table or view left to serve");
+    }
     let crate_name = match &args.name {
         Some(name) => check_crate_name(name)?,
         None => default_crate_name(schema.database.as_deref()),
@@ -256,10 +266,10 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         database_url,
         source: described_source,
         out_dir: out_dir.clone(),
-        lockfile: Some(include_str!("../../Cargo.lock").to_owned()),
+        lockfile: Some(MCPGEN_LOCK.to_owned()),
     };
     let files = render::render(&schema, &options)?;
-    write_files(&out_dir, &files, args.force)?;
+    write_crate(&out_dir, &files)?;
     let views = schema
         .tables
         .iter()
@@ -275,7 +285,7 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         ),
     );
     status::note(&format!(
-        "build it with `cargo build --release --manifest-path {}`",
+        "build it with `cargo build --release --locked --manifest-path {}`",
         args.out.join("Cargo.toml").display()
     ));
     Ok(())
@@ -290,62 +300,215 @@ fn check_out_dir(out: &Path, force: bool) -> anyhow::Result<()> {
         .read_dir()
         .is_ok_and(|mut entries| entries.next().is_some());
     if non_empty && !force {
+        if out.join(MANIFEST).is_file() {
+            bail!(
+                "{} holds a crate mcpgen generated; pass --force to regenerate it (files you edited since are kept, their new version written beside them as FILE{})",
+                out.display(),
+                output::NEW_SUFFIX
+            );
+        }
         bail!(
-            "{} is not empty; pass --force to overwrite the files mcpgen writes there",
+            "{} is not empty; pass --force to write the crate there (it replaces the files mcpgen writes and leaves the others alone)",
             out.display()
         );
     }
     Ok(())
 }
 
-/// Writes the crate; with --force, first removes the `src/tables` a previous run wrote, so
-/// that tables no longer in the schema do not linger.
-fn write_files(out: &Path, files: &[render::OutputFile], force: bool) -> anyhow::Result<()> {
-    let tables = out.join("src").join("tables");
-    if force && tables.is_dir() {
-        std::fs::remove_dir_all(&tables)
-            .with_context(|| format!("cannot clear {}", tables.display()))?;
-    }
-    for file in files {
-        let path = out.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+/// Writes the crate by the rules of [`output`]: files edited since the last run are kept,
+/// modules of dropped tables removed. Then trims `Cargo.lock` and writes the manifest.
+fn write_crate(out: &Path, files: &[render::OutputFile]) -> anyhow::Result<()> {
+    let manifest_path = out.join(MANIFEST);
+    let previous = match std::fs::read_to_string(&manifest_path) {
+        Ok(text) => Some(Manifest::parse(&text).with_context(|| {
+            format!(
+                "cannot read {} (mcpgen's record of the files it wrote); repair it or delete it to overwrite every file",
+                manifest_path.display()
+            )
+        })?),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", manifest_path.display()));
         }
-        std::fs::write(&path, &file.contents)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    };
+    let on_disk = |path: &str| std::fs::read_to_string(out.join(path)).ok();
+    let plan = output::plan(files, previous.as_ref(), &on_disk);
+    for action in &plan.actions {
+        match action {
+            // An unchanged file keeps its modification time: cargo does not rebuild for it.
+            Action::Write { path, contents } if on_disk(path).as_ref() != Some(contents) => {
+                write_file(&out.join(path), contents)?;
+            }
+            Action::Write { .. } => {}
+            Action::KeepEdited {
+                path,
+                new_path,
+                contents,
+            } => {
+                write_file(&out.join(new_path), contents)?;
+                status::warning(&format!(
+                    "kept {path}: it changed since mcpgen wrote it; the new version is {new_path}, to merge by hand"
+                ));
+            }
+            Action::Remove { path } | Action::RemoveStale { path } => {
+                let path = out.join(path);
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+            Action::KeepOrphan { path } => status::warning(&format!(
+                "kept {path}: mcpgen no longer generates it, but it changed since mcpgen wrote it"
+            )),
+        }
     }
+    if !plan.kept().is_empty() {
+        status::note(&format!(
+            "compare with `diff -u FILE FILE{}`; once merged (or to take the new version), move FILE{} over FILE",
+            output::NEW_SUFFIX,
+            output::NEW_SUFFIX
+        ));
+    }
+    trim_lock_file(out)?;
+    write_file(&manifest_path, &plan.manifest.to_text())
+}
+
+fn write_file(path: &Path, contents: &str) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Trims the crate's `Cargo.lock` (mcpgen's own, as written) to the packages the crate
+/// resolves, with cargo, offline; without cargo, to what the runtime reaches. See
+/// [`lockfile`].
+fn trim_lock_file(out: &Path) -> anyhow::Result<()> {
+    let lock_path = out.join("Cargo.lock");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let result = std::process::Command::new(&cargo)
+        .args([
+            "update",
+            "--workspace",
+            "--offline",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(out.join("Cargo.toml"))
+        .env("CARGO_TERM_COLOR", "never")
+        .stdin(std::process::Stdio::null())
+        .output();
+    let failure = match result {
+        Ok(done) if done.status.success() => {
+            let trimmed = std::fs::read_to_string(&lock_path)
+                .with_context(|| format!("cannot read {}", lock_path.display()))?;
+            if let Err(reason) = lockfile::check_subset(&trimmed, MCPGEN_LOCK) {
+                status::warning(&format!(
+                    "Cargo.lock: {reason}; the runtime needs packages mcpgen's lock file does not have, and cargo took them from what is downloaded"
+                ));
+            }
+            return Ok(());
+        }
+        Ok(done) => {
+            let stderr = String::from_utf8_lossy(&done.stderr);
+            let reason = stderr
+                .lines()
+                .find(|line| line.starts_with("error"))
+                .unwrap_or("it failed")
+                .trim_start_matches("error: ")
+                .to_owned();
+            format!("`cargo update --offline` could not trim it ({reason})")
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            format!("{} is not installed", cargo.to_string_lossy())
+        }
+        Err(error) => format!("cannot run {}: {error}", cargo.to_string_lossy()),
+    };
+    let reached = lockfile::reachable(MCPGEN_LOCK, &["mcpgen-runtime"])?;
+    write_file(&lock_path, &reached)?;
+    status::note(&format!(
+        "Cargo.lock holds the runtime's packages for every database, at the versions mcpgen was tested with: {failure}; cargo drops the ones the crate does not use at its first build"
+    ));
     Ok(())
 }
 
-/// --runtime: a path (an existing directory, or anything with a path separator) or a version.
+/// --runtime: a git URL (`scheme://...`, optionally `git+` before it and `?tag=`,
+/// `?branch=` or `?rev=` after it), a path (an existing directory, or anything with a path
+/// separator), or a version.
 fn runtime_dependency(spec: Option<&str>) -> anyhow::Result<RuntimeDependency> {
-    match spec {
-        Some(spec) if Path::new(spec).is_dir() || spec.contains(['/', '\\']) => {
-            let path = absolute(Path::new(spec))?;
-            if !path.join("Cargo.toml").is_file() {
-                bail!("--runtime {spec}: no Cargo.toml in {}", path.display());
+    let Some(spec) = spec else {
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+        return match bundled.canonicalize() {
+            Ok(path) => Ok(RuntimeDependency::Path(path)),
+            Err(_) => bail!(
+                "the runtime this mcpgen was built with is gone from {}; pass --runtime PATH (a checkout of mcpgen) or --runtime GIT-URL",
+                bundled.display()
+            ),
+        };
+    };
+    let url = spec.strip_prefix("git+").unwrap_or(spec);
+    if let Some((scheme, _)) = url.split_once("://")
+        && ["https", "http", "ssh", "git", "file"].contains(&scheme)
+    {
+        return git_runtime(spec, url);
+    }
+    if Path::new(spec).is_dir() || spec.contains(['/', '\\']) {
+        return Ok(RuntimeDependency::Path(runtime_path(spec)?));
+    }
+    if !spec.starts_with(|c: char| c.is_ascii_digit() || "=^~<>*".contains(c)) {
+        bail!(
+            "--runtime {spec}: not a directory, a git URL (https://..., ssh://..., file://...) or a version"
+        );
+    }
+    status::warning(&format!(
+        "mcpgen-runtime is not published on crates.io: the crate builds with `version = \"{spec}\"` only from a registry you configure, or with a [patch] to a checkout; --runtime PATH or --runtime GIT-URL build as they are"
+    ));
+    Ok(RuntimeDependency::Version(spec.to_owned()))
+}
+
+fn git_runtime(spec: &str, url: &str) -> anyhow::Result<RuntimeDependency> {
+    let (url, reference) = match url.split_once('?') {
+        None => (url, None),
+        Some((url, query)) => {
+            let (kind, value) = query.split_once('=').unwrap_or((query, ""));
+            if !["tag", "branch", "rev"].contains(&kind) || value.is_empty() {
+                bail!(
+                    "--runtime {spec}: after `?` give one of tag=TAG, branch=BRANCH or rev=COMMIT"
+                );
             }
-            Ok(RuntimeDependency::Path(path))
+            (url, Some((kind.to_owned(), value.to_owned())))
         }
-        Some(version) => Ok(RuntimeDependency::Version(version.to_owned())),
-        None => {
-            let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-            match bundled.canonicalize() {
-                Ok(path) => Ok(RuntimeDependency::Path(path)),
-                Err(_) => {
-                    status::warning(&format!(
-                        "the runtime this mcpgen was built with is gone from {}; depending on mcpgen-runtime {} from crates.io (pass --runtime to choose)",
-                        bundled.display(),
-                        env!("CARGO_PKG_VERSION")
-                    ));
-                    Ok(RuntimeDependency::Version(
-                        env!("CARGO_PKG_VERSION").to_owned(),
-                    ))
-                }
-            }
+    };
+    Ok(RuntimeDependency::Git {
+        url: url.to_owned(),
+        reference,
+    })
+}
+
+/// The runtime package at `spec`: its directory, or the `runtime/` of a checkout of mcpgen.
+fn runtime_path(spec: &str) -> anyhow::Result<PathBuf> {
+    let path = absolute(Path::new(spec))?;
+    let is_runtime = |dir: &Path| {
+        std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|text| {
+            text.parse::<toml::Table>().is_ok_and(|manifest| {
+                manifest
+                    .get("package")
+                    .and_then(|package| package.get("name"))
+                    .and_then(|name| name.as_str())
+                    == Some("mcpgen-runtime")
+            })
+        })
+    };
+    for candidate in [path.clone(), path.join("runtime")] {
+        if is_runtime(&candidate) {
+            return candidate
+                .canonicalize()
+                .with_context(|| format!("cannot resolve {}", candidate.display()));
         }
     }
+    bail!(
+        "--runtime {spec}: no mcpgen-runtime package in {} (give a checkout of mcpgen, or its runtime/ directory)",
+        path.display()
+    )
 }
 
 /// A crate name from the database's name: lowercase, `_` between words.

@@ -7,6 +7,9 @@
 //! other one gets `_` and 6 hex digits of a hash of its `schema.name`. Field names that
 //! collide within a table get `_2`, `_3`, ... in column order, the column spelled exactly like
 //! the field keeping the plain name.
+//!
+//! A struct named like a name in scope in its module (an import of the type map, a name of the
+//! prelude) gets `Row` after it; a module named like a crate the generated code names gets `_`.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -14,6 +17,7 @@ use mcpgen_rules::hash::short_hash;
 use mcpgen_rules::naming::{MAX_TOOL_BASE, snake_case, tool_base, truncate_with_hash};
 
 use crate::model::{Schema, Table};
+use crate::typemap;
 
 /// The names of one table's generated code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,17 +125,39 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
-/// Names a generated struct must not take: they are in scope in every table module.
-const TAKEN_TYPES: &[&str] = &[
-    "McpTable",
-    "Decimal",
-    "Bytes",
-    "NaiveDate",
-    "NaiveTime",
-    "NaiveDateTime",
-    "DateTime",
-    "FixedOffset",
-    "Value",
+/// The names Rust 2024's prelude puts in every module's type namespace (its types, traits and
+/// the variants of `Option` and `Result`), and the derives the struct is written with. A
+/// struct of one of these names would shadow it, and the code around it would stop compiling.
+const PRELUDE: &[&str] = &[
+    "Copy",
+    "Send",
+    "Sized",
+    "Sync",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "Box",
+    "ToOwned",
+    "Clone",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "Default",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
     "Option",
     "Some",
     "None",
@@ -139,28 +165,25 @@ const TAKEN_TYPES: &[&str] = &[
     "Ok",
     "Err",
     "String",
-    "Vec",
-    "Box",
-    "Clone",
-    "Copy",
-    "Debug",
-    "Default",
-    "PartialEq",
-    "Eq",
-    "Send",
-    "Sync",
-    "Sized",
-    "Drop",
-    "Fn",
-    "FnMut",
-    "FnOnce",
-    "Iterator",
-    "IntoIterator",
     "ToString",
-    "ToOwned",
-    "From",
-    "Into",
+    "Vec",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "Future",
+    "IntoFuture",
+    "Debug",
 ];
+
+/// Crates the generated code names by path (`mcpgen_runtime::ServerBuilder` in
+/// `tables/mod.rs`): a table module of the same name would make those paths ambiguous.
+const CRATES: &[&str] = &["mcpgen_runtime", "std", "core", "alloc"];
+
+/// Whether a struct may not be called `name` in a table module: the prelude has it, or one of
+/// the imports of the type map brings it in ([`typemap::imported_names`]).
+fn reserved_type(name: &str) -> bool {
+    PRELUDE.contains(&name) || typemap::imported_names().any(|taken| taken == name)
+}
 
 /// The module of a table: `T`, made a valid and non-keyword identifier.
 fn module_name(tool_base: &str) -> String {
@@ -171,7 +194,7 @@ fn module_name(tool_base: &str) -> String {
     };
     if name == "_" || name.chars().all(|c| c == '_') {
         format!("table{name}")
-    } else if KEYWORDS.contains(&name.as_str()) {
+    } else if KEYWORDS.contains(&name.as_str()) || CRATES.contains(&name.as_str()) {
         format!("{name}_")
     } else {
         name
@@ -195,7 +218,7 @@ fn struct_name(tool_base: &str) -> String {
     } else {
         pascal
     };
-    if TAKEN_TYPES.contains(&pascal.as_str()) || KEYWORDS.contains(&pascal.as_str()) {
+    if reserved_type(&pascal) || KEYWORDS.contains(&pascal.as_str()) {
         format!("{pascal}Row")
     } else {
         pascal
@@ -225,7 +248,11 @@ fn field_names(table: &Table) -> Vec<String> {
         let mut name = base.clone();
         let mut suffix = 2;
         while !taken.insert(name.clone()) {
-            name = format!("{}_{suffix}", base.trim_start_matches("r#"));
+            // `self_` + 2 is `self_2`: a double underscore would not be snake case.
+            name = format!(
+                "{}_{suffix}",
+                base.trim_start_matches("r#").trim_end_matches('_')
+            );
             suffix += 1;
         }
         names[index] = Some(name);
@@ -337,6 +364,7 @@ mod tests {
                 "user_id",
                 "type",
                 "self",
+                "Self_",
                 "2fa",
                 "created at",
                 "!!!",
@@ -350,6 +378,7 @@ mod tests {
                 "user_id",
                 "r#type",
                 "self_",
+                "self_2",
                 "_2fa",
                 "created_at",
                 "column_",
@@ -378,5 +407,37 @@ mod tests {
         assert_eq!(names[1].struct_name, "ValueRow");
         assert_eq!(names[2].module, "t2fa");
         assert_eq!(names[2].struct_name, "T2fa");
+    }
+
+    #[test]
+    fn no_struct_is_named_like_an_import_of_the_type_map_or_the_prelude() {
+        let taken: Vec<&str> = typemap::imported_names()
+            .chain(PRELUDE.iter().copied())
+            .collect();
+        let tables: Vec<Table> = taken.iter().map(|name| table(name, &["a"])).collect();
+        for names in assign(&schema(tables)) {
+            assert!(
+                !taken.contains(&names.struct_name.as_str()),
+                "a table gets the struct {}",
+                names.struct_name
+            );
+        }
+        let names = assign(&schema(vec![
+            table("uuid", &["uuid"]),
+            table("utc", &["a"]),
+        ]));
+        assert_eq!(names[0].struct_name, "UuidRow");
+        assert_eq!(names[0].fields, ["uuid"]);
+        assert_eq!(names[1].struct_name, "UtcRow");
+    }
+
+    #[test]
+    fn a_table_module_is_not_named_like_a_crate_the_code_names() {
+        let names = assign(&schema(vec![
+            table("mcpgen_runtime", &["a"]),
+            table("std", &["a"]),
+        ]));
+        assert_eq!(names[0].module, "mcpgen_runtime_");
+        assert_eq!(names[1].module, "std_");
     }
 }

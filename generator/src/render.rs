@@ -11,6 +11,7 @@ use tera::{Context, Tera};
 
 use crate::model::{ForeignKey, Key, Schema, Table, TableKind};
 use crate::naming::{self, TableNames};
+use crate::servable;
 use crate::typemap::{self, ColumnKind};
 
 /// A file of the generated crate.
@@ -25,9 +26,16 @@ pub struct OutputFile {
 /// How the generated crate depends on mcpgen-runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeDependency {
-    /// `path = "..."`.
+    /// `path = "..."`: the `runtime/` directory of a checkout of mcpgen.
     Path(PathBuf),
-    /// `version = "..."`.
+    /// `git = "..."`, with a `branch`, `tag` or `rev` when given.
+    Git {
+        /// The repository's URL.
+        url: String,
+        /// `("branch" | "tag" | "rev", value)`.
+        reference: Option<(String, String)>,
+    },
+    /// `version = "..."`: from a registry (mcpgen-runtime is not on crates.io).
     Version(String),
 }
 
@@ -87,8 +95,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("gitignore.tera"),
 ];
 
-/// Renders the crate for `schema`.
+/// Renders the crate for `schema`, fitted first to what the derive can carry
+/// ([`servable::fit`]; call it yourself to see its warnings).
 pub fn render(schema: &Schema, options: &RenderOptions) -> Result<Vec<OutputFile>, RenderError> {
+    let mut fitted = schema.clone();
+    servable::fit(&mut fitted);
+    let schema = &fitted;
     let tera = templates()?;
     let names = naming::assign(schema);
     let tables: Vec<TableContext> = schema
@@ -107,10 +119,10 @@ pub fn render(schema: &Schema, options: &RenderOptions) -> Result<Vec<OutputFile
         file(&tera, "mcpgen.toml.tera", "mcpgen.toml", &common)?,
         file(&tera, "gitignore.tera", ".gitignore", &common)?,
     ];
-    for table in &tables {
+    for (table, model) in tables.iter().zip(&schema.tables) {
         let mut context = common.clone();
         context.insert("kind", table.kind);
-        context.insert("display_name", &table.display_name_quoted);
+        context.insert("display_name", &doc_code(&model.qualified_name()));
         context.insert("struct_name", &table.struct_name);
         context.insert("table_attributes", &table.attributes);
         context.insert("imports", &table.imports);
@@ -300,10 +312,10 @@ fn common_context(schema: &Schema, options: &RenderOptions, tables: &[TableConte
     context.insert("crate_name", &options.crate_name);
     context.insert("read_only", &options.read_only);
     context.insert("crate_name_literal", &rust_string(&options.crate_name));
-    context.insert("database_title", &database_title);
+    context.insert("database_title", &doc_text(&database_title));
     context.insert("dialect", schema.dialect.name());
     context.insert("mcpgen_version", env!("CARGO_PKG_VERSION"));
-    context.insert("source", &options.source);
+    context.insert("source", &doc_text(&options.source));
     context.insert(
         "description_toml",
         &toml_string(&format!(
@@ -311,6 +323,7 @@ fn common_context(schema: &Schema, options: &RenderOptions, tables: &[TableConte
         )),
     );
     context.insert("runtime_dependency", &runtime_dependency(&options.runtime));
+    context.insert("runtime_source", &runtime_source(&options.runtime));
     context.insert("runtime_feature", schema.dialect.runtime_feature());
     context.insert("database_url", &options.database_url);
     context.insert(
@@ -329,6 +342,19 @@ fn common_context(schema: &Schema, options: &RenderOptions, tables: &[TableConte
     context.insert("table_count", &tables.len());
     context.insert("tool_count", &tool_count);
     context.insert("tables", tables);
+    let readme_tables: Vec<serde_json::Value> = schema
+        .tables
+        .iter()
+        .zip(tables)
+        .map(|(model, table)| {
+            serde_json::json!({
+                "name": doc_code(&model.qualified_name()).replace('|', "\\|"),
+                "kind": table.kind,
+                "tools": table.tools,
+            })
+        })
+        .collect();
+    context.insert("readme_tables", &readme_tables);
     context.insert("defaults", &config_defaults());
     context
 }
@@ -555,15 +581,50 @@ fn unique_attribute(key: &Key) -> String {
     format!("unique({})", parts.join(", "))
 }
 
-/// A comment as doc-comment lines (none for no comment).
+/// A comment as doc-comment lines (none for no comment). Any line break (`\n`, `\r\n`, `\r`)
+/// ends a line; other control characters are escaped ([`doc_text`]).
 fn doc_lines(comment: Option<&str>) -> Vec<String> {
     comment
         .map(|text| {
-            text.lines()
-                .map(|line| line.trim_end().to_owned())
+            text.replace("\r\n", "\n")
+                .split(['\n', '\r'])
+                .map(|line| doc_text(line.trim_end()))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
+}
+
+/// Text for one line of a comment or of Markdown: control characters (line breaks among
+/// them) and the code points that change the direction of text (which rustc refuses in
+/// comments) escaped as Rust escapes them, `\n`, `\u{202e}`.
+fn doc_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if (c.is_control() && c != '\t') || bidi {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A name as a Markdown code span on one line: `` `name` ``, with enough backticks around
+/// it when it holds some.
+fn doc_code(name: &str) -> String {
+    let text = doc_text(name);
+    if !text.contains('`') {
+        return format!("`{text}`");
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
 }
 
 /// A Rust string literal of `text`.
@@ -592,7 +653,36 @@ fn runtime_dependency(runtime: &RuntimeDependency) -> String {
         RuntimeDependency::Path(path) => {
             format!("path = {}", toml_string(&path.display().to_string()))
         }
+        RuntimeDependency::Git { url, reference } => {
+            let mut spec = format!("git = {}", toml_string(url));
+            if let Some((kind, value)) = reference {
+                spec.push_str(&format!(", {kind} = {}", toml_string(value)));
+            }
+            spec
+        }
         RuntimeDependency::Version(version) => format!("version = {}", toml_string(version)),
+    }
+}
+
+/// Where the runtime comes from, for the README.
+fn runtime_source(runtime: &RuntimeDependency) -> String {
+    match runtime {
+        RuntimeDependency::Path(path) => format!(
+            "the checkout of mcpgen at `{}`: keep it there, or regenerate with `--runtime` pointing at another checkout or at a git URL",
+            doc_text(&path.display().to_string())
+        ),
+        RuntimeDependency::Git { url, reference } => format!(
+            "the git repository `{}`{}",
+            doc_text(url),
+            reference
+                .as_ref()
+                .map(|(kind, value)| format!(" ({kind} `{}`)", doc_text(value)))
+                .unwrap_or_default()
+        ),
+        RuntimeDependency::Version(version) => format!(
+            "a registry, version `{}` (it is not on crates.io: configure a registry that has it, or a `[patch]`)",
+            doc_text(version)
+        ),
     }
 }
 

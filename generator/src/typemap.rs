@@ -444,6 +444,47 @@ pub(crate) fn precision_scale(upper: &str) -> (Option<u32>, Option<u32>) {
     (numbers.next().flatten(), numbers.next().flatten())
 }
 
+/// The `use` of the derive, at the top of every table module.
+pub const DERIVE_IMPORT: &str = "mcpgen_runtime::McpTable";
+
+const DECIMAL: &str = "mcpgen_runtime::types::Decimal";
+const BYTES: &str = "mcpgen_runtime::types::Bytes";
+const UUID: &str = "mcpgen_runtime::types::Uuid";
+const ANY_VALUE: &str = "mcpgen_runtime::types::AnyValue";
+const NAIVE_DATE: &str = "mcpgen_runtime::reexports::chrono::NaiveDate";
+const NAIVE_TIME: &str = "mcpgen_runtime::reexports::chrono::NaiveTime";
+const NAIVE_DATE_TIME: &str = "mcpgen_runtime::reexports::chrono::NaiveDateTime";
+const DATE_TIME_UTC: &str = "mcpgen_runtime::reexports::chrono::{DateTime, Utc}";
+const JSON_VALUE: &str = "mcpgen_runtime::reexports::serde_json::Value";
+
+/// Every `use` a field's type may need: the only imports of a table module beside
+/// [`DERIVE_IMPORT`]. [`rust_type`] takes its imports from here, and the naming rules keep
+/// struct names clear of [`imported_names`].
+pub const IMPORTS: &[&str] = &[
+    DECIMAL,
+    BYTES,
+    UUID,
+    ANY_VALUE,
+    NAIVE_DATE,
+    NAIVE_TIME,
+    NAIVE_DATE_TIME,
+    DATE_TIME_UTC,
+    JSON_VALUE,
+];
+
+/// The names that [`DERIVE_IMPORT`] and [`IMPORTS`] bring into a table module's scope
+/// (`Decimal`, `DateTime`, `Utc`, ...): a struct of that name would clash with its import.
+pub fn imported_names() -> impl Iterator<Item = &'static str> {
+    std::iter::once(DERIVE_IMPORT)
+        .chain(IMPORTS.iter().copied())
+        .flat_map(|path| {
+            let (_, last) = path.rsplit_once("::").unwrap_or(("", path));
+            last.trim_matches(|c| c == '{' || c == '}')
+                .split(',')
+                .map(str::trim)
+        })
+}
+
 /// The Rust type of a generated field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RustType {
@@ -509,9 +550,7 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
         (Postgres, DataType::UnsignedTinyInt) => plain("i16"),
         (Postgres, DataType::UnsignedSmallInt) => plain("i32"),
         (Postgres, DataType::UnsignedInteger | DataType::Year) => plain("i64"),
-        (Postgres, DataType::UnsignedBigInt) => {
-            imported("Decimal", "mcpgen_runtime::types::Decimal")
-        }
+        (Postgres, DataType::UnsignedBigInt) => imported("Decimal", DECIMAL),
         (_, DataType::UnsignedTinyInt) => plain("u8"),
         (_, DataType::UnsignedSmallInt | DataType::Year) => plain("u16"),
         (_, DataType::UnsignedInteger) => plain("u32"),
@@ -519,29 +558,19 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
         (Sqlite, DataType::Real) => plain("f64"),
         (_, DataType::Real) => plain("f32"),
         (_, DataType::Double) => plain("f64"),
-        (_, DataType::Decimal { .. }) => imported("Decimal", "mcpgen_runtime::types::Decimal"),
+        (_, DataType::Decimal { .. }) => imported("Decimal", DECIMAL),
         (_, DataType::Text) => plain("String"),
-        (_, DataType::Bytes) => imported("Bytes", "mcpgen_runtime::types::Bytes"),
-        (_, DataType::Date) => {
-            imported("NaiveDate", "mcpgen_runtime::reexports::chrono::NaiveDate")
-        }
+        (_, DataType::Bytes) => imported("Bytes", BYTES),
+        (_, DataType::Date) => imported("NaiveDate", NAIVE_DATE),
         // MySQL's TIME is a signed span of up to 838 hours, not a time of day: its text.
         (Mysql, DataType::Time) => RustType::text(),
-        (_, DataType::Time) => {
-            imported("NaiveTime", "mcpgen_runtime::reexports::chrono::NaiveTime")
-        }
-        (_, DataType::Timestamp) => imported(
-            "NaiveDateTime",
-            "mcpgen_runtime::reexports::chrono::NaiveDateTime",
-        ),
-        (_, DataType::TimestampTz) => imported(
-            "DateTime<Utc>",
-            "mcpgen_runtime::reexports::chrono::{DateTime, Utc}",
-        ),
-        (Postgres, DataType::Uuid) => imported("Uuid", "mcpgen_runtime::types::Uuid"),
+        (_, DataType::Time) => imported("NaiveTime", NAIVE_TIME),
+        (_, DataType::Timestamp) => imported("NaiveDateTime", NAIVE_DATE_TIME),
+        (_, DataType::TimestampTz) => imported("DateTime<Utc>", DATE_TIME_UTC),
+        (Postgres, DataType::Uuid) => imported("Uuid", UUID),
         // SQLite and MySQL have no UUID type on the wire: UUIDs are text there.
         (_, DataType::Uuid) => plain("String"),
-        (_, DataType::Json) => imported("Value", "mcpgen_runtime::reexports::serde_json::Value"),
+        (_, DataType::Json) => imported("Value", JSON_VALUE),
         // Enum labels and SET values are text; the column's kind says how they compare.
         (_, DataType::Enum | DataType::Set) => plain("String"),
         // An enum's binary form is its label: an array of enums reads as an array of text.
@@ -560,7 +589,7 @@ pub fn rust_type(dialect: Dialect, data_type: &DataType) -> RustType {
             },
             _ => RustType::text(),
         },
-        (_, DataType::Dynamic) => imported("AnyValue", "mcpgen_runtime::types::AnyValue"),
+        (_, DataType::Dynamic) => imported("AnyValue", ANY_VALUE),
         // PostgreSQL intervals are read as ISO 8601 durations, addresses as text.
         (_, DataType::Interval | DataType::Inet | DataType::Array { .. } | DataType::Unknown) => {
             RustType::text()
@@ -650,6 +679,117 @@ pub fn falls_back_to_text(dialect: Dialect, data_type: &DataType) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One of each kind of data type, arrays of each included.
+    fn every_data_type() -> Vec<DataType> {
+        let scalars = vec![
+            DataType::Boolean,
+            DataType::TinyInt,
+            DataType::SmallInt,
+            DataType::Integer,
+            DataType::BigInt,
+            DataType::UnsignedTinyInt,
+            DataType::UnsignedSmallInt,
+            DataType::UnsignedInteger,
+            DataType::UnsignedBigInt,
+            DataType::Year,
+            DataType::Real,
+            DataType::Double,
+            DataType::Decimal {
+                precision: Some(10),
+                scale: Some(2),
+            },
+            DataType::Text,
+            DataType::Bytes,
+            DataType::Date,
+            DataType::Time,
+            DataType::Timestamp,
+            DataType::TimestampTz,
+            DataType::Interval,
+            DataType::Uuid,
+            DataType::Inet,
+            DataType::Enum,
+            DataType::Set,
+            DataType::Json,
+            DataType::Dynamic,
+            DataType::Unknown,
+        ];
+        // A new kind of data type fails to compile here until it is added above.
+        for data_type in &scalars {
+            match data_type {
+                DataType::Boolean
+                | DataType::TinyInt
+                | DataType::SmallInt
+                | DataType::Integer
+                | DataType::BigInt
+                | DataType::UnsignedTinyInt
+                | DataType::UnsignedSmallInt
+                | DataType::UnsignedInteger
+                | DataType::UnsignedBigInt
+                | DataType::Year
+                | DataType::Real
+                | DataType::Double
+                | DataType::Decimal { .. }
+                | DataType::Text
+                | DataType::Bytes
+                | DataType::Date
+                | DataType::Time
+                | DataType::Timestamp
+                | DataType::TimestampTz
+                | DataType::Interval
+                | DataType::Uuid
+                | DataType::Inet
+                | DataType::Enum
+                | DataType::Set
+                | DataType::Array { .. }
+                | DataType::Json
+                | DataType::Dynamic
+                | DataType::Unknown => {}
+            }
+        }
+        let arrays = scalars.iter().map(|element| DataType::Array {
+            element: Box::new(element.clone()),
+        });
+        scalars.iter().cloned().chain(arrays).collect()
+    }
+
+    #[test]
+    fn every_import_of_a_field_type_is_one_of_the_listed_imports() {
+        for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+            for data_type in every_data_type() {
+                if let Some(import) = rust_type(dialect, &data_type).import {
+                    assert!(
+                        IMPORTS.contains(&import),
+                        "{dialect:?} {data_type:?}: {import}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn imported_names_are_the_last_segments_of_the_imports() {
+        let names: Vec<&str> = imported_names().collect();
+        for name in [
+            "McpTable",
+            "Decimal",
+            "Bytes",
+            "Uuid",
+            "AnyValue",
+            "DateTime",
+            "Utc",
+            "Value",
+            "NaiveDate",
+        ] {
+            assert!(names.contains(&name), "{name} is missing from {names:?}");
+        }
+        assert!(
+            names
+                .iter()
+                .all(|name| name.chars().all(char::is_alphanumeric)),
+            "{names:?}"
+        );
+    }
 
     #[test]
     fn sqlite_types_follow_affinity_after_known_names() {

@@ -25,6 +25,11 @@ fn assert_fails_saying(output: &Output, expected: &str) {
 /// the output and the `--out` directory.
 fn generate_sample(test: &str, extra: &[&str]) -> (Output, std::path::PathBuf) {
     let out = common::scratch(test).join("out");
+    (generate_sample_into(&out, extra), out)
+}
+
+/// Runs `mcpgen generate` on the sample DDL into `out` with `extra` arguments.
+fn generate_sample_into(out: &std::path::Path, extra: &[&str]) -> Output {
     let out_arg = out.display().to_string();
     let sql = sample_sql();
     let mut args = vec![
@@ -37,7 +42,7 @@ fn generate_sample(test: &str, extra: &[&str]) -> (Output, std::path::PathBuf) {
         &out_arg,
     ];
     args.extend_from_slice(extra);
-    (mcpgen(&args), out)
+    mcpgen(&args)
 }
 
 fn sample_sql() -> String {
@@ -143,6 +148,7 @@ fn generate_writes_a_crate_and_refuses_a_non_empty_directory_without_force() {
     for file in [
         "Cargo.toml",
         "Cargo.lock",
+        "mcpgen-generated.json",
         "README.md",
         "mcpgen.toml",
         "src/main.rs",
@@ -219,4 +225,245 @@ fn generate_writes_a_crate_for_the_dialect_of_a_ddl_file() {
     let books = std::fs::read_to_string(out.join("src/tables/books.rs")).unwrap();
     assert!(books.contains("pub id: i32,"), "{books}");
     assert!(books.contains("pub price: Option<Decimal>,"), "{books}");
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+#[test]
+fn regenerating_keeps_the_files_you_edited_and_writes_their_new_version_beside_them() {
+    let (output, out) = generate_sample("cli-regenerate-edited", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let books = out.join("src/tables/books.rs");
+    let edited = read(&books).replace("pub struct Books", "/// Edited by hand.\npub struct Books");
+    std::fs::write(&books, &edited).unwrap();
+    std::fs::write(out.join("src/tables/mine.rs"), "// my own module\n").unwrap();
+
+    let output = generate_sample_into(&out, &[]);
+    assert_fails_saying(&output, "pass --force to regenerate it");
+
+    let output = generate_sample_into(&out, &["--force", "--exclude", "authors"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("kept src/tables/books.rs"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read(&books), edited, "the edited file is kept as it was");
+    let new_version = read(&out.join("src/tables/books.rs.mcpgen-new"));
+    assert!(!new_version.contains("Edited by hand"), "{new_version}");
+    assert!(new_version.contains("pub struct Books"), "{new_version}");
+    assert_eq!(read(&out.join("src/tables/mine.rs")), "// my own module\n");
+    assert!(
+        !out.join("src/tables/authors.rs").exists(),
+        "the module of an excluded table, unedited, is removed"
+    );
+
+    // Once the new version is taken, the file is mcpgen's again: the next run replaces it.
+    std::fs::rename(out.join("src/tables/books.rs.mcpgen-new"), &books).unwrap();
+    let output = generate_sample_into(&out, &["--force"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("kept"), "{}", stderr(&output));
+    assert!(out.join("src/tables/authors.rs").is_file());
+    assert!(!out.join("src/tables/books.rs.mcpgen-new").exists());
+}
+
+#[test]
+fn regenerating_an_unchanged_schema_leaves_the_files_untouched() {
+    let (output, out) = generate_sample("cli-regenerate-same", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let main = out.join("src/main.rs");
+    let before = std::fs::metadata(&main).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let output = generate_sample_into(&out, &["--force"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = std::fs::metadata(&main).unwrap().modified().unwrap();
+    assert_eq!(
+        before, after,
+        "an unchanged file is not rewritten (cargo would rebuild)"
+    );
+}
+
+/// The packages of a `Cargo.lock`, by name.
+fn locked_packages(lock: &str) -> Vec<String> {
+    lock.lines()
+        .filter_map(|line| line.strip_prefix("name = \""))
+        .map(|name| name.trim_end_matches('"').to_owned())
+        .collect()
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+#[test]
+fn the_lock_file_holds_what_cargo_resolves_for_the_crate_at_mcpgens_versions() {
+    let workspace = read(&common::repo().join("Cargo.lock"));
+    for (dialect, ddl, backend) in [
+        (
+            "sqlite",
+            "CREATE TABLE t (id integer PRIMARY KEY);",
+            "sqlx-sqlite",
+        ),
+        (
+            "postgres",
+            "CREATE TABLE t (id integer PRIMARY KEY);",
+            "sqlx-postgres",
+        ),
+    ] {
+        let dir = common::scratch(&format!("cli-lock-{dialect}"));
+        let file = dir.join("schema.sql");
+        std::fs::write(&file, ddl).unwrap();
+        let out = dir.join("out");
+        let output = mcpgen(&[
+            "generate",
+            "--schema",
+            &file.display().to_string(),
+            "--dialect",
+            dialect,
+            "--out",
+            &out.display().to_string(),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let lock = read(&out.join("Cargo.lock"));
+        let packages = locked_packages(&lock);
+        assert!(
+            packages.contains(&backend.to_owned()),
+            "{dialect}: {packages:?}"
+        );
+        for tool_of_mcpgen in [
+            "mcpgen",
+            "tera",
+            "sqlparser",
+            "insta",
+            "trybuild",
+            "globset",
+        ] {
+            assert!(
+                !packages.contains(&tool_of_mcpgen.to_owned()),
+                "{dialect}: the lock file holds {tool_of_mcpgen}, which the crate does not use"
+            );
+        }
+        mcpgen::lockfile::check_subset(&lock, &workspace)
+            .unwrap_or_else(|error| panic!("{dialect}: {error}"));
+        // Exactly what cargo resolves: with --locked, cargo refuses any change to it.
+        let check = Command::new(cargo())
+            .args([
+                "update",
+                "--workspace",
+                "--locked",
+                "--offline",
+                "--manifest-path",
+            ])
+            .arg(out.join("Cargo.toml"))
+            .output()
+            .expect("cargo runs");
+        assert!(
+            check.status.success(),
+            "{dialect}: cargo would change the lock file: {}",
+            stderr(&check)
+        );
+    }
+}
+
+#[test]
+fn without_cargo_the_lock_file_holds_what_the_runtime_reaches_and_mcpgen_says_so() {
+    let out = common::scratch("cli-lock-no-cargo").join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_mcpgen"))
+        .args([
+            "generate",
+            "--schema",
+            &sample_sql(),
+            "--dialect",
+            "sqlite",
+            "--out",
+        ])
+        .arg(&out)
+        .env("CARGO", "/nonexistent/cargo")
+        .output()
+        .expect("mcpgen runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("/nonexistent/cargo is not installed"),
+        "{}",
+        stderr(&output)
+    );
+    let lock = read(&out.join("Cargo.lock"));
+    let packages = locked_packages(&lock);
+    for runtime_package in ["mcpgen-runtime", "sqlx-sqlite", "sqlx-mysql"] {
+        assert!(
+            packages.contains(&runtime_package.to_owned()),
+            "{packages:?}"
+        );
+    }
+    assert!(!packages.contains(&"tera".to_owned()), "{packages:?}");
+}
+
+/// `mcpgen generate --runtime SPEC` on the sample; the output and the crate's Cargo.toml.
+fn generate_with_runtime(test: &str, spec: &str) -> (Output, String) {
+    let (output, out) = generate_sample(test, &["--runtime", spec]);
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap_or_default();
+    (output, manifest)
+}
+
+#[test]
+fn the_runtime_can_be_a_checkout_of_mcpgen_or_its_runtime_directory() {
+    let runtime = common::repo().join("runtime").canonicalize().unwrap();
+    let expected = format!(
+        "mcpgen-runtime = {{ path = {:?}",
+        runtime.display().to_string()
+    );
+    for spec in [common::repo(), runtime] {
+        let (output, manifest) =
+            generate_with_runtime("cli-runtime-path", &spec.display().to_string());
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(manifest.contains(&expected), "{manifest}");
+    }
+    let (output, _) = generate_with_runtime("cli-runtime-path", "/nonexistent/mcpgen");
+    assert_fails_saying(&output, "no mcpgen-runtime package in /nonexistent/mcpgen");
+}
+
+#[test]
+fn the_runtime_can_be_a_git_url_with_a_tag_branch_or_rev() {
+    let (output, manifest) = generate_with_runtime(
+        "cli-runtime-git",
+        "https://github.com/mcpgen/mcpgen?tag=v0.1.0",
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        manifest.contains(
+            r#"mcpgen-runtime = { git = "https://github.com/mcpgen/mcpgen", tag = "v0.1.0", default-features = false"#
+        ),
+        "{manifest}"
+    );
+    let (output, manifest) =
+        generate_with_runtime("cli-runtime-git", "git+ssh://git@example.com/mcpgen.git");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        manifest.contains(r#"git = "ssh://git@example.com/mcpgen.git", default-features"#),
+        "{manifest}"
+    );
+    let (output, _) = generate_with_runtime(
+        "cli-runtime-git",
+        "https://github.com/mcpgen/mcpgen?commit=1",
+    );
+    assert_fails_saying(&output, "tag=TAG, branch=BRANCH or rev=COMMIT");
+}
+
+#[test]
+fn a_runtime_version_is_written_with_a_warning_that_it_is_not_on_crates_io() {
+    let (output, manifest) = generate_with_runtime("cli-runtime-version", "0.1.0");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not published on crates.io"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        manifest.contains(r#"mcpgen-runtime = { version = "0.1.0""#),
+        "{manifest}"
+    );
+    let (output, _) = generate_with_runtime("cli-runtime-version", "latest");
+    assert_fails_saying(&output, "not a directory, a git URL");
 }

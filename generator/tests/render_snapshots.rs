@@ -301,3 +301,165 @@ fn postgres_table_with_every_column_kind_and_a_key_in_its_own_order() {
 fn mysql_table_with_an_enum_and_a_set() {
     insta::assert_snapshot!(kinds(Dialect::Mysql).contents);
 }
+
+fn options() -> RenderOptions {
+    RenderOptions {
+        crate_name: "odd".to_owned(),
+        runtime: RuntimeDependency::Path(PathBuf::from("/opt/mcpgen/runtime")),
+        read_only: false,
+        database_url: None,
+        source: "`odd\nname.sql`".to_owned(),
+        out_dir: PathBuf::from("/home/me/odd"),
+        lockfile: None,
+    }
+}
+
+/// Every `use` of a table module is the derive's or one of the type map's imports, the names
+/// the naming rules keep struct names clear of.
+#[test]
+fn every_use_in_a_table_module_is_an_import_the_naming_rules_know() {
+    let every_type = [
+        DataType::Boolean,
+        DataType::UnsignedBigInt,
+        DataType::Decimal {
+            precision: None,
+            scale: None,
+        },
+        DataType::Bytes,
+        DataType::Date,
+        DataType::Time,
+        DataType::Timestamp,
+        DataType::TimestampTz,
+        DataType::Uuid,
+        DataType::Json,
+        DataType::Dynamic,
+        DataType::Array {
+            element: Box::new(DataType::Uuid),
+        },
+    ];
+    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+        let columns = every_type
+            .iter()
+            .enumerate()
+            .map(|(index, data_type)| column(&format!("c{index}"), "T", data_type.clone(), true))
+            .collect();
+        let schema = Schema {
+            dialect,
+            database: None,
+            tables: vec![table("t", TableKind::Table, columns)],
+            routines: Vec::new(),
+        };
+        let files = render(&schema, &options()).expect("it renders");
+        let module = &files
+            .iter()
+            .find(|file| file.path == std::path::Path::new("src/tables/t.rs"))
+            .expect("the table's module")
+            .contents;
+        for line in module.lines().filter(|line| line.starts_with("use ")) {
+            let path = line.trim_start_matches("use ").trim_end_matches(';');
+            assert!(
+                path == mcpgen::typemap::DERIVE_IMPORT || mcpgen::typemap::IMPORTS.contains(&path),
+                "{dialect:?}: `{line}` is not an import the naming rules know"
+            );
+        }
+    }
+}
+
+/// Names and comments with comment markers, template markers, quotes, backslashes, line
+/// breaks, control characters and empty strings, in schemas, tables, columns, keys and
+/// comments, render valid Rust (render parses every file and runs the derive's checks) with
+/// no control character left in a comment.
+#[test]
+fn odd_names_and_comments_render_valid_rust() {
+    let odd = [
+        "",
+        "\"",
+        "\"\"",
+        "*/",
+        "/*",
+        "//",
+        "a\nb",
+        "a\r\nb",
+        "c\rd",
+        "tab\there",
+        "{{ x }}",
+        "{% if %}",
+        "{# c #}",
+        "back\\slash",
+        "#",
+        "r#type",
+        "bell\u{7}",
+        "esc\u{1b}[31m",
+        "bidi\u{202e}",
+        "`tick`",
+        "pipe|d",
+    ];
+    let long = "long_".repeat(60);
+    let mut tables = Vec::new();
+    for (index, name) in odd.iter().chain([&long.as_str()]).enumerate() {
+        let mut columns: Vec<Column> = odd
+            .iter()
+            .map(|column_name| Column {
+                comment: Some(format!("comment {name} */ /* // {{{{ x }}}}")),
+                ..column(column_name, "TEXT", DataType::Text, true)
+            })
+            .collect();
+        columns.push(column("id", "INTEGER", DataType::BigInt, false));
+        let mut odd_table = table(name, TableKind::Table, columns);
+        odd_table.schema = Some(odd[(index + 1) % odd.len()].to_owned());
+        odd_table.comment = Some(format!("{name} */ {name}"));
+        odd_table.primary_key = Some(Key {
+            name: Some((*name).to_owned()),
+            columns: vec!["id".to_owned()],
+        });
+        odd_table.unique_keys = vec![Key {
+            name: Some((*name).to_owned()),
+            columns: vec!["a\nb".to_owned()],
+        }];
+        odd_table.foreign_keys = vec![ForeignKey {
+            name: Some((*name).to_owned()),
+            columns: vec!["*/".to_owned()],
+            referenced_schema: Some((*name).to_owned()),
+            referenced_table: (*name).to_owned(),
+            referenced_columns: vec!["id".to_owned()],
+        }];
+        tables.push(odd_table);
+    }
+    let mut schema = Schema {
+        dialect: Dialect::Postgres,
+        database: Some("odd\u{1}db\nname".to_owned()),
+        tables,
+        routines: Vec::new(),
+    };
+    schema.link();
+    let files = render(&schema, &options()).expect("odd names render");
+    for file in &files {
+        for line in file.contents.lines() {
+            let comment = line.trim_start().starts_with("//");
+            assert!(
+                !comment || !line.chars().any(|c| c.is_control() && c != '\t'),
+                "{}: a control character in the comment {line:?}",
+                file.path.display()
+            );
+            assert!(
+                !line.contains('\u{202e}'),
+                "{}: a bidi character in {line:?}",
+                file.path.display()
+            );
+        }
+    }
+    let readme = &files
+        .iter()
+        .find(|file| file.path == std::path::Path::new("README.md"))
+        .expect("a README")
+        .contents;
+    let rows = readme
+        .lines()
+        .filter(|line| line.starts_with("| ") && line.contains("`list_"))
+        .count();
+    assert_eq!(
+        rows,
+        files.len() - 6,
+        "one README row per table module:\n{readme}"
+    );
+}

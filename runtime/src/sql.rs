@@ -337,7 +337,7 @@ impl<'a> Writer<'a> {
     }
 }
 
+pub mod call;
 #[cfg(test)]
 mod tests;
-pub mod call;
 pub mod write;

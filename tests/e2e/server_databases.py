@@ -47,7 +47,8 @@ def unique_name(label: str) -> str:
 def without_database_switches(script: str) -> str:
     """A dataset script made loadable into a database of any name."""
     skipped = ("CREATE DATABASE", "DROP DATABASE", "CREATE SCHEMA SAKILA", "DROP SCHEMA IF EXISTS SAKILA", "USE ", "\\C ")
-    kept = "\n".join(line for line in script.splitlines() if not line.strip().upper().startswith(skipped))
+    # Split at line feeds only: a carriage return inside a quoted name is part of the name.
+    kept = "\n".join(line for line in script.split("\n") if not line.strip().upper().startswith(skipped))
     # Sakila's views name their tables as `sakila.film`: in a database of another name, `film`.
     return re.sub(r"\bsakila\.(?=[A-Za-z_`])", "", kept)
 

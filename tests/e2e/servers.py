@@ -82,11 +82,14 @@ def generate_and_build(mcpgen: Path, name: str, generate_args: tuple[str, ...]) 
     `cargo build --manifest-path target/e2e/crates/NAME/Cargo.toml` with the shared target
     directory; the path of the binary, which is named after the crate."""
     manifest = generate(mcpgen, name, generate_args) / "Cargo.toml"
-    run_logged(
+    output = run_logged(
         ["cargo", "build", "--quiet", "--manifest-path", str(manifest)],
         what=f"cargo build of the generated crate {name}",
-        env={"CARGO_TARGET_DIR": str(GENERATED_TARGET)},
+        env={"CARGO_TARGET_DIR": str(GENERATED_TARGET), "CARGO_TERM_COLOR": "never"},
     )
+    # cargo replays the warnings of units it does not rebuild, so this holds for fresh builds too.
+    if any(line.startswith("warning") for line in output.splitlines()):
+        raise BuildError(f"the generated crate {name} builds with warnings (it must build warning-free):\n{output}")
     binary = GENERATED_TARGET / "debug" / name
     if not binary.is_file():
         raise BuildError(f"the generated crate {name} built no binary named {name} at {binary}")

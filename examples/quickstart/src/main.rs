@@ -3,12 +3,18 @@
 //! ```text
 //! cargo run -p quickstart                        # serve the sample database on stdio
 //! cargo run -p quickstart -- --transport http    # ... or at http://127.0.0.1:8080/mcp
+//! cargo run --release -p quickstart              # the same, an optimized server
 //! ```
 //!
 //! It builds the sample database `target/quickstart/sample.db` from
-//! `examples/sample/sample.sql` (no sqlite3 tool needed), runs `mcpgen generate` on it into
-//! `target/quickstart/sample`, builds that crate with cargo and starts its server. Arguments
-//! after the options below go to `sample serve`.
+//! `examples/sample/sample.sql` (no sqlite3 tool needed), builds mcpgen and runs
+//! `mcpgen generate` on it into `target/quickstart/sample`, builds that crate with cargo and
+//! starts its server. Arguments go to `sample serve`.
+//!
+//! The crate is built in this workspace's target directory, in the profile the quickstart was
+//! built in: the quickstart depends on the runtime with the crate's backend, so its own build
+//! has already compiled every dependency of the crate with the same features and settings,
+//! and the crate's build compiles only mcpgen's crates and the crate itself.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -21,9 +27,6 @@ use sqlx::{ConnectOptions as _, Executor as _};
 #[derive(Parser)]
 #[command(name = "quickstart")]
 struct Args {
-    /// Build the server with optimizations (slower to build, faster to run).
-    #[arg(long)]
-    release: bool,
     /// Arguments of `sample serve`, e.g. `--transport http --listen 127.0.0.1:8080`.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     serve: Vec<String>,
@@ -45,43 +48,69 @@ fn main() -> ExitCode {
     }
 }
 
+/// The profile this program was built in, which the server is built in too.
+const PROFILE: &str = if cfg!(debug_assertions) {
+    "dev"
+} else {
+    "release"
+};
+
 fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let root = root.canonicalize().context("cannot find the repository")?;
-    let work = root.join("target").join("quickstart");
+    let target = target_dir(&root)?;
+    let work = target.join("quickstart");
     std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
 
     let database = work.join("sample.db");
     build_database(&root.join("examples/sample/sample.sql"), &database)?;
 
+    status(
+        "Building",
+        "mcpgen, the generator (cargo build -p mcpgen; the first time takes a minute or two)",
+    );
+    cargo(&root, &["build", "-p", "mcpgen"], &target)?;
+    let mcpgen = target
+        .join("debug")
+        .join(format!("mcpgen{}", std::env::consts::EXE_SUFFIX));
+
     let crate_dir = work.join("sample");
     let url = format!("sqlite://{}", database.display());
+    let generated = Command::new(&mcpgen)
+        .args(["generate", "--database-url", &url, "--out"])
+        .arg(&crate_dir)
+        .arg("--force")
+        .status()
+        .with_context(|| format!("cannot run {}", mcpgen.display()))?;
+    if !generated.success() {
+        bail!("`mcpgen generate` failed");
+    }
+
+    status(
+        "Building",
+        &format!(
+            "the generated server in {} ({PROFILE} profile, in {}: only mcpgen's crates and the server compile)",
+            crate_dir.display(),
+            target.display()
+        ),
+    );
+    let manifest = crate_dir.join("Cargo.toml").display().to_string();
     cargo(
         &root,
         &[
-            "run",
-            "--quiet",
-            "-p",
-            "mcpgen",
-            "--",
-            "generate",
-            "--database-url",
-            &url,
-            "--out",
-            &crate_dir.display().to_string(),
-            "--force",
+            "build",
+            "--locked",
+            "--profile",
+            PROFILE,
+            "--manifest-path",
+            &manifest,
         ],
+        &target,
     )?;
 
-    let manifest = crate_dir.join("Cargo.toml").display().to_string();
-    let mut build = vec!["build", "--manifest-path", manifest.as_str()];
-    if args.release {
-        build.push("--release");
-    }
-    cargo(&root, &build)?;
-
-    let profile = if args.release { "release" } else { "debug" };
-    let binary = crate_dir.join("target").join(profile).join("sample");
+    let binary = target
+        .join(if PROFILE == "dev" { "debug" } else { "release" })
+        .join(format!("sample{}", std::env::consts::EXE_SUFFIX));
     let mut serve = vec!["serve".to_owned()];
     serve.extend(args.serve);
     status(
@@ -95,6 +124,34 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(
         u8::try_from(code.code().unwrap_or(1)).unwrap_or(1),
     ))
+}
+
+/// The workspace's target directory, as cargo sees it (`CARGO_TARGET_DIR`, `build.target-dir`
+/// or `target/`).
+fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
+    let output = Command::new(cargo_command())
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(root)
+        .output()
+        .context("cannot run cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("cannot read cargo metadata's output")?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("cargo metadata gave no target_directory")
 }
 
 /// Creates `database` from the SQL script, unless it is newer than the script.
@@ -133,15 +190,19 @@ fn build_database(script: &Path, database: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot build {}", database.display()))
 }
 
-/// Runs cargo in the repository, its output shown as it comes.
-fn cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
-    let cargo = std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from);
-    let status = Command::new(&cargo)
+fn cargo_command() -> PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
+}
+
+/// Runs cargo in the repository with `target` as its target directory, its output (progress
+/// included) shown as it comes.
+fn cargo(root: &Path, args: &[&str], target: &Path) -> anyhow::Result<()> {
+    let status = Command::new(cargo_command())
         .args(args)
         .current_dir(root)
-        .env_remove("CARGO_TARGET_DIR")
+        .env("CARGO_TARGET_DIR", target)
         .status()
-        .with_context(|| format!("cannot run {}", cargo.display()))?;
+        .context("cannot run cargo")?;
     if !status.success() {
         bail!("`cargo {}` failed", args.join(" "));
     }

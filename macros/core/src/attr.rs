@@ -306,7 +306,10 @@ impl StructAttrs {
 
         Self {
             table: table.get(),
-            routine: [function, procedure].into_iter().filter_map(Attr::get).collect(),
+            routine: [function, procedure]
+                .into_iter()
+                .filter_map(Attr::get)
+                .collect(),
             result_sets: result_sets.get().is_some(),
             signature: signature.get().map(|spanned| spanned.value),
             positional: positional.get().is_some(),

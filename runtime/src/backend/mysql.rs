@@ -4,13 +4,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use mcpgen_rules::url::redact;
+use serde_json::Value;
 use sqlx::mysql::{
     MySqlArguments, MySqlConnectOptions, MySqlConnection, MySqlDatabaseError, MySqlPool,
     MySqlPoolOptions, MySqlQueryResult, MySqlRow,
 };
 use sqlx::pool::PoolConnection;
-use serde_json::Value;
-use sqlx::{Arguments as _, AssertSqlSafe, Executor as _, MySql, Row as _, TypeInfo as _, ValueRef as _};
+use sqlx::{
+    Arguments as _, AssertSqlSafe, Executor as _, MySql, Row as _, TypeInfo as _, ValueRef as _,
+};
 
 use super::{
     Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec, Violation, ViolationKind,
@@ -234,8 +236,7 @@ impl Backend for MysqlBackend {
             "TIMESTAMP" => read::<chrono::DateTime<chrono::Utc>>(row, index),
             "JSON" => read::<Value>(row, index),
             _ if binary => read::<crate::types::Bytes>(row, index),
-            _ => read::<String>(row, index)
-                .or_else(|_| read::<crate::types::Bytes>(row, index)),
+            _ => read::<String>(row, index).or_else(|_| read::<crate::types::Bytes>(row, index)),
         }
     }
 

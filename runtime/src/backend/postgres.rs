@@ -246,7 +246,10 @@ impl Backend for PostgresBackend {
         &*codecs.postgres
     }
 
-    async fn begin(&self, writes: bool) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+    async fn begin(
+        &self,
+        writes: bool,
+    ) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
         let statement = if writes {
             "BEGIN READ WRITE"
         } else {

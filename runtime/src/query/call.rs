@@ -76,9 +76,9 @@ impl CallRequest {
                 .iter()
                 .position(|field| !given.iter().any(|(given, _)| given == field));
             if let Some(first_missing) = left_out
-                && let Some((after, _)) = given
-                    .iter()
-                    .find(|(field, _)| parameters.iter().position(|p| p == field) > Some(first_missing))
+                && let Some((after, _)) = given.iter().find(|(field, _)| {
+                    parameters.iter().position(|p| p == field) > Some(first_missing)
+                })
             {
                 return Err(ArgumentError::new(format!(
                     "{tool} gives its arguments by position: to give {}, give {} too",

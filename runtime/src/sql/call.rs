@@ -95,9 +95,8 @@ fn push_call(writer: &mut Writer<'_>, routine: &Routine, arguments: &Values) {
     writer.push_table();
     writer.push("(");
     let procedure = def.kind == RoutineKind::Procedure;
-    let parameters: Vec<usize> = def.fields_where(|role| {
-        role.is_argument() || (procedure && role == FieldRole::Out)
-    });
+    let parameters: Vec<usize> =
+        def.fields_where(|role| role.is_argument() || (procedure && role == FieldRole::Out));
     // By position, every parameter up to the last one given is written.
     let last_given = parameters
         .iter()
