@@ -212,13 +212,6 @@ impl Backend for MysqlBackend {
             name.as_str(),
             "BINARY" | "VARBINARY" | "TINYBLOB" | "BLOB" | "MEDIUMBLOB" | "LONGBLOB"
         );
-        fn read<T>(row: &MySqlRow, index: usize) -> Result<Value, String>
-        where
-            T: for<'r> sqlx::Decode<'r, MySql> + sqlx::Type<MySql> + serde::Serialize,
-        {
-            let value: T = row.try_get(index).map_err(|error| error.to_string())?;
-            serde_json::to_value(value).map_err(|error| error.to_string())
-        }
         match name.as_str() {
             "BOOLEAN" => read::<bool>(row, index),
             "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "BIGINT" | "YEAR" => {
@@ -317,6 +310,15 @@ impl Backend for MysqlBackend {
             detail: message.to_owned(),
         })
     }
+}
+
+/// Value number `index` of `row`, read as `T` and written as JSON.
+fn read<T>(row: &MySqlRow, index: usize) -> Result<Value, String>
+where
+    T: for<'r> sqlx::Decode<'r, MySql> + sqlx::Type<MySql> + serde::Serialize,
+{
+    let value: T = row.try_get(index).map_err(|error| error.to_string())?;
+    serde_json::to_value(value).map_err(|error| error.to_string())
 }
 
 /// Whether a server of this `VERSION()` returns the rows an `INSERT` or `DELETE` writes:

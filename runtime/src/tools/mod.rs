@@ -2,6 +2,7 @@
 //! does: read the arguments ([`crate::query`]), write the statement ([`crate::sql`]), run it
 //! ([`crate::backend`]) and shape the result.
 
+mod routine;
 mod schema;
 mod write;
 
@@ -17,9 +18,10 @@ use serde_json::{Map, Value, json};
 use crate::backend::{Database, DatabaseError, Dialect};
 use mcpgen_rules::tools::{self, TableShape, Verb};
 
-use crate::catalog::{Catalog, Table};
+use crate::catalog::{Catalog, Routine, Table};
 use crate::config::Limits;
 use crate::query::{ArgumentError, CountRequest, GetRequest, InsertRule, PagePlan, Selected};
+use crate::routine::{Returns, RoutineKind};
 use crate::sql;
 use crate::table::TableKind;
 
@@ -36,6 +38,13 @@ pub enum Action {
         table: usize,
         /// What the tool does to it.
         verb: Verb,
+    },
+    /// `list_routines`
+    ListRoutines,
+    /// `call_R` of the routine at this catalog index.
+    Routine {
+        /// The routine's index in the catalog.
+        routine: usize,
     },
 }
 
@@ -111,7 +120,61 @@ impl ToolSet {
                 );
             }
         }
+        // A routine that only reads is always served; the others with writes on.
+        let served: Vec<usize> = (0..catalog.routines().len())
+            .filter(|&index| writes || catalog.routine(index).def.read_only)
+            .collect();
+        if !served.is_empty() {
+            set.push(
+                Action::ListRoutines,
+                Tool::new(
+                    "list_routines",
+                    format!(
+                        "The stored procedures and functions of this {} database that this server serves, with the tool that calls each.",
+                        dialect.name()
+                    ),
+                    schema::no_input(),
+                ),
+                schema::list_routines_output(),
+                read(),
+            );
+        }
+        for index in served {
+            let routine = catalog.routine(index);
+            let annotations = if routine.def.read_only {
+                read()
+            } else {
+                ToolAnnotations::new()
+                    .read_only(false)
+                    .destructive(true)
+                    .idempotent(false)
+                    .open_world(false)
+            };
+            set.push(
+                Action::Routine { routine: index },
+                Tool::new(
+                    format!("call_{}", routine.fields.tool_base),
+                    routine_description(routine, dialect),
+                    schema::call_input(routine),
+                ),
+                schema::call_output(routine),
+                annotations,
+            );
+        }
         set
+    }
+
+    /// The name of the tool that calls the routine at `index`, when it is served.
+    pub fn routine_tool(&self, index: usize) -> Option<&str> {
+        self.tools
+            .iter()
+            .find(|tool| {
+                self.targets
+                    .get(tool.name.as_ref())
+                    .map(|&(_, action)| action)
+                    == Some(Action::Routine { routine: index })
+            })
+            .map(|tool| tool.name.as_ref())
     }
 
     fn push(
@@ -219,6 +282,38 @@ fn tool_description(table: &Table, verb: Verb, dialect: &dyn Dialect, limits: &L
     }
 }
 
+/// What `call_R` does, naming the routine as the database spells it.
+fn routine_description(routine: &Routine, dialect: &dyn Dialect) -> String {
+    let def = routine.def;
+    let kind = match def.kind {
+        RoutineKind::Function => "function",
+        RoutineKind::Procedure => "procedure",
+    };
+    let name = match routine.fields.def.schema {
+        Some(schema) => format!("{schema:?}.{:?}", routine.fields.def.name),
+        None => format!("{:?}", routine.fields.def.name),
+    };
+    let effect = if def.read_only {
+        "It only reads"
+    } else {
+        "It may write: each call is one transaction, rolled back when the routine fails"
+    };
+    let returns = match def.returns {
+        Returns::Nothing => "returns nothing",
+        Returns::Value => "returns its value as `value`",
+        Returns::Rows => "returns its rows as `rows`",
+        Returns::Out => "returns its OUT parameters as `out`",
+        Returns::ResultSets => {
+            "returns the rows of its result sets as `rows`, and its OUT parameters as `out`"
+        }
+    };
+    format!(
+        "Calls the {} {kind} {name}, which {returns}. {effect}.{}",
+        dialect.name(),
+        suffix(routine.fields.def.description)
+    )
+}
+
 /// `table "Album"` or `view "public"."v"`, with the database's name.
 fn describe_relation(table: &Table, dialect: &dyn Dialect) -> String {
     let kind = match table.def.kind {
@@ -281,6 +376,11 @@ impl CallContext<'_> {
         let outcome = match action {
             Action::ListTables => self.list_tables(arguments),
             Action::DescribeTable => self.describe_table(arguments),
+            Action::ListRoutines => self.list_routines(arguments),
+            Action::Routine { routine } => {
+                self.call_routine(self.catalog.routine(routine), arguments)
+                    .await
+            }
             Action::Table { table, verb } => {
                 let table = self.catalog.table(table);
                 match verb {

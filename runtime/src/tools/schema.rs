@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::catalog::{Catalog, Column, Operator, Table};
+use crate::catalog::{Catalog, Column, Operator, Routine, Table};
 use crate::config::Limits;
 use crate::query::InsertRule;
+use crate::routine::{FieldRole, Returns};
 use crate::table::ValueKind;
 
 /// Above this many tables, `describe_table` lists no `enum` of names (it would be long).
@@ -577,4 +578,121 @@ fn object(value: Value) -> Map<String, Value> {
         Value::Object(map) => map,
         _ => unreachable!("schemas are objects"),
     }
+}
+
+/// A routine's fields as a JSON object: the properties of `fields`, all required or those
+/// `required` keeps.
+fn fields_object(routine: &Routine, fields: &[usize], required: impl Fn(usize) -> bool) -> Value {
+    let table = &routine.fields;
+    let properties: Map<String, Value> = fields
+        .iter()
+        .map(|&field| {
+            (
+                table.column_name(field).to_owned(),
+                table.columns[field].schema.clone(),
+            )
+        })
+        .collect();
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|&&field| required(field))
+        .map(|&field| table.column_name(field))
+        .collect();
+    json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false
+    })
+}
+
+/// `call_R`'s input: the routine's IN, INOUT and VARIADIC parameters by name, those without a
+/// default required.
+pub(crate) fn call_input(routine: &Routine) -> Map<String, Value> {
+    let def = routine.def;
+    let arguments = def.fields_where(FieldRole::is_argument);
+    object(fields_object(routine, &arguments, |field| {
+        def.roles[field] != (FieldRole::In { optional: true })
+    }))
+}
+
+/// `call_R`'s output: `{"value": V}`, `{"rows": [..]}`, `{"out": {..}}` (with the rows of a
+/// procedure's result sets), or `{}`.
+pub(crate) fn call_output(routine: &Routine) -> Map<String, Value> {
+    let def = routine.def;
+    let out = def.fields_where(FieldRole::is_out);
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    match def.returns {
+        Returns::Nothing => {}
+        Returns::Value => {
+            if let Some(&field) = def.fields_where(|role| role == FieldRole::Value).first() {
+                properties.insert(
+                    "value".to_owned(),
+                    routine.fields.columns[field].schema.clone(),
+                );
+                required.push("value");
+            }
+        }
+        Returns::Rows => {
+            let columns = def.fields_where(|role| role == FieldRole::Column);
+            properties.insert(
+                "rows".to_owned(),
+                json!({"type": "array", "items": fields_object(routine, &columns, |_| true)}),
+            );
+            required.push("rows");
+        }
+        Returns::Out => {
+            properties.insert("out".to_owned(), fields_object(routine, &out, |_| true));
+            required.push("out");
+        }
+        Returns::ResultSets => {
+            properties.insert(
+                "rows".to_owned(),
+                json!({
+                    "type": "array",
+                    "description": "The rows of the result sets the procedure returns, each an object of its columns.",
+                    "items": {"type": "object"}
+                }),
+            );
+            required.push("rows");
+            if !out.is_empty() {
+                properties.insert("out".to_owned(), fields_object(routine, &out, |_| true));
+                required.push("out");
+            }
+        }
+    }
+    object(json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false
+    }))
+}
+
+/// `list_routines`'s output.
+pub(crate) fn list_routines_output() -> Map<String, Value> {
+    object(json!({
+        "type": "object",
+        "properties": {
+            "routines": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "schema": {"type": "string"},
+                        "kind": {"enum": ["function", "procedure"]},
+                        "read_only": {"type": "boolean"},
+                        "description": {"type": ["string", "null"]},
+                        "tool": {"type": "string"}
+                    },
+                    "required": ["name", "schema", "kind", "read_only", "description", "tool"],
+                    "additionalProperties": false
+                }
+            }
+        },
+        "required": ["routines"],
+        "additionalProperties": false
+    }))
 }

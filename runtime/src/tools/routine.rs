@@ -1,0 +1,116 @@
+//! What `call_R` does: read the arguments ([`crate::query::call`]), then, in one transaction
+//! (read-only for a routine that only reads), call the routine ([`crate::sql::call`]) and
+//! shape what it gives back: its value, its rows, its OUT values. A routine's error comes back
+//! as the database's message, and what it wrote is rolled back.
+
+use serde_json::{Map, Value, json};
+
+use super::{CallContext, CallError, row_object};
+use crate::catalog::Routine;
+use crate::query::{ArgumentError, CallRequest};
+use crate::routine::{Returns, RoutineKind};
+use crate::sql::call as statements;
+
+impl CallContext<'_> {
+    /// `call_R`.
+    pub(super) async fn call_routine(
+        &self,
+        routine: &Routine,
+        arguments: &Map<String, Value>,
+    ) -> Result<Value, CallError> {
+        let request = CallRequest::parse(routine, arguments)?;
+        let dialect = self.dialect();
+        let fields = &routine.fields;
+        let mut transaction = self.database.begin(!routine.def.read_only).await?;
+        // Where OUT values pass through session variables, INOUT ones start there.
+        let through_variables = !dialect.names_arguments();
+        if through_variables {
+            for statement in statements::set_inout(dialect, routine, &request.arguments) {
+                transaction.execute(fields, &statement).await?;
+            }
+        }
+        let statement = statements::call(dialect, routine, &request.arguments);
+        let mut result = Map::new();
+        match routine.def.returns {
+            Returns::Nothing => {
+                transaction.execute(fields, &statement).await?;
+            }
+            Returns::ResultSets => {
+                let rows = transaction.fetch_any(fields, &statement).await?;
+                result.insert(
+                    "rows".to_owned(),
+                    Value::Array(rows.into_iter().map(Value::Object).collect()),
+                );
+            }
+            Returns::Value => {
+                let rows = transaction.fetch_rows(fields, &statement).await?;
+                let value = rows
+                    .into_iter()
+                    .next()
+                    .and_then(|values| values.into_iter().next())
+                    .unwrap_or(Value::Null);
+                result.insert("value".to_owned(), value);
+            }
+            Returns::Rows => {
+                let rows = transaction.fetch_rows(fields, &statement).await?;
+                let rows = rows
+                    .into_iter()
+                    .map(|values| row_object(fields, &statement.columns, values))
+                    .collect();
+                result.insert("rows".to_owned(), Value::Array(rows));
+            }
+            Returns::Out if through_variables => {
+                transaction.execute(fields, &statement).await?;
+            }
+            Returns::Out => {
+                let rows = transaction.fetch_rows(fields, &statement).await?;
+                let out = rows.into_iter().next().map_or_else(
+                    || json!({}),
+                    |values| row_object(fields, &statement.columns, values),
+                );
+                result.insert("out".to_owned(), out);
+            }
+        }
+        if through_variables
+            && matches!(routine.def.returns, Returns::Out | Returns::ResultSets)
+            && let Some(select) = statements::select_out(dialect, routine)
+        {
+            let mut values = transaction.fetch_any(fields, &select).await?;
+            let out = values.pop().unwrap_or_default();
+            result.insert("out".to_owned(), Value::Object(out));
+        }
+        transaction.commit().await?;
+        Ok(Value::Object(result))
+    }
+
+    /// `list_routines`: the routines this server serves, with the tool of each.
+    pub(super) fn list_routines(&self, arguments: &Map<String, Value>) -> Result<Value, CallError> {
+        if let Some(key) = arguments.keys().next() {
+            return Err(ArgumentError::new(format!(
+                "list_routines takes no arguments; got {key:?}"
+            ))
+            .into());
+        }
+        let routines: Vec<Value> = self
+            .catalog
+            .routines()
+            .iter()
+            .enumerate()
+            .filter_map(|(index, routine)| {
+                let tool = self.tools.routine_tool(index)?;
+                Some(json!({
+                    "name": routine.fields.def.name,
+                    "schema": routine.fields.def.schema.unwrap_or_else(|| self.dialect().default_schema()),
+                    "kind": match routine.def.kind {
+                        RoutineKind::Function => "function",
+                        RoutineKind::Procedure => "procedure",
+                    },
+                    "read_only": routine.def.read_only,
+                    "description": routine.fields.def.description,
+                    "tool": tool,
+                }))
+            })
+            .collect();
+        Ok(json!({ "routines": routines }))
+    }
+}
