@@ -363,6 +363,14 @@ impl Column {
         self.def.value.is_sortable()
     }
 
+    /// The values the column allows, as a JSON array, when it allows only some (an enum type,
+    /// a list of allowed values) and `value` (not null) is not one of them.
+    pub fn refuses(&self, value: &Value) -> Option<&Value> {
+        let allowed = self.operand.get("enum")?;
+        let listed = allowed.as_array()?;
+        (!value.is_null() && !listed.contains(value)).then_some(allowed)
+    }
+
     /// The JSON type's name for people: `integer`, `string (date)`, ...
     pub fn json_type(&self) -> String {
         if self.def.value == ValueKind::Scalar {

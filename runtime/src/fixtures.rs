@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 
-use crate::McpTable;
-use crate::catalog::{Catalog, Registration};
+use crate::catalog::{Catalog, Registration, RoutineRegistration};
 use crate::types::Decimal;
+use crate::{McpProcedure, McpTable};
 
 /// Films: a primary key the database fills in, an enum type, `char(n)`, a `SET`, a type read
 /// as text, decimals and dates, nullable and not, and a column the database computes.
@@ -57,7 +57,68 @@ pub(crate) struct Total {
     total: Option<f64>,
 }
 
-/// Every fixture table, in this order: `film`, `sales.pairs`, `notes`, `totals`.
+/// A function of one value with a parameter it has a default for.
+#[derive(McpProcedure)]
+#[mcp(crate = "crate", function = "film_price", read_only)]
+pub(crate) struct FilmPrice {
+    p_film_id: i32,
+    #[mcp(default)]
+    p_discount: Option<Decimal>,
+    #[mcp(value)]
+    film_price: Option<Decimal>,
+}
+
+/// A function returning rows, in another schema, with an enum-typed parameter.
+#[derive(McpProcedure)]
+#[mcp(crate = "crate", function = "films_rated", schema = "sales", read_only)]
+pub(crate) struct FilmsRated {
+    #[mcp(enum_type = ["G", "PG", "R"], sql_type = "sales.rating")]
+    p_rating: String,
+    #[mcp(column)]
+    film_id: Option<i32>,
+    #[mcp(column)]
+    title: Option<String>,
+}
+
+/// A procedure with IN, INOUT and OUT parameters.
+#[derive(McpProcedure)]
+#[mcp(crate = "crate", procedure = "restock")]
+pub(crate) struct Restock {
+    p_store: i32,
+    #[mcp(inout)]
+    p_count: Option<i64>,
+    #[mcp(out)]
+    p_total: Option<i64>,
+}
+
+/// A function with parameters that have no name, given by position, the last with a default.
+#[derive(McpProcedure)]
+#[mcp(
+    crate = "crate",
+    function = "add",
+    signature = "integer, integer",
+    positional,
+    read_only
+)]
+pub(crate) struct Add {
+    arg1: i32,
+    #[mcp(default)]
+    arg2: Option<i32>,
+    #[mcp(value)]
+    add: Option<i32>,
+}
+
+/// A procedure whose body returns rows of columns known only when it runs.
+#[derive(McpProcedure)]
+#[mcp(crate = "crate", procedure = "film_in_stock", result_sets, read_only)]
+pub(crate) struct FilmInStock {
+    p_film_id: i32,
+    #[mcp(out)]
+    p_film_count: Option<i32>,
+}
+
+/// Every fixture table, in this order: `film`, `sales.pairs`, `notes`, `totals`; and every
+/// routine: `film_price`, `sales.films_rated`, `restock`, `add`, `film_in_stock`.
 pub(crate) fn catalog() -> Catalog {
     Catalog::new(
         vec![
@@ -66,7 +127,13 @@ pub(crate) fn catalog() -> Catalog {
             Registration::of::<Note>(),
             Registration::of::<Total>(),
         ],
-        Vec::new(),
+        vec![
+            RoutineRegistration::of::<FilmPrice>(),
+            RoutineRegistration::of::<FilmsRated>(),
+            RoutineRegistration::of::<Restock>(),
+            RoutineRegistration::of::<Add>(),
+            RoutineRegistration::of::<FilmInStock>(),
+        ],
     )
     .expect("the fixtures make a catalog")
 }

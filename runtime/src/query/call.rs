@@ -48,7 +48,13 @@ impl CallRequest {
                     let column = &fields.columns[field];
                     if value.is_null() && !column.def.nullable {
                         return Err(ArgumentError::new(format!(
-                            "{name}: {tool} takes no NULL for it"
+                            "{name}: {tool} needs a value here, not null"
+                        )));
+                    }
+                    if let Some(allowed) = column.refuses(value) {
+                        return Err(ArgumentError::new(format!(
+                            "{name}: {tool} takes one of {allowed}; got {}",
+                            brief(value)
                         )));
                     }
                     let operand = fields.operand(field, value).map_err(|error| {

@@ -411,13 +411,10 @@ pub(crate) fn read_operand(
             "{path}: compare with null using {{\"is_null\": true}}"
         )));
     }
-    if let Some(Value::Array(allowed)) = info.operand.get("enum")
-        && !allowed.contains(value)
-    {
+    if let Some(allowed) = info.refuses(value) {
         return Err(ArgumentError::new(format!(
-            "{path}: column {:?} takes one of {}; got {}",
+            "{path}: column {:?} takes one of {allowed}; got {}",
             info.def.name,
-            Value::Array(allowed.clone()),
             brief(value)
         )));
     }

@@ -186,3 +186,34 @@ fn like_patterns_are_bounded() {
     let error = like("%a".repeat(filter::MAX_PATTERN_WILDCARDS + 1)).unwrap_err();
     assert!(error.to_string().contains("33 `%`"), "{error}");
 }
+
+#[test]
+fn call_mistakes_are_explained() {
+    let catalog = fixtures::catalog();
+    let cases: Vec<(usize, Value)> = vec![
+        (0, json!({})),
+        (0, json!({"p_film": 1})),
+        (0, json!({"p_film_id": null})),
+        (0, json!({"p_film_id": "seven"})),
+        (0, json!({"p_film_id": 1, "p_discount": "a lot"})),
+        (0, json!({"p_film_id": 1, "film_price": "1.00"})),
+        (1, json!({"p_rating": "X"})),
+        (2, json!({"p_store": 1, "p_total": 3})),
+        (3, json!({"arg2": 3})),
+        (4, json!({"p_film_id": 1, "p_film_count": 2})),
+    ];
+    let mut out = String::new();
+    for (index, request) in cases {
+        let routine = catalog.routine(index);
+        let error = CallRequest::parse(routine, &arguments(&request))
+            .err()
+            .unwrap_or_else(|| panic!("call_{} {request} is refused", routine.fields.tool_base));
+        let shown = filter::brief(&request);
+        let _ = writeln!(
+            out,
+            "call_{} {shown}\n  {error}\n",
+            routine.fields.tool_base
+        );
+    }
+    insta::assert_snapshot!(out);
+}

@@ -265,14 +265,10 @@ fn written_operand(
             info.def.name
         )));
     }
-    if !value.is_null()
-        && let Some(Value::Array(allowed)) = info.operand.get("enum")
-        && !allowed.contains(value)
-    {
+    if let Some(allowed) = info.refuses(value) {
         return Err(ArgumentError::new(format!(
-            "{path}: column {:?} takes one of {}; got {}",
+            "{path}: column {:?} takes one of {allowed}; got {}",
             info.def.name,
-            Value::Array(allowed.clone()),
             brief(value)
         )));
     }

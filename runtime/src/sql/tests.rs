@@ -356,3 +356,83 @@ fn mysql_write_statements() {
         returning: false,
     }));
 }
+
+/// Every call statement of the fixture routines in `dialect` (SQLite has no stored routines),
+/// as text: the statements that
+/// set INOUT values first and read OUT values after where the dialect needs them.
+fn call_statements(dialect: &dyn Dialect) -> String {
+    use crate::query::CallRequest;
+
+    let catalog = fixtures::catalog();
+    let mut out = String::new();
+    let cases = [
+        (
+            "a function of one value, its default left out",
+            0,
+            json!({"p_film_id": 7}),
+        ),
+        (
+            "a function of one value, every argument given",
+            0,
+            json!({"p_film_id": 7, "p_discount": "0.25"}),
+        ),
+        (
+            "a function of rows, in a schema",
+            1,
+            json!({"p_rating": "PG"}),
+        ),
+        (
+            "a procedure of IN, INOUT and OUT parameters",
+            2,
+            json!({"p_store": 1, "p_count": 5}),
+        ),
+        (
+            "arguments by position, the last left out",
+            3,
+            json!({"arg1": 2}),
+        ),
+        ("arguments by position", 3, json!({"arg1": 2, "arg2": 3})),
+        ("a procedure of result sets", 4, json!({"p_film_id": 1})),
+    ];
+    for (title, index, given) in cases {
+        let routine = catalog.routine(index);
+        let request = CallRequest::parse(routine, &arguments(&given)).expect("valid arguments");
+        // As `call_R` runs them: where OUT values pass through session variables, INOUT ones
+        // start there.
+        let mut statements = Vec::new();
+        if !dialect.names_arguments() {
+            statements.extend(call::set_inout(dialect, routine, &request.arguments));
+        }
+        statements.push(call::call(dialect, routine, &request.arguments));
+        if !dialect.names_arguments() {
+            statements.extend(call::select_out(dialect, routine));
+        }
+        let _ = writeln!(out, "## {title}");
+        for statement in statements {
+            let _ = writeln!(out, "{}", statement.sql);
+            for (position, param) in statement.params.iter().enumerate() {
+                if let Param::Column { column, operand } = param {
+                    let name = routine.fields.column_name(*column);
+                    let _ = writeln!(out, "  {}: {} as {name:?}", position + 1, operand.json());
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_call_statements() {
+    insta::assert_snapshot!(call_statements(&crate::backend::postgres::PostgresDialect));
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_call_statements() {
+    insta::assert_snapshot!(call_statements(&crate::backend::mysql::MysqlDialect {
+        database: "shop".to_owned(),
+        returning: false,
+    }));
+}
