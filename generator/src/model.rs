@@ -291,6 +291,10 @@ pub struct Parameter {
     pub data_type: DataType,
     /// It has a default, so a call may leave it out (PostgreSQL).
     pub has_default: bool,
+    /// The labels of its enum type (a PostgreSQL enum, a MySQL `ENUM`), in declaration order;
+    /// the members of a MySQL `SET`.
+    #[serde(default)]
+    pub enum_values: Vec<String>,
 }
 
 /// How values pass through a routine's parameter.
@@ -320,6 +324,9 @@ pub enum Returns {
         sql_type: String,
         /// What the type means.
         data_type: DataType,
+        /// The labels of its enum type, or the members of its `SET`, as a parameter's.
+        #[serde(default)]
+        enum_values: Vec<String>,
     },
     /// Rows of known columns: `RETURNS TABLE (...)`, `SETOF` a table's or a composite type's
     /// rows, `SETOF` one type (one column, named after the function), or `SETOF record` with

@@ -10,13 +10,17 @@
 //!
 //! A struct named like a name in scope in its module (an import of the type map, a name of the
 //! prelude) gets `Row` after it; a module named like a crate the generated code names gets `_`.
+//!
+//! Routines are named alike in a namespace of their own (`call_R`, `src/routines/`), except
+//! that overloads (routines of one `schema.name`) all get `_` and 6 hex digits of a hash of
+//! their argument types.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use mcpgen_rules::hash::short_hash;
 use mcpgen_rules::naming::{MAX_TOOL_BASE, snake_case, tool_base, truncate_with_hash};
 
-use crate::model::{Schema, Table};
+use crate::model::{Routine, Schema, Table};
 use crate::typemap;
 
 /// The names of one table's generated code.
@@ -32,6 +36,99 @@ pub struct TableNames {
     pub fields: Vec<String>,
 }
 
+/// The names of one routine's generated code (its fields are named by [`field_names`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutineNames {
+    /// The `R` of `call_R`.
+    pub tool_base: String,
+    /// The module (file) the struct lives in.
+    pub module: String,
+    /// The struct.
+    pub struct_name: String,
+}
+
+/// Names for every routine of `routines`, in their order.
+pub fn assign_routines(routines: &[&Routine]) -> Vec<RoutineNames> {
+    let mut modules = HashSet::new();
+    let mut structs = HashSet::new();
+    routine_tool_bases(routines)
+        .into_iter()
+        .map(|tool_base| RoutineNames {
+            module: unique(&module_name(&tool_base), &mut modules),
+            struct_name: unique(&struct_name(&tool_base), &mut structs),
+            tool_base,
+        })
+        .collect()
+}
+
+/// `R` for every routine: overloads get the hash of their argument types, other collisions
+/// are resolved as tables' are.
+fn routine_tool_bases(routines: &[&Routine]) -> Vec<String> {
+    let qualified: Vec<String> = routines.iter().map(|r| routine_qualified_name(r)).collect();
+    let mut overloads: HashMap<&str, usize> = HashMap::new();
+    for name in &qualified {
+        *overloads.entry(name).or_default() += 1;
+    }
+    let bases: Vec<String> = routines
+        .iter()
+        .map(|r| tool_base(r.schema.as_deref(), &r.name))
+        .collect();
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, base) in bases.iter().enumerate() {
+        groups.entry(base).or_default().push(index);
+    }
+    let mut names = bases.clone();
+    let mut taken: HashSet<String> = bases.iter().cloned().collect();
+    for (base, members) in groups {
+        if members.len() < 2 {
+            continue;
+        }
+        let overloaded = |i: usize| overloads[qualified[i].as_str()] > 1;
+        // The one routine that keeps `base`: not an overload, spelled exactly like it, or
+        // else the first by `schema.name`.
+        let single: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| !overloaded(i))
+            .collect();
+        let keeper = single
+            .iter()
+            .copied()
+            .find(|&i| routine_spelled_as(&routines[i], base))
+            .or_else(|| single.iter().copied().min_by_key(|&i| &qualified[i]));
+        for &index in members.iter().filter(|&&i| Some(i) != keeper) {
+            let original = if overloaded(index) {
+                routines[index].signature.clone()
+            } else {
+                qualified[index].clone()
+            };
+            let mut name = with_hash(base, &original);
+            let mut salt = 2;
+            while taken.contains(&name) {
+                name = with_hash(base, &format!("{original}#{salt}"));
+                salt += 1;
+            }
+            taken.insert(name.clone());
+            names[index] = name;
+        }
+    }
+    names
+}
+
+fn routine_qualified_name(routine: &Routine) -> String {
+    match &routine.schema {
+        Some(schema) => format!("{schema}.{}", routine.name),
+        None => routine.name.clone(),
+    }
+}
+
+fn routine_spelled_as(routine: &Routine, base: &str) -> bool {
+    match &routine.schema {
+        Some(schema) => format!("{schema}_{}", routine.name) == base,
+        None => routine.name == base,
+    }
+}
+
 /// Names for every table of `schema`, in table order.
 pub fn assign(schema: &Schema) -> Vec<TableNames> {
     let tool_bases = tool_bases(schema);
@@ -45,7 +142,7 @@ pub fn assign(schema: &Schema) -> Vec<TableNames> {
             let module = unique(&module_name(&tool_base), &mut modules);
             let struct_name = unique(&struct_name(&tool_base), &mut structs);
             TableNames {
-                fields: field_names(table),
+                fields: field_names_of(table),
                 tool_base,
                 module,
                 struct_name,
@@ -226,23 +323,27 @@ fn struct_name(tool_base: &str) -> String {
 }
 
 /// The fields of a table: each column's name in snake_case, made a valid identifier, unique.
-fn field_names(table: &Table) -> Vec<String> {
-    let bases: Vec<String> = table
-        .columns
-        .iter()
-        .map(|column| field_base(&column.name))
-        .collect();
-    let mut names: Vec<Option<String>> = vec![None; bases.len()];
+fn field_names_of(table: &Table) -> Vec<String> {
+    let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    field_names(&columns)
+}
+
+/// Fields for things named `names` as the database spells them (a table's columns, a
+/// routine's parameters and results): each in snake_case, made a valid identifier, unique;
+/// the one spelled exactly like its field keeps it, the others get `_2`, `_3`, ...
+pub fn field_names(names: &[&str]) -> Vec<String> {
+    let bases: Vec<String> = names.iter().map(|name| field_base(name)).collect();
+    let mut fields: Vec<Option<String>> = vec![None; bases.len()];
     let mut taken: HashSet<String> = HashSet::new();
     // First, columns spelled exactly like their field keep it.
-    for (index, column) in table.columns.iter().enumerate() {
+    for (index, original) in names.iter().enumerate() {
         let base = &bases[index];
-        if column.name == base.trim_start_matches("r#") && taken.insert(base.clone()) {
-            names[index] = Some(base.clone());
+        if *original == base.trim_start_matches("r#") && taken.insert(base.clone()) {
+            fields[index] = Some(base.clone());
         }
     }
     for (index, base) in bases.iter().enumerate() {
-        if names[index].is_some() {
+        if fields[index].is_some() {
             continue;
         }
         let mut name = base.clone();
@@ -255,9 +356,9 @@ fn field_names(table: &Table) -> Vec<String> {
             );
             suffix += 1;
         }
-        names[index] = Some(name);
+        fields[index] = Some(name);
     }
-    names
+    fields
         .into_iter()
         .map(|name| name.expect("every field is named"))
         .collect()
@@ -439,5 +540,45 @@ mod tests {
         ]));
         assert_eq!(names[0].module, "mcpgen_runtime_");
         assert_eq!(names[1].module, "std_");
+    }
+
+    fn routine(schema: Option<&str>, name: &str, signature: &str) -> Routine {
+        Routine {
+            schema: schema.map(str::to_owned),
+            name: name.to_owned(),
+            kind: crate::model::RoutineKind::Function,
+            signature: signature.to_owned(),
+            parameters: Vec::new(),
+            returns: crate::model::Returns::Nothing,
+            read_only: true,
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn overloads_are_told_apart_by_their_argument_types() {
+        let routines = [
+            routine(None, "area", "integer"),
+            routine(None, "area", "text, text"),
+            routine(None, "Area", ""),
+            routine(Some("geo"), "area", ""),
+        ];
+        let refs: Vec<&Routine> = routines.iter().collect();
+        let names = assign_routines(&refs);
+        // Every overload is suffixed by the hash of its argument types; `Area`, not an
+        // overload, keeps the plain name.
+        assert_eq!(
+            names[0].tool_base,
+            format!("area_{}", short_hash("integer"))
+        );
+        assert_eq!(
+            names[1].tool_base,
+            format!("area_{}", short_hash("text, text"))
+        );
+        assert_eq!(names[2].tool_base, "area");
+        assert_eq!(names[3].tool_base, "geo_area");
+        let modules: HashSet<&str> = names.iter().map(|n| n.module.as_str()).collect();
+        assert_eq!(modules.len(), 4);
+        assert_eq!(names, assign_routines(&refs));
     }
 }

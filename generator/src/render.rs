@@ -4,6 +4,8 @@
 //! in the user's build), each struct's `#[mcp(...)]` attributes are checked by the derive's
 //! own validator, and the file is formatted with prettyplease.
 
+mod routines;
+
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -90,6 +92,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("main.rs.tera"),
     template!("tables_mod.rs.tera"),
     template!("table.rs.tera"),
+    template!("routines_mod.rs.tera"),
+    template!("routine.rs.tera"),
     template!("README.md.tera"),
     template!("mcpgen.toml.tera"),
     template!("gitignore.tera"),
@@ -109,7 +113,20 @@ pub fn render(schema: &Schema, options: &RenderOptions) -> Result<Vec<OutputFile
         .zip(&names)
         .map(|(table, names)| table_context(schema, table, names, options))
         .collect();
-    let common = common_context(schema, options, &tables);
+    // `--read-only` leaves out the routines that may write.
+    let served: Vec<&crate::model::Routine> = schema
+        .routines
+        .iter()
+        .filter(|routine| routine.read_only || !options.read_only)
+        .collect();
+    let routine_names = naming::assign_routines(&served);
+    let routines: Vec<routines::RoutineContext> = served
+        .iter()
+        .zip(&routine_names)
+        .map(|(routine, names)| routines::routine_context(schema.dialect, routine, names))
+        .collect();
+    let mut common = common_context(schema, options, &tables);
+    common.insert("routines", &routines);
 
     let mut files = vec![
         file(&tera, "Cargo.toml.tera", "Cargo.toml", &common)?,
@@ -130,6 +147,26 @@ pub fn render(schema: &Schema, options: &RenderOptions) -> Result<Vec<OutputFile
         context.insert("fields", &table.fields);
         let path = format!("src/tables/{}.rs", table.module);
         files.push(rust(&tera, "table.rs.tera", &path, &context)?);
+    }
+    if !routines.is_empty() {
+        files.push(rust(
+            &tera,
+            "routines_mod.rs.tera",
+            "src/routines/mod.rs",
+            &common,
+        )?);
+    }
+    for routine in &routines {
+        let mut context = common.clone();
+        context.insert("kind", routine.kind);
+        context.insert("display_name", &routine.display_name);
+        context.insert("struct_name", &routine.struct_name);
+        context.insert("routine_attributes", &routine.attributes);
+        context.insert("imports", &routine.imports);
+        context.insert("doc", &routine.doc);
+        context.insert("fields", &routine.fields);
+        let path = format!("src/routines/{}.rs", routine.module);
+        files.push(rust(&tera, "routine.rs.tera", &path, &context)?);
     }
     if let Some(lockfile) = &options.lockfile {
         files.push(OutputFile {
@@ -187,7 +224,12 @@ fn rust(
     for item in &parsed.items {
         if let syn::Item::Struct(item) = item {
             let input = syn::DeriveInput::from(item.clone());
-            mcpgen_macros_core::check(&input).map_err(|errors| {
+            let check = if derives(item, "McpProcedure") {
+                mcpgen_macros_core::check_procedure
+            } else {
+                mcpgen_macros_core::check
+            };
+            check(&input).map_err(|errors| {
                 invalid(
                     errors
                         .iter()
@@ -200,6 +242,18 @@ fn rust(
     }
     output.contents = space_items(&join_split_lists(&prettyplease::unparse(&parsed)));
     Ok(output)
+}
+
+/// Whether `item` has `#[derive(..., name, ...)]`.
+fn derives(item: &syn::ItemStruct, name: &str) -> bool {
+    item.attrs.iter().any(|attr| {
+        attr.path().is_ident("derive")
+            && attr
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|paths| paths.iter().any(|path| path.is_ident(name)))
+    })
 }
 
 /// Joins the lines of a `[...]` list that prettyplease splits after a comma inside an

@@ -446,6 +446,8 @@ pub(crate) fn precision_scale(upper: &str) -> (Option<u32>, Option<u32>) {
 
 /// The `use` of the derive, at the top of every table module.
 pub const DERIVE_IMPORT: &str = "mcpgen_runtime::McpTable";
+/// The `use` of a routine module's derive.
+pub const PROCEDURE_IMPORT: &str = "mcpgen_runtime::McpProcedure";
 
 const DECIMAL: &str = "mcpgen_runtime::types::Decimal";
 const BYTES: &str = "mcpgen_runtime::types::Bytes";
@@ -472,10 +474,12 @@ pub const IMPORTS: &[&str] = &[
     JSON_VALUE,
 ];
 
-/// The names that [`DERIVE_IMPORT`] and [`IMPORTS`] bring into a table module's scope
-/// (`Decimal`, `DateTime`, `Utc`, ...): a struct of that name would clash with its import.
+/// The names that [`DERIVE_IMPORT`], [`PROCEDURE_IMPORT`] and [`IMPORTS`] bring into a table's
+/// or routine's module (`Decimal`, `DateTime`, `Utc`, ...): a struct of that name would clash
+/// with its import.
 pub fn imported_names() -> impl Iterator<Item = &'static str> {
-    std::iter::once(DERIVE_IMPORT)
+    [DERIVE_IMPORT, PROCEDURE_IMPORT]
+        .into_iter()
         .chain(IMPORTS.iter().copied())
         .flat_map(|path| {
             let (_, last) = path.rsplit_once("::").unwrap_or(("", path));

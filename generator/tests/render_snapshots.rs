@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 
-use mcpgen::model::{Column, DataType, Dialect, ForeignKey, Key, Schema, Table, TableKind};
+use mcpgen::model::{
+    Column, DataType, Dialect, ForeignKey, Key, Parameter, ParameterMode, Returns, Routine,
+    RoutineKind, Schema, Table, TableKind,
+};
 use mcpgen::render::{OutputFile, RenderOptions, RuntimeDependency, render};
 
 fn column(name: &str, sql_type: &str, data_type: DataType, nullable: bool) -> Column {
@@ -462,4 +465,240 @@ fn odd_names_and_comments_render_valid_rust() {
         files.len() - 6,
         "one README row per table module:\n{readme}"
     );
+}
+
+fn parameter(
+    name: Option<&str>,
+    mode: ParameterMode,
+    sql_type: &str,
+    data_type: DataType,
+) -> Parameter {
+    Parameter {
+        name: name.map(str::to_owned),
+        mode,
+        sql_type: sql_type.to_owned(),
+        data_type,
+        has_default: false,
+        enum_values: Vec::new(),
+    }
+}
+
+fn routine(name: &str, kind: RoutineKind, parameters: Vec<Parameter>, returns: Returns) -> Routine {
+    let signature = parameters
+        .iter()
+        .filter(|p| p.mode != ParameterMode::Out)
+        .map(|p| p.sql_type.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Routine {
+        schema: None,
+        name: name.to_owned(),
+        kind,
+        signature,
+        parameters,
+        returns,
+        read_only: true,
+        comment: None,
+    }
+}
+
+/// PostgreSQL routines of every shape: a value with a default argument, rows with OUT
+/// parameters, a procedure with INOUT and OUT ones, overloads, unnamed and variadic
+/// parameters, an enum argument, one that writes, one in another schema.
+fn routines_schema(dialect: Dialect) -> Schema {
+    use ParameterMode::{In, InOut, Out, Variadic};
+    let integer = || DataType::Integer;
+    let mut routines = Vec::new();
+    match dialect {
+        Dialect::Postgres => {
+            let mut price = routine(
+                "film_price",
+                RoutineKind::Function,
+                vec![
+                    parameter(Some("p_film_id"), In, "INTEGER", integer()),
+                    Parameter {
+                        has_default: true,
+                        ..parameter(
+                            Some("p_discount"),
+                            In,
+                            "NUMERIC",
+                            DataType::Decimal {
+                                precision: None,
+                                scale: None,
+                            },
+                        )
+                    },
+                ],
+                Returns::Value {
+                    sql_type: "NUMERIC".to_owned(),
+                    data_type: DataType::Decimal {
+                        precision: None,
+                        scale: None,
+                    },
+                    enum_values: Vec::new(),
+                },
+            );
+            price.comment = Some("The price of a film, less a discount.".to_owned());
+            routines.push(price);
+            routines.push(routine(
+                "films_rated",
+                RoutineKind::Function,
+                vec![
+                    Parameter {
+                        enum_values: vec!["G".to_owned(), "PG".to_owned(), "R".to_owned()],
+                        ..parameter(Some("p_rating"), In, "mpaa_rating", DataType::Enum)
+                    },
+                    parameter(Some("film_id"), Out, "INTEGER", integer()),
+                    parameter(Some("title"), Out, "TEXT", DataType::Text),
+                ],
+                Returns::Rows {
+                    columns: vec![
+                        column("film_id", "INTEGER", integer(), true),
+                        column("title", "TEXT", DataType::Text, true),
+                    ],
+                },
+            ));
+            let mut restock = routine(
+                "restock",
+                RoutineKind::Procedure,
+                vec![
+                    parameter(Some("p_store"), In, "INTEGER", integer()),
+                    parameter(Some("p_count"), InOut, "BIGINT", DataType::BigInt),
+                    parameter(Some("p_total"), Out, "BIGINT", DataType::BigInt),
+                ],
+                Returns::Out,
+            );
+            restock.read_only = false;
+            routines.push(restock);
+            for (sql_type, data_type) in [("INTEGER", integer()), ("TEXT", DataType::Text)] {
+                routines.push(routine(
+                    "describe",
+                    RoutineKind::Function,
+                    vec![
+                        parameter(None, In, sql_type, data_type),
+                        parameter(Some("arg1"), In, "TEXT", DataType::Text),
+                    ],
+                    Returns::Value {
+                        sql_type: "TEXT".to_owned(),
+                        data_type: DataType::Text,
+                        enum_values: Vec::new(),
+                    },
+                ));
+            }
+            routines.push(routine(
+                "total_of",
+                RoutineKind::Function,
+                vec![parameter(
+                    Some("vals"),
+                    Variadic,
+                    "BIGINT[]",
+                    DataType::Array {
+                        element: Box::new(DataType::BigInt),
+                    },
+                )],
+                Returns::Value {
+                    sql_type: "BIGINT".to_owned(),
+                    data_type: DataType::BigInt,
+                    enum_values: Vec::new(),
+                },
+            ));
+            let mut audit = routine(
+                "Log Event",
+                RoutineKind::Procedure,
+                Vec::new(),
+                Returns::Nothing,
+            );
+            audit.schema = Some("audit".to_owned());
+            audit.read_only = false;
+            routines.push(audit);
+        }
+        _ => {
+            let mut in_stock = routine(
+                "film_in_stock",
+                RoutineKind::Procedure,
+                vec![
+                    parameter(Some("p_film_id"), In, "INT", integer()),
+                    parameter(Some("p_store_id"), In, "INT", integer()),
+                    parameter(Some("p_film_count"), Out, "INT", integer()),
+                ],
+                Returns::ResultSets,
+            );
+            in_stock.read_only = true;
+            routines.push(in_stock);
+            routines.push(routine(
+                "inventory_held_by_customer",
+                RoutineKind::Function,
+                vec![parameter(Some("p_inventory_id"), In, "INT", integer())],
+                Returns::Value {
+                    sql_type: "INT".to_owned(),
+                    data_type: integer(),
+                    enum_values: Vec::new(),
+                },
+            ));
+            routines.push(routine(
+                "set_size",
+                RoutineKind::Procedure,
+                vec![Parameter {
+                    enum_values: vec!["S".to_owned(), "M".to_owned()],
+                    ..parameter(Some("p_size"), InOut, "ENUM('S','M')", DataType::Enum)
+                }],
+                Returns::Out,
+            ));
+        }
+    }
+    Schema {
+        dialect,
+        database: None,
+        tables: vec![table(
+            "film",
+            TableKind::Table,
+            vec![column("film_id", "INTEGER", integer(), false)],
+        )],
+        routines,
+    }
+}
+
+/// The routine files of `schema`, `main.rs` first, each under its path.
+fn routine_files(schema: &Schema, read_only: bool) -> String {
+    let files = render(
+        schema,
+        &RenderOptions {
+            read_only,
+            ..options()
+        },
+    )
+    .expect("the routines render");
+    files
+        .iter()
+        .filter(|file| {
+            let path = file.path.display().to_string();
+            path == "src/main.rs" || path.starts_with("src/routines/")
+        })
+        .map(|file| format!("// {}\n{}", file.path.display(), file.contents))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn postgres_routines() {
+    insta::assert_snapshot!(routine_files(&routines_schema(Dialect::Postgres), false));
+}
+
+#[test]
+fn mysql_routines() {
+    insta::assert_snapshot!(routine_files(&routines_schema(Dialect::Mysql), false));
+}
+
+/// `--read-only` leaves out the routines that may write; with none left, no module.
+#[test]
+fn read_only_crates_have_only_the_routines_that_read() {
+    let files = routine_files(&routines_schema(Dialect::Postgres), true);
+    assert!(files.contains("pub mod film_price"), "{files}");
+    assert!(!files.contains("restock"), "{files}");
+    assert!(!files.contains("Log Event"), "{files}");
+    let mut schema = routines_schema(Dialect::Postgres);
+    schema.routines.retain(|routine| !routine.read_only);
+    let files = routine_files(&schema, true);
+    assert!(!files.contains("mod routines"), "{files}");
+    assert!(!files.contains("src/routines"), "{files}");
 }

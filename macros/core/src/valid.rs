@@ -122,13 +122,27 @@ fn check_columns(cx: &Ctxt, input: &Input<'_>) {
     if input.fields.is_empty() && input.derive == Derive::Table {
         cx.error_spanned_by(input.ident, "McpTable needs at least one column");
     }
+    // A routine's parameters and its results are named apart: a PostgreSQL `INOUT` parameter
+    // is also a column of the rows the function returns.
     let mut seen = HashSet::new();
     for field in &input.fields {
-        if !seen.insert(field.column.as_str()) {
-            let message = format!(
-                "column `{}` appears twice; give one of the fields another `#[mcp(column = \"...\")]`",
-                field.column
+        let result = input.derive == Derive::Procedure
+            && matches!(
+                field.attrs.roles.first().map(|role| role.value),
+                Some(RoleAttr::Column | RoleAttr::Value)
             );
+        if !seen.insert((result, field.column.as_str())) {
+            let message = match input.derive {
+                Derive::Table => format!(
+                    "column `{}` appears twice; give one of the fields another `#[mcp(column = \"...\")]`",
+                    field.column
+                ),
+                Derive::Procedure => format!(
+                    "{} `{}` appears twice; give one of the fields another `#[mcp(name = \"...\")]`",
+                    if result { "result column" } else { "parameter" },
+                    field.column
+                ),
+            };
             match &field.attrs.column {
                 Some(column) => cx.syn_error(syn::Error::new(column.span, message)),
                 None => cx.error_spanned_by(field.ident, message),
