@@ -94,7 +94,7 @@ fn routine_tool_bases(routines: &[&Routine]) -> Vec<String> {
         let keeper = single
             .iter()
             .copied()
-            .find(|&i| routine_spelled_as(&routines[i], base))
+            .find(|&i| routine_spelled_as(routines[i], base))
             .or_else(|| single.iter().copied().min_by_key(|&i| &qualified[i]));
         for &index in members.iter().filter(|&&i| Some(i) != keeper) {
             let original = if overloaded(index) {
