@@ -360,6 +360,7 @@ fn mysql_write_statements() {
 /// Every call statement of the fixture routines in `dialect` (SQLite has no stored routines),
 /// as text: the statements that
 /// set INOUT values first and read OUT values after where the dialect needs them.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn call_statements(dialect: &dyn Dialect) -> String {
     use crate::query::CallRequest;
 
