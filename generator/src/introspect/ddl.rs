@@ -25,6 +25,7 @@ mod mysql;
 mod mysql_view;
 mod names;
 mod postgres;
+mod postgres_routine;
 mod postgres_types;
 mod postgres_view;
 mod source;
@@ -532,8 +533,12 @@ impl<'a> Reader<'a> {
             finish_keys(table, self.dialect);
         }
         self.infer_views();
+        let mut routines = Vec::new();
         if self.dialect == Dialect::Postgres {
             self.pg.finish(&mut self.tables, &mut self.lines);
+            let (read, skipped) = self.pg.routines(&self.tables);
+            routines = read;
+            self.warnings.extend(skipped);
         }
         if self.dialect == Dialect::Mysql {
             self.mysql.remove_dropped(&mut self.tables);
@@ -561,7 +566,7 @@ impl<'a> Reader<'a> {
             // A MySQL file's first `USE` names the database it builds.
             database: self.mysql.default_database().map(str::to_owned),
             tables: self.tables,
-            routines: Vec::new(),
+            routines,
         };
         Ok((schema, self.warnings))
     }

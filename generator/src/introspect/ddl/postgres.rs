@@ -15,6 +15,11 @@
 //!   left out, as live introspection leaves them out; `INHERITS` children get their parents'
 //!   columns.
 //! - `CREATE FUNCTION` and `CREATE AGGREGATE` give the return types that views use.
+//! - `CREATE FUNCTION` and `CREATE PROCEDURE` give the routines (their signatures read by
+//!   [`super::postgres_routine`], their types resolved here as `format_type` prints them),
+//!   `COMMENT ON FUNCTION|PROCEDURE|ROUTINE` their comments, `DROP FUNCTION|PROCEDURE` removes
+//!   them; aggregates, window and trigger functions, and routines of pseudo-types are left
+//!   out with the warning live introspection gives (at the routine's name, not a line).
 
 use std::collections::HashSet;
 
@@ -27,6 +32,10 @@ use sqlparser::ast::{
 use sqlparser::parser::Parser;
 
 use super::names::{TableName, ident_name, same_name, table_name};
+use super::postgres_routine::{
+    FUNCTION_STOP_WORDS, RoutineDecl, argument_type_text, is_pseudo_type, is_type_reference,
+    parse_aggregate_arguments, parse_arguments, parse_routine, text_of,
+};
 use super::postgres_types::{
     Lexeme, ParsedType, TypeName, display_name, lex, matching_close, parse_type, qualified_name,
     quote_ident, tokens_text, without_modifiers,
@@ -34,7 +43,14 @@ use super::postgres_types::{
 use super::source::{SourceText, sqlparser_dialect};
 use super::table::enum_check;
 use super::view::find_table;
-use crate::model::{Column, DataType, Dialect, Key, Table, TableKind, normalize_sql_type};
+use crate::introspect::routines::{
+    PostgresArgument, PostgresReturn, RoutineSkip, postgres_parameters, postgres_returns,
+    postgres_signature, postgres_skip, result_column, routine_location, sort_routines,
+};
+use crate::model::{
+    Column, DataType, Dialect, Key, Returns, Routine, RoutineKind, Table, TableKind, Warning,
+    normalize_sql_type,
+};
 use crate::typemap;
 
 /// The longest name PostgreSQL keeps (`NAMEDATALEN - 1` bytes).
@@ -42,31 +58,6 @@ const MAX_NAME_BYTES: usize = 63;
 
 /// Words that end the base type of a `CREATE DOMAIN`.
 const DOMAIN_STOP_WORDS: &[&str] = &["collate", "default", "constraint", "not", "null", "check"];
-
-/// Words that end the return type of a `CREATE FUNCTION`.
-const FUNCTION_STOP_WORDS: &[&str] = &[
-    "as",
-    "language",
-    "immutable",
-    "stable",
-    "volatile",
-    "strict",
-    "called",
-    "returns",
-    "security",
-    "parallel",
-    "cost",
-    "rows",
-    "support",
-    "set",
-    "window",
-    "leakproof",
-    "not",
-    "external",
-    "transform",
-    "begin",
-    "return",
-];
 
 /// The values of a `CHECK` constraint as `pg_get_constraintdef` prints it (`CHECK ((status =
 /// ANY (ARRAY['a'::text, 'b'::text])))`) when it limits one column to a list of strings:
@@ -145,7 +136,10 @@ enum UserTypeKind {
     Enum(Vec<String>),
     /// A domain: its base type and its own `NOT NULL`.
     Domain(Box<Resolved>, bool),
-    /// Another type (a composite type): known by name only, served as text.
+    /// A composite type (`CREATE TYPE t AS (a int, b text)`): its attributes' names and
+    /// declared types. Served as text.
+    Composite(Vec<(String, String)>),
+    /// Another type (a range, a base type): known by name only, served as text.
     Other,
 }
 
@@ -175,6 +169,36 @@ pub(super) struct Catalog {
     labelled: HashSet<(Option<String>, String, String)>,
     /// Tables attached to a partitioned table: they are left out.
     partitions: Vec<TableName>,
+    /// The functions, procedures and aggregates created so far, in file order.
+    routines: Vec<DeclaredRoutine>,
+}
+
+/// A routine the file creates.
+#[derive(Debug, Clone)]
+struct DeclaredRoutine {
+    /// Its schema (`public` too), name and signature: what a later declaration replaces.
+    schema: String,
+    name: String,
+    signature: String,
+    /// The routine, or why it is left out.
+    outcome: Result<Routine, RoutineSkip>,
+    /// `SETOF` a table's or view's rows: its columns, filled once every statement is read.
+    rows_of: Option<TableName>,
+}
+
+/// The type of a routine's argument or result, resolved.
+#[derive(Debug, Clone)]
+struct RoutineType {
+    /// As `format_type` prints an argument's type (without type modifier).
+    text: String,
+    /// What it means.
+    data_type: DataType,
+    /// An enum's labels.
+    enum_values: Vec<String>,
+    /// The relation of a table's or view's row type.
+    relation: Option<TableName>,
+    /// The attributes of a composite type, as columns.
+    attributes: Option<Vec<Column>>,
 }
 
 impl Default for Catalog {
@@ -188,6 +212,7 @@ impl Default for Catalog {
             taken: HashSet::new(),
             labelled: HashSet::new(),
             partitions: Vec::new(),
+            routines: Vec::new(),
         }
     }
 }
@@ -235,9 +260,11 @@ impl Catalog {
             .take(6)
             .collect::<String>()
             .to_ascii_lowercase();
-        if !["set", "select", "create", "alter", "reset"]
-            .iter()
-            .any(|word| first.starts_with(word))
+        if ![
+            "set", "select", "create", "alter", "reset", "comment", "drop",
+        ]
+        .iter()
+        .any(|word| first.starts_with(word))
         {
             return Handled::No;
         }
@@ -262,7 +289,11 @@ impl Catalog {
                 Handled::Yes
             }
             ("select", _) => self.read_set_config(&tokens),
-            ("create", _) => self.read_create(&tokens),
+            ("create", _) => self.read_create(&tokens, tables),
+            ("comment", "on") => self.read_comment_on_routine(&tokens, tables),
+            ("drop", "function" | "procedure" | "routine" | "aggregate") => {
+                self.read_drop_routines(&tokens, tables)
+            }
             ("alter", "type") => self.read_alter_type(&tokens),
             ("alter", "table") => match self.read_add_identity(&tokens, tables) {
                 Handled::No => self.read_attach_partition(&tokens, tables),
@@ -310,7 +341,7 @@ impl Catalog {
         }
     }
 
-    fn read_create(&mut self, tokens: &[Lexeme]) -> Handled {
+    fn read_create(&mut self, tokens: &[Lexeme], tables: &[Table]) -> Handled {
         let mut at = 1;
         while tokens
             .get(at)
@@ -344,11 +375,12 @@ impl Catalog {
             "domain" => self.read_create_domain(tokens, at),
             "function" => {
                 self.read_create_function(tokens, at);
-                Handled::Yes
+                self.read_create_routine(tokens, at, RoutineKind::Function, tables)
             }
+            "procedure" => self.read_create_routine(tokens, at, RoutineKind::Procedure, tables),
             "aggregate" => {
                 self.read_create_aggregate(tokens, at);
-                Handled::Yes
+                self.read_create_aggregate_routine(tokens, at, tables)
             }
             _ => Handled::No,
         }
@@ -682,7 +714,9 @@ impl Catalog {
                                 serial: false,
                                 keeps_null: true,
                             },
-                            UserTypeKind::Other => Resolved::builtin(&display),
+                            UserTypeKind::Composite(_) | UserTypeKind::Other => {
+                                Resolved::builtin(&display)
+                            }
                         }
                     }
                     None => {
@@ -715,7 +749,7 @@ impl Catalog {
 
     /// The type (normalized) of a column whose normalized type is `sql_type`, when it is a
     /// user type: what it means.
-    fn resolve_normalized(&self, sql_type: &str) -> Option<Resolved> {
+    pub(super) fn resolve_normalized(&self, sql_type: &str) -> Option<Resolved> {
         let (element, array) = match sql_type.strip_suffix("[]") {
             Some(element) => (element, true),
             None => (sql_type, false),
@@ -884,6 +918,19 @@ impl Catalog {
                 let kind = match representation {
                     Some(UserDefinedTypeRepresentation::Enum { labels }) => {
                         UserTypeKind::Enum(labels.iter().map(|l| l.value.clone()).collect())
+                    }
+                    Some(UserDefinedTypeRepresentation::Composite { attributes }) => {
+                        UserTypeKind::Composite(
+                            attributes
+                                .iter()
+                                .map(|attribute| {
+                                    (
+                                        ident_name(Dialect::Postgres, &attribute.name),
+                                        attribute.data_type.to_string(),
+                                    )
+                                })
+                                .collect(),
+                        )
                     }
                     _ => UserTypeKind::Other,
                 };
@@ -1469,6 +1516,529 @@ impl Catalog {
                 .unwrap_or_else(|| self.creation_schema(&self.search_path)),
         };
         display_name(Some(&schema), &name)
+    }
+}
+
+/// Routines: what `CREATE FUNCTION`, `CREATE PROCEDURE`, `CREATE AGGREGATE`, `COMMENT ON` and
+/// `DROP` of them make of the catalog.
+impl Catalog {
+    /// `CREATE [OR REPLACE] FUNCTION|PROCEDURE name (args) ...` whose name starts at `at`.
+    fn read_create_routine(
+        &mut self,
+        tokens: &[Lexeme],
+        at: usize,
+        kind: RoutineKind,
+        tables: &[Table],
+    ) -> Handled {
+        let label = match kind {
+            RoutineKind::Function => "FUNCTION",
+            RoutineKind::Procedure => "PROCEDURE",
+        };
+        let written = qualified_name(tokens, at)
+            .map(|(parts, _)| parts.join("."))
+            .unwrap_or_default();
+        let declared = match parse_routine(tokens, at, kind) {
+            Ok(declared) => declared,
+            Err(problem) => {
+                return Handled::Warn(format!(
+                    "skipped CREATE {label} {written}: {problem}; the routine is left out"
+                ));
+            }
+        };
+        let path = self.search_path.clone();
+        let (schema, name) = self.created_name(declared.name.clone());
+        let arguments = match self.routine_arguments(&declared, &path, tables) {
+            Ok(arguments) => arguments,
+            Err(problem) => {
+                return Handled::Warn(format!(
+                    "skipped CREATE {label} {written}: {problem}; the routine is left out"
+                ));
+            }
+        };
+        let returned = match &declared.returns {
+            Some(returns) => match self.routine_type(&returns.type_tokens, &path, tables) {
+                Some(resolved) => Some((returns.set, resolved)),
+                None => {
+                    return Handled::Warn(format!(
+                        "skipped CREATE {label} {written}: its return type {} is not \
+                         understood; the routine is left out",
+                        text_of(&returns.type_tokens)
+                    ));
+                }
+            },
+            None => None,
+        };
+        let signature = postgres_signature(&arguments);
+        // Without RETURNS, a function returns its one OUT argument's type, or a record of
+        // several; a procedure returns nothing (or a record of its OUT arguments).
+        let (set, returned) = returned.unwrap_or_else(|| {
+            let outputs: Vec<&PostgresArgument> =
+                arguments.iter().filter(|a| a.mode.is_output()).collect();
+            let text = match outputs.as_slice() {
+                [only] if kind == RoutineKind::Function => only.type_text.clone(),
+                [] => "void".to_owned(),
+                _ => "record".to_owned(),
+            };
+            let data_type = typemap::data_type(Dialect::Postgres, &normalize_sql_type(&text));
+            let resolved = RoutineType {
+                text,
+                data_type,
+                enum_values: Vec::new(),
+                relation: None,
+                attributes: None,
+            };
+            (false, resolved)
+        });
+        let skip = if declared.window {
+            Some(RoutineSkip::Window)
+        } else {
+            postgres_skip((&returned.text, is_pseudo_type(&returned.text)), &arguments)
+        };
+        // `SETOF` a table's or view's rows, without output arguments: its columns.
+        let rows_of = returned
+            .relation
+            .clone()
+            .filter(|_| set && !arguments.iter().any(|a| a.mode.is_output()));
+        let outcome = match skip {
+            Some(skip) => Err(skip),
+            None => {
+                let (parameters, outputs) = postgres_parameters(&name, arguments);
+                let returns = postgres_returns(
+                    kind,
+                    &name,
+                    outputs,
+                    PostgresReturn {
+                        set,
+                        sql_type: normalize_sql_type(&returned.text),
+                        data_type: returned.data_type,
+                        enum_values: returned.enum_values,
+                        row_columns: returned.attributes,
+                    },
+                );
+                Ok(Routine {
+                    schema: default_to_none(&schema),
+                    name: name.clone(),
+                    kind,
+                    signature: signature.clone(),
+                    parameters,
+                    returns,
+                    read_only: kind == RoutineKind::Function && declared.read_only,
+                    comment: None,
+                })
+            }
+        };
+        self.add_routine(DeclaredRoutine {
+            schema,
+            name,
+            signature,
+            outcome,
+            rows_of,
+        });
+        Handled::Yes
+    }
+
+    /// The arguments of a routine, their types resolved through `path`.
+    fn routine_arguments(
+        &self,
+        declared: &RoutineDecl,
+        path: &[String],
+        tables: &[Table],
+    ) -> Result<Vec<PostgresArgument>, String> {
+        let mut arguments = Vec::with_capacity(declared.arguments.len());
+        for (index, argument) in declared.arguments.iter().enumerate() {
+            let Some(resolved) = self.routine_type(&argument.type_tokens, path, tables) else {
+                let name = argument
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("${}", index + 1));
+                return Err(format!(
+                    "the type {} of its argument {name} is not understood",
+                    text_of(&argument.type_tokens)
+                ));
+            };
+            arguments.push(PostgresArgument {
+                mode: argument.mode,
+                name: argument.name.clone(),
+                pseudo: is_pseudo_type(&resolved.text),
+                type_text: resolved.text,
+                data_type: resolved.data_type,
+                enum_values: resolved.enum_values,
+                has_default: argument.has_default,
+            });
+        }
+        Ok(arguments)
+    }
+
+    /// The signature of the argument list `tokens` (inside its parentheses), as a
+    /// `COMMENT ON` or `DROP` names a routine.
+    fn signature_of(
+        &self,
+        tokens: &[Lexeme],
+        aggregate: bool,
+        path: &[String],
+        tables: &[Table],
+    ) -> Option<String> {
+        let arguments = if aggregate {
+            parse_aggregate_arguments(tokens).ok()?
+        } else {
+            parse_arguments(tokens).ok()?
+        };
+        let declared = RoutineDecl {
+            name: Vec::new(),
+            kind: RoutineKind::Function,
+            arguments,
+            returns: None,
+            read_only: false,
+            window: false,
+        };
+        let arguments = self.routine_arguments(&declared, path, tables).ok()?;
+        Some(postgres_signature(&arguments))
+    }
+
+    /// Adds a routine, replacing one of the same schema, name and signature (`CREATE OR
+    /// REPLACE` keeps the comment).
+    fn add_routine(&mut self, mut routine: DeclaredRoutine) {
+        let existing = self.routines.iter().position(|other| {
+            other.schema == routine.schema
+                && other.name == routine.name
+                && other.signature == routine.signature
+        });
+        match existing {
+            Some(at) => {
+                let comment = self.routines[at]
+                    .outcome
+                    .as_ref()
+                    .ok()
+                    .and_then(|r| r.comment.clone());
+                if let Ok(replacing) = &mut routine.outcome {
+                    replacing.comment = comment;
+                }
+                self.routines[at] = routine;
+            }
+            None => self.routines.push(routine),
+        }
+    }
+
+    /// `CREATE AGGREGATE name (args) (...)`: left out with a warning.
+    fn read_create_aggregate_routine(
+        &mut self,
+        tokens: &[Lexeme],
+        at: usize,
+        tables: &[Table],
+    ) -> Handled {
+        let Some((parts, open)) = qualified_name(tokens, at) else {
+            return Handled::Yes;
+        };
+        if tokens.get(open) != Some(&Lexeme::Punct('(')) {
+            return Handled::Yes;
+        }
+        let close = matching_close(tokens, open);
+        let path = self.search_path.clone();
+        let signature = if tokens.get(close + 1) == Some(&Lexeme::Punct('(')) {
+            self.signature_of(&tokens[open + 1..close], true, &path, tables)
+        } else {
+            // The old syntax: `CREATE AGGREGATE name (BASETYPE = t, SFUNC = f, STYPE = t)`.
+            let options = &tokens[open + 1..close];
+            let base = options
+                .split(|t| *t == Lexeme::Punct(','))
+                .find(|option| option.first().is_some_and(|t| t.is("basetype")))
+                .and_then(|option| option.get(2..))
+                .unwrap_or_default();
+            if base
+                .iter()
+                .any(|t| t.is("any") || *t == Lexeme::Str("ANY".to_owned()))
+            {
+                Some(String::new())
+            } else {
+                self.signature_of(base, true, &path, tables)
+            }
+        };
+        let Some(signature) = signature else {
+            return Handled::Yes;
+        };
+        let (schema, name) = self.created_name(parts);
+        self.add_routine(DeclaredRoutine {
+            schema,
+            name,
+            signature,
+            outcome: Err(RoutineSkip::Aggregate),
+            rows_of: None,
+        });
+        Handled::Yes
+    }
+
+    /// The routines a name (and argument list) designates: `(schema, name)` parts, through
+    /// `path` when unqualified; the first schema with such a routine.
+    fn find_routines(
+        &self,
+        parts: &[String],
+        signature: Option<&str>,
+        path: &[String],
+    ) -> Vec<usize> {
+        let (schemas, name): (Vec<String>, &String) = match parts {
+            [name] => (path.to_vec(), name),
+            [.., schema, name] => (vec![schema.clone()], name),
+            [] => return Vec::new(),
+        };
+        for schema in schemas {
+            let found: Vec<usize> = self
+                .routines
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.schema == schema
+                        && r.name == *name
+                        && signature.is_none_or(|signature| r.signature == signature)
+                })
+                .map(|(at, _)| at)
+                .collect();
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
+    }
+
+    /// `COMMENT ON FUNCTION|PROCEDURE|ROUTINE name [(args)] IS 'text'`; other objects are
+    /// not read here.
+    fn read_comment_on_routine(&mut self, tokens: &[Lexeme], tables: &[Table]) -> Handled {
+        let object = tokens.get(2).and_then(Lexeme::keyword).unwrap_or("");
+        if object == "aggregate" {
+            return Handled::Yes;
+        }
+        if !matches!(object, "function" | "procedure" | "routine") {
+            return Handled::No;
+        }
+        let Some((parts, mut at)) = qualified_name(tokens, 3) else {
+            return Handled::No;
+        };
+        let path = self.search_path.clone();
+        let mut signature = None;
+        if tokens.get(at) == Some(&Lexeme::Punct('(')) {
+            let close = matching_close(tokens, at);
+            signature = self.signature_of(&tokens[at + 1..close], false, &path, tables);
+            if signature.is_none() {
+                return Handled::Warn(format!(
+                    "skipped COMMENT ON {} {}: its argument list is not understood",
+                    object.to_uppercase(),
+                    parts.join(".")
+                ));
+            }
+            at = close + 1;
+        }
+        if !tokens.get(at).is_some_and(|t| t.is("is")) {
+            return Handled::No;
+        }
+        let comment = match tokens.get(at + 1) {
+            Some(Lexeme::Str(text)) if !text.is_empty() => Some(text.clone()),
+            _ => None,
+        };
+        let found = self.find_routines(&parts, signature.as_deref(), &path);
+        let [index] = found.as_slice() else {
+            return Handled::Warn(format!(
+                "skipped COMMENT ON {} {}({}): no {} of that name{} is created before it in \
+                 this file",
+                object.to_uppercase(),
+                parts.join("."),
+                signature.as_deref().unwrap_or("..."),
+                object,
+                if signature.is_some() {
+                    " and arguments"
+                } else {
+                    " alone"
+                }
+            ));
+        };
+        if let Ok(routine) = &mut self.routines[*index].outcome {
+            routine.comment = comment;
+        }
+        Handled::Yes
+    }
+
+    /// `DROP FUNCTION|PROCEDURE|ROUTINE|AGGREGATE [IF EXISTS] name [(args)] [, ...]`.
+    fn read_drop_routines(&mut self, tokens: &[Lexeme], tables: &[Table]) -> Handled {
+        let aggregate = tokens.get(1).is_some_and(|t| t.is("aggregate"));
+        let mut at = 2;
+        if tokens.get(at).is_some_and(|t| t.is("if")) {
+            at += 2;
+        }
+        let path = self.search_path.clone();
+        while let Some((parts, after)) = qualified_name(tokens, at) {
+            at = after;
+            let mut signature = None;
+            if tokens.get(at) == Some(&Lexeme::Punct('(')) {
+                let close = matching_close(tokens, at);
+                signature = self.signature_of(&tokens[at + 1..close], aggregate, &path, tables);
+                at = close + 1;
+            }
+            let found = self.find_routines(&parts, signature.as_deref(), &path);
+            for index in found.into_iter().rev() {
+                self.routines.remove(index);
+            }
+            if tokens.get(at) != Some(&Lexeme::Punct(',')) {
+                break;
+            }
+            at += 1;
+        }
+        Handled::Yes
+    }
+
+    /// The type `tokens` name, resolved through `path` as PostgreSQL resolves an argument's
+    /// type: a column's type (`t.c%TYPE`), a type or a table's or view's row type (the first
+    /// schema of the path that has either), or a built-in type.
+    fn routine_type(
+        &self,
+        tokens: &[Lexeme],
+        path: &[String],
+        tables: &[Table],
+    ) -> Option<RoutineType> {
+        if is_type_reference(tokens) {
+            let (mut parts, _) = qualified_name(tokens, 0)?;
+            let column = parts.pop()?;
+            let relation = self.resolve_table_parts(parts, tables, path);
+            let table = &tables[find_exact(tables, &relation)?];
+            let column = table.columns.iter().find(|c| c.name == column)?;
+            let enum_values = self
+                .resolve_normalized(&column.sql_type)
+                .map(|resolved| resolved.enum_values)
+                .unwrap_or_default();
+            return Some(RoutineType {
+                text: argument_type_text(&column.sql_type.to_lowercase()),
+                data_type: column.data_type.clone(),
+                enum_values,
+                relation: None,
+                attributes: None,
+            });
+        }
+        let text = text_of(tokens);
+        let parsed = parse_type(&text)?;
+        if let TypeName::Other { schema, name, .. } = &parsed.base {
+            let schemas = match schema {
+                Some(schema) => vec![schema.clone()],
+                None => path.to_vec(),
+            };
+            for schema in schemas {
+                let parts = [schema.clone(), name.clone()];
+                if let Some(index) = self.find_type(&parts, &[]) {
+                    let qualified = format!(
+                        "{}.{}{}",
+                        quote_ident(&schema),
+                        quote_ident(name),
+                        if parsed.array { "[]" } else { "" }
+                    );
+                    let mut resolved =
+                        self.resolved_routine_type(&self.resolve_type(&qualified, &[])?);
+                    if let (UserTypeKind::Composite(attributes), false) =
+                        (&self.types[index].kind, parsed.array)
+                    {
+                        resolved.attributes = Some(
+                            attributes
+                                .iter()
+                                .filter_map(|(name, declared)| {
+                                    let resolved = self.resolve_type(declared, path)?;
+                                    Some(result_column(
+                                        name.clone(),
+                                        resolved.sql_type(),
+                                        resolved.data_type,
+                                        resolved.enum_values,
+                                    ))
+                                })
+                                .collect(),
+                        );
+                    }
+                    return Some(resolved);
+                }
+                let relation = TableName {
+                    schema: default_to_none(&schema),
+                    name: name.clone(),
+                };
+                if find_exact(tables, &relation).is_some() {
+                    let display = display_name(Some(&schema), name);
+                    let text = if parsed.array {
+                        format!("{display}[]")
+                    } else {
+                        display
+                    };
+                    return Some(RoutineType {
+                        data_type: typemap::data_type(
+                            Dialect::Postgres,
+                            &normalize_sql_type(&text),
+                        ),
+                        text,
+                        enum_values: Vec::new(),
+                        relation: (!parsed.array).then_some(relation),
+                        attributes: None,
+                    });
+                }
+            }
+        }
+        Some(self.resolved_routine_type(&self.resolve_type(&text, path)?))
+    }
+
+    /// A resolved type as a routine's argument or result has it.
+    fn resolved_routine_type(&self, resolved: &Resolved) -> RoutineType {
+        RoutineType {
+            text: argument_type_text(&resolved.canonical),
+            data_type: resolved.data_type.clone(),
+            enum_values: resolved.enum_values.clone(),
+            relation: None,
+            attributes: None,
+        }
+    }
+
+    /// The routines, once every statement is read: the rows of `SETOF` a table or view
+    /// filled with its columns, in order; and a warning for each routine left out.
+    pub(super) fn routines(&self, tables: &[Table]) -> (Vec<Routine>, Vec<Warning>) {
+        let mut routines = Vec::new();
+        let mut skipped = Vec::new();
+        for declared in &self.routines {
+            match &declared.outcome {
+                Ok(routine) => {
+                    let mut routine = routine.clone();
+                    if let Some(relation) = &declared.rows_of {
+                        let columns = find_exact(tables, relation)
+                            .map(|at| {
+                                tables[at]
+                                    .columns
+                                    .iter()
+                                    .map(|column| {
+                                        let labels = self
+                                            .resolve_normalized(&column.sql_type)
+                                            .map(|resolved| resolved.enum_values)
+                                            .unwrap_or_default();
+                                        result_column(
+                                            column.name.clone(),
+                                            column.sql_type.clone(),
+                                            column.data_type.clone(),
+                                            labels,
+                                        )
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        routine.returns = Returns::Rows { columns };
+                    }
+                    routines.push(routine);
+                }
+                Err(skip) => skipped.push((
+                    (
+                        default_to_none(&declared.schema),
+                        declared.name.clone(),
+                        declared.signature.clone(),
+                    ),
+                    skip,
+                )),
+            }
+        }
+        sort_routines(&mut routines);
+        skipped.sort_by(|a, b| a.0.cmp(&b.0));
+        let warnings = skipped
+            .into_iter()
+            .map(|((schema, name, signature), skip)| {
+                skip.warning(routine_location(schema.as_deref(), &name, &signature))
+            })
+            .collect();
+        (routines, warnings)
     }
 }
 
