@@ -257,7 +257,7 @@ impl Catalog {
         let first: String = text
             .trim_start()
             .chars()
-            .take(6)
+            .take(7)
             .collect::<String>()
             .to_ascii_lowercase();
         if ![
