@@ -18,6 +18,14 @@
 //! run as MariaDB runs them, `USE db` makes `db` the default schema, types and defaults are
 //! spelled as the server reports them, unnamed keys are named as the server names them, and
 //! views' columns are typed and nullable as the server has them ([`mysql_view`]).
+//!
+//! Routines are read by hand, their bodies skipped (sqlparser cannot parse many of them):
+//! PostgreSQL's `CREATE FUNCTION`/`PROCEDURE` by [`postgres_routine`] and the `postgres`
+//! module's catalog, MySQL's `CREATE PROCEDURE`/`FUNCTION` by [`mysql_routine`], into the
+//! routines live introspection reads. A routine left out (a trigger function, an aggregate,
+//! ...) is noted at its name, `schema.name(signature)`, in the words live introspection
+//! uses, once however often the file replaces it; a routine that cannot be read is noted at
+//! its line.
 
 mod affinity;
 mod classify;
@@ -53,7 +61,9 @@ use crate::introspect::routines::sort_routines;
 use crate::model::{Dialect, Key, Routine, Schema, Table, TableKind, Warning};
 
 pub(crate) use self::mysql::{MysqlCheck, mysql_check};
-pub(crate) use self::mysql_routine::{MysqlRoutineParts, mysql_routine, selects_result_sets};
+pub(crate) use self::mysql_routine::{
+    MysqlParameter, MysqlRoutineParts, mysql_routine, selects_result_sets,
+};
 pub(crate) use self::postgres::check_enum as postgres_check_enum;
 
 /// A DDL file that cannot be used at all.

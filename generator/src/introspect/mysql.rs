@@ -420,9 +420,8 @@ async fn read_routines(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    // (name, type) -> (mode, name, declared type), in order.
-    let mut parameters: HashMap<(String, String), Vec<(ParameterMode, String, String)>> =
-        HashMap::new();
+    // (routine name, routine type) -> its parameters, in order.
+    let mut parameters: HashMap<(String, String), Vec<ddl::MysqlParameter>> = HashMap::new();
     for row in &sqlx::query(
         "SELECT SPECIFIC_NAME, ROUTINE_TYPE, PARAMETER_MODE, PARAMETER_NAME, DTD_IDENTIFIER \
          FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = ? AND ORDINAL_POSITION > 0 \
@@ -440,7 +439,11 @@ async fn read_routines(
         parameters
             .entry((text_or_empty(row, 0)?, text_or_empty(row, 1)?))
             .or_default()
-            .push((mode, text_or_empty(row, 3)?, text_or_empty(row, 4)?));
+            .push(ddl::MysqlParameter {
+                mode,
+                name: text_or_empty(row, 3)?,
+                declared: text_or_empty(row, 4)?,
+            });
     }
     let mut routines = Vec::new();
     for row in &rows {

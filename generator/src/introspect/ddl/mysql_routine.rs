@@ -21,8 +21,8 @@ pub(crate) struct MysqlRoutineParts {
     pub(crate) name: String,
     /// Procedure or function.
     pub(crate) kind: RoutineKind,
-    /// Its parameters: mode, name and declared type.
-    pub(crate) parameters: Vec<(ParameterMode, String, String)>,
+    /// Its parameters.
+    pub(crate) parameters: Vec<MysqlParameter>,
     /// A function's declared return type.
     pub(crate) returns: Option<String>,
     /// `SQL_DATA_ACCESS`: `CONTAINS SQL` (the default), `NO SQL`, `READS SQL DATA` or
@@ -32,6 +32,17 @@ pub(crate) struct MysqlRoutineParts {
     pub(crate) comment: Option<String>,
     /// Its body returns result sets ([`selects_result_sets`]).
     pub(crate) result_sets: bool,
+}
+
+/// A parameter of a MySQL routine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MysqlParameter {
+    /// `IN` (a function's are), `OUT` or `INOUT`.
+    pub(crate) mode: ParameterMode,
+    /// Its name.
+    pub(crate) name: String,
+    /// Its type as declared (or as `DTD_IDENTIFIER` reports it).
+    pub(crate) declared: String,
 }
 
 /// A MySQL routine as `call_R` serves it.
@@ -50,16 +61,22 @@ pub(crate) fn mysql_routine(parts: MysqlRoutineParts) -> Routine {
     let parameters: Vec<Parameter> = parts
         .parameters
         .into_iter()
-        .map(|(mode, name, declared)| {
-            let sql_type = typemap::mysql_column_type(&declared);
-            Parameter {
-                name: Some(name),
-                mode,
-                data_type: typemap::data_type(crate::model::Dialect::Mysql, &sql_type),
-                sql_type,
-                has_default: false,
-            }
-        })
+        .map(
+            |MysqlParameter {
+                 mode,
+                 name,
+                 declared,
+             }| {
+                let sql_type = typemap::mysql_column_type(&declared);
+                Parameter {
+                    name: Some(name),
+                    mode,
+                    data_type: typemap::data_type(crate::model::Dialect::Mysql, &sql_type),
+                    sql_type,
+                    has_default: false,
+                }
+            },
+        )
         .collect();
     let signature = parameters
         .iter()
@@ -348,10 +365,7 @@ fn read_routine(tokens: &[Token], object: usize) -> Result<MysqlRoutineParts, St
 }
 
 /// One parameter: `[IN | OUT | INOUT] name type` (a function's have no mode).
-fn read_parameter(
-    tokens: &[Token],
-    kind: RoutineKind,
-) -> Result<(ParameterMode, String, String), String> {
+fn read_parameter(tokens: &[Token], kind: RoutineKind) -> Result<MysqlParameter, String> {
     let mode = match tokens.first().and_then(keyword).as_deref() {
         Some("IN") if kind == RoutineKind::Procedure => Some(ParameterMode::In),
         Some("OUT") if kind == RoutineKind::Procedure => Some(ParameterMode::Out),
@@ -365,7 +379,11 @@ fn read_parameter(
     if declared.is_empty() {
         return Err(format!("the parameter {name} has no type"));
     }
-    Ok((mode, name, type_text(declared)))
+    Ok(MysqlParameter {
+        mode,
+        name,
+        declared: type_text(declared),
+    })
 }
 
 /// The index after the type starting at `start` (a `RETURNS` type, before the
@@ -504,24 +522,25 @@ mod tests {
         );
         assert_eq!(report.kind, RoutineKind::Procedure);
         assert_eq!(report.name, "rewards_report");
+        let parameters: Vec<(ParameterMode, &str, &str)> = report
+            .parameters
+            .iter()
+            .map(|p| (p.mode, p.name.as_str(), p.declared.as_str()))
+            .collect();
         assert_eq!(
-            report.parameters,
+            parameters,
             [
                 (
                     ParameterMode::In,
-                    "min_monthly_purchases".to_owned(),
-                    "TINYINT UNSIGNED".to_owned()
+                    "min_monthly_purchases",
+                    "TINYINT UNSIGNED"
                 ),
                 (
                     ParameterMode::In,
-                    "min_dollar_amount_purchased".to_owned(),
-                    "DECIMAL ( 10 , 2 ) UNSIGNED".to_owned()
+                    "min_dollar_amount_purchased",
+                    "DECIMAL ( 10 , 2 ) UNSIGNED"
                 ),
-                (
-                    ParameterMode::Out,
-                    "count_rewardees".to_owned(),
-                    "INT".to_owned()
-                ),
+                (ParameterMode::Out, "count_rewardees", "INT"),
             ]
         );
         assert_eq!(report.data_access, "READS SQL DATA");
@@ -549,7 +568,7 @@ mod tests {
         );
         assert_eq!(balance.schema.as_deref(), Some("sakila"));
         assert_eq!(balance.name, "get_customer_balance");
-        assert_eq!(balance.parameters[1].2, "DATETIME");
+        assert_eq!(balance.parameters[1].declared, "DATETIME");
         let routine = mysql_routine(balance);
         assert_eq!(
             routine.returns,

@@ -1927,7 +1927,7 @@ impl Catalog {
                         if parsed.array { "[]" } else { "" }
                     );
                     let mut resolved =
-                        self.resolved_routine_type(&self.resolve_type(&qualified, &[])?);
+                        Self::resolved_routine_type(&self.resolve_type(&qualified, &[])?);
                     if let (UserTypeKind::Composite(attributes), false) =
                         (&self.types[index].kind, parsed.array)
                     {
@@ -1972,11 +1972,13 @@ impl Catalog {
                 }
             }
         }
-        Some(self.resolved_routine_type(&self.resolve_type(&text, path)?))
+        Some(Self::resolved_routine_type(
+            &self.resolve_type(&text, path)?,
+        ))
     }
 
     /// A resolved type as a routine's argument or result has it.
-    fn resolved_routine_type(&self, resolved: &Resolved) -> RoutineType {
+    fn resolved_routine_type(resolved: &Resolved) -> RoutineType {
         RoutineType {
             text: argument_type_text(&resolved.canonical),
             data_type: resolved.data_type.clone(),
