@@ -20,8 +20,7 @@
 //! views' columns are typed and nullable as the server has them ([`mysql_view`]).
 //!
 //! Routines are read by hand, their bodies skipped (sqlparser cannot parse many of them):
-//! PostgreSQL's `CREATE FUNCTION`/`PROCEDURE` by [`postgres_routine`] and the `postgres`
-//! module's catalog, MySQL's `CREATE PROCEDURE`/`FUNCTION` by [`mysql_routine`], into the
+//! PostgreSQL's `CREATE FUNCTION`/`PROCEDURE` by the `postgres` module's catalog, MySQL's `CREATE PROCEDURE`/`FUNCTION` by [`mysql_routine`], into the
 //! routines live introspection reads. A routine left out (a trigger function, an aggregate,
 //! ...) is noted at its name, `schema.name(signature)`, in the words live introspection
 //! uses, once however often the file replaces it; a routine that cannot be read is noted at
@@ -34,7 +33,6 @@ mod mysql_routine;
 mod mysql_view;
 mod names;
 mod postgres;
-mod postgres_routine;
 mod postgres_types;
 mod postgres_view;
 mod source;

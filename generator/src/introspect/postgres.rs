@@ -19,7 +19,7 @@
 //! `public` (the default schema) is unqualified and everything else is qualified, whatever
 //! the user's own `search_path` is. [`super::ddl`] gives the same spellings for a DDL file.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -539,7 +539,7 @@ async fn read_routines(
     let mut routines = Vec::new();
     let mut skipped = Vec::new();
     // Extension name -> how many of its functions.
-    let mut of_extensions: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut of_extensions: BTreeMap<String, usize> = BTreeMap::new();
     for listed in listed {
         if let Some(extension) = &listed.extension {
             *of_extensions.entry(extension.clone()).or_default() += 1;
