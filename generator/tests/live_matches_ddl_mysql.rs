@@ -14,6 +14,9 @@
 //! computed by expressions outside `ddl/mysql_view.rs` (arithmetic on decimals, most string
 //! functions: no type), and MariaDB's nullability of some expressions in grouped views.
 //!
+//! Routines too: Sakila's procedures and functions, and a schema of routines of mcpgen's own,
+//! are equal routine by routine live, in their DDL file and in a dump.
+//!
 //! Run with `MCPGEN_REQUIRE_SERVICES=1` to fail instead of skipping when the server or the
 //! datasets are missing.
 
@@ -23,7 +26,9 @@ use std::process::Command;
 
 use common::databases::{Server, TempDatabase, without_database_switches};
 use mcpgen::introspect::{IntrospectError, Source, ddl, introspect};
-use mcpgen::model::{DataType, Dialect, Key, Schema, Table, TableKind};
+use mcpgen::model::{
+    DataType, Dialect, Key, ParameterMode, Returns, Routine, RoutineKind, Schema, Table, TableKind,
+};
 
 /// The live schema of `database`.
 async fn live(database: &TempDatabase) -> Schema {
@@ -55,6 +60,29 @@ fn assert_same_tables(live: &Schema, ddl: &Schema) {
             live.name
         );
     }
+}
+
+/// The two models have the same routines, equal one by one.
+fn assert_same_routines(live: &Schema, ddl: &Schema) {
+    let names = |schema: &Schema| -> Vec<String> {
+        schema.routines.iter().map(|r| r.name.clone()).collect()
+    };
+    assert_eq!(names(live), names(ddl), "the routines differ");
+    for (live, ddl) in live.routines.iter().zip(&ddl.routines) {
+        assert_eq!(
+            live, ddl,
+            "routine {} differs (left: live, right: DDL)",
+            live.name
+        );
+    }
+}
+
+fn routine<'s>(schema: &'s Schema, name: &str) -> &'s Routine {
+    schema
+        .routines
+        .iter()
+        .find(|routine| routine.name == name)
+        .unwrap_or_else(|| panic!("no routine {name}"))
 }
 
 fn table<'s>(schema: &'s Schema, name: &str) -> &'s Table {
@@ -103,6 +131,7 @@ fn assert_dump_reads_the_same(database: &TempDatabase, live: &Schema) {
     dumped.link();
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_same_tables(live, &dumped);
+    assert_same_routines(live, &dumped);
 }
 
 /// Sakila, loaded live: without its own `sakila` database (the view `actor_info` names
@@ -121,12 +150,18 @@ async fn sakila_reads_the_same_live_and_from_its_ddl() {
     };
     let script = std::fs::read_to_string(&path).expect("the script reads");
     database.run(&sakila_for_a_temporary_database(&script));
-    let live = live(&database).await;
+    let (live, live_warnings) = introspect(&Source::Database {
+        url: database.url(),
+    })
+    .await
+    .expect("the database reads");
     let (mut ddl, warnings) =
         ddl::parse(&script, Dialect::Mysql, "sakila-mv-schema.sql").expect("the DDL parses");
     ddl.link();
     assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(live_warnings.is_empty(), "{live_warnings:?}");
     assert_eq!(live.tables.len(), 23);
+    assert_same_routines(&live, &ddl);
     assert_eq!(live.database.as_deref(), Some(database.name.as_str()));
     assert_same_tables(&live, &ddl);
     assert_dump_reads_the_same(&database, &live);
@@ -248,6 +283,153 @@ async fn sakila_reads_the_same_live_and_from_its_ddl() {
 }
 
 #[tokio::test]
+async fn sakila_routines_read_the_same_live_and_from_its_ddl() {
+    let Some(path) = common::shared_dataset("sakila-mysql/sakila-mv-schema.sql") else {
+        return;
+    };
+    let Some(database) = TempDatabase::create(Server::Mysql, "sakila_routines") else {
+        return;
+    };
+    let script = std::fs::read_to_string(&path).expect("the script reads");
+    database.run(&sakila_for_a_temporary_database(&script));
+    let live = live(&database).await;
+    let ddl = parse_ddl(&script, "sakila-mv-schema.sql");
+    assert_same_routines(&live, &ddl);
+    let kinds: Vec<(&str, RoutineKind)> = live
+        .routines
+        .iter()
+        .map(|r| (r.name.as_str(), r.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("film_in_stock", RoutineKind::Procedure),
+            ("film_not_in_stock", RoutineKind::Procedure),
+            ("get_customer_balance", RoutineKind::Function),
+            ("inventory_held_by_customer", RoutineKind::Function),
+            ("inventory_in_stock", RoutineKind::Function),
+            ("rewards_report", RoutineKind::Procedure),
+        ]
+    );
+    for schema in [&live, &ddl] {
+        // A procedure that SELECTs to its caller returns result sets, and its OUT value.
+        let in_stock = routine(schema, "film_in_stock");
+        assert_eq!(in_stock.returns, Returns::ResultSets);
+        assert_eq!(in_stock.signature, "INT, INT, INT");
+        let modes: Vec<ParameterMode> = in_stock.parameters.iter().map(|p| p.mode).collect();
+        assert_eq!(
+            modes,
+            [ParameterMode::In, ParameterMode::In, ParameterMode::Out]
+        );
+        assert!(in_stock.read_only, "READS SQL DATA");
+        let report = routine(schema, "rewards_report");
+        assert_eq!(report.returns, Returns::ResultSets);
+        assert_eq!(
+            report.comment.as_deref(),
+            Some("Provides a customizable report on best customers")
+        );
+        assert_eq!(report.parameters[1].sql_type, "DECIMAL(10,2) UNSIGNED");
+        // Functions return one value, of their RETURNS type.
+        assert_eq!(
+            routine(schema, "inventory_in_stock").returns,
+            Returns::Value {
+                sql_type: "TINYINT(1)".to_owned(),
+                data_type: DataType::Boolean
+            }
+        );
+        assert_eq!(
+            routine(schema, "get_customer_balance").returns,
+            Returns::Value {
+                sql_type: "DECIMAL(5,2)".to_owned(),
+                data_type: DataType::Decimal {
+                    precision: Some(5),
+                    scale: Some(2)
+                }
+            }
+        );
+    }
+}
+
+/// Routines of mcpgen's own: INOUT parameters, a comment with quotes, `NO SQL`, `MODIFIES SQL
+/// DATA` and the default `CONTAINS SQL`, a cursor's and an `INSERT ... SELECT`'s `SELECT`s
+/// (no result sets), an `ENUM` parameter, a `CHARSET` and `COLLATE` on types, a body of one
+/// statement, and a procedure in versioned comments as dumps write them.
+const OWN_ROUTINES: &str = r#"
+CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40), kind ENUM('a','b'));
+DELIMITER //
+CREATE PROCEDURE add_item(IN p_id INT, IN p_name VARCHAR(40) CHARSET utf8mb4, INOUT p_count BIGINT UNSIGNED)
+MODIFIES SQL DATA
+COMMENT 'Adds an item, it''s "simple"'
+BEGIN
+  INSERT INTO items (id, name) SELECT p_id, p_name;
+  SET p_count = (SELECT COUNT(*) FROM items);
+END //
+CREATE PROCEDURE noop() NO SQL BEGIN END //
+CREATE PROCEDURE kinds(OUT n INT) READS SQL DATA
+BEGIN
+  DECLARE c CURSOR FOR SELECT id FROM items;
+  SELECT COUNT(*) INTO n FROM items;
+END //
+CREATE PROCEDURE listing(k ENUM('a','b'))
+BEGIN
+  IF k = 'a' THEN
+    SELECT * FROM items WHERE kind = k;
+  END IF;
+END //
+CREATE FUNCTION shout(s VARCHAR(20)) RETURNS VARCHAR(30) CHARSET utf8mb4 COLLATE utf8mb4_unicode_ci DETERMINISTIC NO SQL
+RETURN CONCAT(UPPER(s), '!') //
+CREATE FUNCTION twice(n DOUBLE PRECISION) RETURNS DOUBLE RETURN n * 2 //
+DELIMITER ;
+/*!50003 CREATE*/ /*!50020 DEFINER=`root`@`localhost`*/ /*!50003 PROCEDURE `versioned`(OUT n INT) SET n = 1 */;
+"#;
+
+#[tokio::test]
+async fn routines_of_our_own_read_the_same_live_and_from_their_ddl() {
+    let Some(database) = TempDatabase::create(Server::Mysql, "own_routines") else {
+        return;
+    };
+    database.run(OWN_ROUTINES);
+    let live = live(&database).await;
+    let (mut ddl, warnings) =
+        ddl::parse(OWN_ROUTINES, Dialect::Mysql, "own_routines.sql").expect("the DDL parses");
+    ddl.link();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_same_routines(&live, &ddl);
+    assert_dump_reads_the_same(&database, &live);
+    assert_eq!(live.routines.len(), 7);
+    for schema in [&live, &ddl] {
+        let add = routine(schema, "add_item");
+        assert_eq!(add.returns, Returns::Out);
+        assert_eq!(add.parameters[2].mode, ParameterMode::InOut);
+        assert_eq!(add.signature, "INT, VARCHAR(40), BIGINT UNSIGNED");
+        assert_eq!(
+            add.comment.as_deref(),
+            Some("Adds an item, it's \"simple\"")
+        );
+        assert!(!add.read_only, "MODIFIES SQL DATA");
+        assert_eq!(routine(schema, "kinds").returns, Returns::Out);
+        let noop = routine(schema, "noop");
+        assert_eq!(
+            (noop.returns.clone(), noop.read_only),
+            (Returns::Nothing, true)
+        );
+        let listing = routine(schema, "listing");
+        assert_eq!(listing.returns, Returns::ResultSets);
+        assert_eq!(listing.parameters[0].data_type, DataType::Enum);
+        assert!(!listing.read_only, "CONTAINS SQL by default");
+        assert_eq!(
+            routine(schema, "shout").returns,
+            Returns::Value {
+                sql_type: "VARCHAR(30)".to_owned(),
+                data_type: DataType::Text
+            }
+        );
+        assert_eq!(routine(schema, "twice").signature, "DOUBLE");
+        assert_eq!(routine(schema, "versioned").returns, Returns::Out);
+    }
+}
+
+#[tokio::test]
 async fn chinook_reads_the_same_live_and_from_its_ddl() {
     let Some(path) = common::shared_dataset("chinook/Chinook_MySql.sql") else {
         return;
@@ -309,6 +491,7 @@ async fn glpi_reads_the_same_live_and_from_its_ddl() {
     assert!(columns > 4000, "{columns} columns");
     assert!(live.tables.iter().all(|t| t.foreign_keys.is_empty()));
     assert_same_tables(&live, &ddl);
+    assert!(live.routines.is_empty() && ddl.routines.is_empty());
     let alerts = table(&live, "glpi_alerts");
     assert_eq!(
         alerts

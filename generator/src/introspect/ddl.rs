@@ -18,10 +18,18 @@
 //! run as MariaDB runs them, `USE db` makes `db` the default schema, types and defaults are
 //! spelled as the server reports them, unnamed keys are named as the server names them, and
 //! views' columns are typed and nullable as the server has them ([`mysql_view`]).
+//!
+//! Routines are read by hand, their bodies skipped (sqlparser cannot parse many of them):
+//! PostgreSQL's `CREATE FUNCTION`/`PROCEDURE` by the `postgres` module's catalog, MySQL's `CREATE PROCEDURE`/`FUNCTION` by [`mysql_routine`], into the
+//! routines live introspection reads. A routine left out (a trigger function, an aggregate,
+//! ...) is noted at its name, `schema.name(signature)`, in the words live introspection
+//! uses, once however often the file replaces it; a routine that cannot be read is noted at
+//! its line.
 
 mod affinity;
 mod classify;
 mod mysql;
+mod mysql_routine;
 mod mysql_view;
 mod names;
 mod postgres;
@@ -47,9 +55,13 @@ use self::source::SourceText;
 use self::split::{SqlStatement, split_statements};
 use self::table::{TableBuilder, last_name, unique_index_columns};
 use self::view::{PendingView, find_table, infer_view_columns};
-use crate::model::{Dialect, Key, Schema, Table, TableKind, Warning};
+use crate::introspect::routines::sort_routines;
+use crate::model::{Dialect, Key, Routine, Schema, Table, TableKind, Warning};
 
 pub(crate) use self::mysql::{MysqlCheck, mysql_check};
+pub(crate) use self::mysql_routine::{
+    MysqlParameter, MysqlRoutineParts, mysql_routine, selects_result_sets,
+};
 pub(crate) use self::postgres::check_enum as postgres_check_enum;
 
 /// A DDL file that cannot be used at all.
@@ -120,6 +132,8 @@ struct Reader<'a> {
     first_failure: Option<Failure>,
     /// MySQL: the databases `USE` switches to, the tables `DROP` removes.
     mysql: mysql::Session,
+    /// MySQL: the procedures and functions, in file order.
+    mysql_routines: Vec<Routine>,
     /// PostgreSQL: the schemas, types and functions created so far, and the `search_path`.
     pg: postgres::Catalog,
 }
@@ -136,6 +150,7 @@ impl<'a> Reader<'a> {
             warnings: Vec::new(),
             first_failure: None,
             mysql: mysql::Session::default(),
+            mysql_routines: Vec::new(),
             pg: postgres::Catalog::default(),
         }
     }
@@ -143,6 +158,9 @@ impl<'a> Reader<'a> {
     /// Reads one statement, if it matters to the schema.
     fn read(&mut self, statement: SqlStatement<'a>) {
         if self.dialect == Dialect::Mysql && self.mysql.read(statement.text) {
+            return;
+        }
+        if self.dialect == Dialect::Mysql && self.read_mysql_routine(statement) {
             return;
         }
         if self.dialect == Dialect::Postgres {
@@ -176,6 +194,40 @@ impl<'a> Reader<'a> {
             Ok(parsed) => self.apply(parsed, source),
             Err(error) => self.failed(statement, kind, &error),
         }
+    }
+
+    /// MySQL's `CREATE PROCEDURE|FUNCTION` and `DROP PROCEDURE|FUNCTION`; `true` when
+    /// `statement` is one of them.
+    fn read_mysql_routine(&mut self, statement: SqlStatement<'a>) -> bool {
+        if let Some((kind, schema, name)) = mysql_routine::dropped_routine(statement.text) {
+            let schema = self.mysql.resolve(schema);
+            self.mysql_routines.retain(|routine| {
+                !(routine.kind == kind
+                    && routine.schema == schema
+                    && same_name(&routine.name, &name))
+            });
+            return true;
+        }
+        let Some(parsed) = mysql_routine::parse_create_routine(statement.text) else {
+            return false;
+        };
+        match parsed {
+            Ok(mut parts) => {
+                parts.schema = self.mysql.resolve(parts.schema.take());
+                let routine = mysql_routine(parts);
+                self.mysql_routines.retain(|other| {
+                    !(other.kind == routine.kind
+                        && other.schema == routine.schema
+                        && same_name(&other.name, &routine.name))
+                });
+                self.mysql_routines.push(routine);
+            }
+            Err(problem) => self.warn(
+                statement.line,
+                format!("skipped {problem}; the routine is left out"),
+            ),
+        }
+        true
     }
 
     /// Notes a statement that matters but cannot be parsed.
@@ -532,14 +584,19 @@ impl<'a> Reader<'a> {
             finish_keys(table, self.dialect);
         }
         self.infer_views();
+        let mut routines = std::mem::take(&mut self.mysql_routines);
         if self.dialect == Dialect::Postgres {
             self.pg.finish(&mut self.tables, &mut self.lines);
+            let (read, skipped) = self.pg.routines(&self.tables);
+            routines = read;
+            self.warnings.extend(skipped);
         }
         if self.dialect == Dialect::Mysql {
             self.mysql.remove_dropped(&mut self.tables);
             super::mysql::normalize(&mut self.tables);
         }
-        if self.tables.is_empty() {
+        sort_routines(&mut routines);
+        if self.tables.is_empty() && routines.is_empty() {
             if let Some(failure) = self.first_failure {
                 return Err(DdlError {
                     file: self.file.to_owned(),
@@ -561,7 +618,7 @@ impl<'a> Reader<'a> {
             // A MySQL file's first `USE` names the database it builds.
             database: self.mysql.default_database().map(str::to_owned),
             tables: self.tables,
-            routines: Vec::new(),
+            routines,
         };
         Ok((schema, self.warnings))
     }

@@ -1,9 +1,13 @@
-//! Reading a schema into the [`crate::model`]: from a live database ([`sqlite`]) or from a DDL
-//! file ([`ddl`]).
+//! Reading a schema into the [`crate::model`]: from a live database ([`sqlite`], [`postgres`],
+//! [`mysql`]) or from a DDL file ([`ddl`]).
+//!
+//! Routines are read by both ways alike: [`routines`] decides once what is left out, with
+//! which warning, and what a PostgreSQL routine's call returns.
 
 pub mod ddl;
 pub mod mysql;
 pub mod postgres;
+pub(crate) mod routines;
 pub mod sqlite;
 
 use std::path::{Path, PathBuf};

@@ -18,6 +18,10 @@
 //!   none);
 //! - [`normalize`] applies the rules both sources share: the primary key is named
 //!   `PRIMARY`, a view's columns have no default, keys are sorted.
+//!
+//! Stored procedures and functions come from `ROUTINES` and `PARAMETERS`, and are made into
+//! the model by [`ddl::mysql_routine`], as a DDL file's are: whether a procedure returns
+//! result sets is read from its body (`ROUTINE_DEFINITION`) by [`ddl::selects_result_sets`].
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -27,8 +31,12 @@ use sqlx::{ConnectOptions as _, Row as _};
 
 use mcpgen_rules::url::redact as redact_url;
 
+use super::routines::{routine_location, sort_routines};
 use super::{IntrospectError, ddl};
-use crate::model::{Column, DataType, Dialect, ForeignKey, Key, Schema, Table, TableKind, Warning};
+use crate::model::{
+    Column, DataType, Dialect, ForeignKey, Key, ParameterMode, Routine, RoutineKind, Schema, Table,
+    TableKind, Warning,
+};
 use crate::typemap;
 
 /// Whether `url` is a MySQL or MariaDB URL.
@@ -65,11 +73,14 @@ pub async fn introspect(url: &str) -> Result<(Schema, Vec<Warning>), IntrospectE
     let tables = read_tables(&mut connection, &database, &mut warnings)
         .await
         .map_err(|error| fail(error.to_string()))?;
+    let routines = read_routines(&mut connection, &database, &mut warnings)
+        .await
+        .map_err(|error| fail(error.to_string()))?;
     let mut schema = Schema {
         dialect: Dialect::Mysql,
         database: Some(database),
         tables,
-        routines: Vec::new(),
+        routines,
     };
     normalize(&mut schema.tables);
     schema.link();
@@ -390,6 +401,100 @@ async fn read_checks(
         }
     }
     Ok(())
+}
+
+/// The stored procedures and functions of the database, in the model's order.
+async fn read_routines(
+    connection: &mut MySqlConnection,
+    database: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<Routine>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT ROUTINE_NAME, ROUTINE_TYPE, DTD_IDENTIFIER, ROUTINE_DEFINITION, SQL_DATA_ACCESS, \
+         ROUTINE_COMMENT FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? \
+         ORDER BY ROUTINE_NAME, ROUTINE_TYPE",
+    )
+    .bind(database)
+    .fetch_all(&mut *connection)
+    .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // (routine name, routine type) -> its parameters, in order.
+    let mut parameters: HashMap<(String, String), Vec<ddl::MysqlParameter>> = HashMap::new();
+    for row in &sqlx::query(
+        "SELECT SPECIFIC_NAME, ROUTINE_TYPE, PARAMETER_MODE, PARAMETER_NAME, DTD_IDENTIFIER \
+         FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = ? AND ORDINAL_POSITION > 0 \
+         ORDER BY SPECIFIC_NAME, ROUTINE_TYPE, ORDINAL_POSITION",
+    )
+    .bind(database)
+    .fetch_all(&mut *connection)
+    .await?
+    {
+        let mode = match text_or_empty(row, 2)?.to_ascii_uppercase().as_str() {
+            "OUT" => ParameterMode::Out,
+            "INOUT" => ParameterMode::InOut,
+            _ => ParameterMode::In,
+        };
+        parameters
+            .entry((text_or_empty(row, 0)?, text_or_empty(row, 1)?))
+            .or_default()
+            .push(ddl::MysqlParameter {
+                mode,
+                name: text_or_empty(row, 3)?,
+                declared: text_or_empty(row, 4)?,
+            });
+    }
+    let mut routines = Vec::new();
+    for row in &rows {
+        let name = text_or_empty(row, 0)?;
+        let routine_type = text_or_empty(row, 1)?;
+        let kind = match routine_type.to_ascii_uppercase().as_str() {
+            "PROCEDURE" => RoutineKind::Procedure,
+            "FUNCTION" => RoutineKind::Function,
+            other => {
+                warnings.push(Warning::new(
+                    name,
+                    format!("skipped: a {other}, not a procedure or function"),
+                ));
+                continue;
+            }
+        };
+        // Whether a procedure's body returns result sets; `Err` with why it cannot be told.
+        let result_sets = if kind == RoutineKind::Procedure {
+            match text(row, 3)?.as_deref().map(ddl::selects_result_sets) {
+                Some(Some(result_sets)) => Ok(result_sets),
+                Some(None) => Err("its body cannot be read"),
+                None => Err(
+                    "the server does not show its body (does the user lack the privilege to see \
+                     it?)",
+                ),
+            }
+        } else {
+            Ok(false)
+        };
+        let routine = ddl::mysql_routine(ddl::MysqlRoutineParts {
+            schema: None,
+            parameters: parameters
+                .remove(&(name.clone(), routine_type))
+                .unwrap_or_default(),
+            name,
+            kind,
+            returns: text(row, 2)?,
+            data_access: text_or_empty(row, 4)?,
+            comment: text(row, 5)?,
+            result_sets: *result_sets.as_ref().unwrap_or(&false),
+        });
+        if let Err(why) = result_sets {
+            warnings.push(Warning::new(
+                routine_location(None, &routine.name, &routine.signature),
+                format!("{why}; it is taken to return no result sets, only its OUT parameters"),
+            ));
+        }
+        routines.push(routine);
+    }
+    sort_routines(&mut routines);
+    Ok(routines)
 }
 
 /// Applies what a check says about one column.

@@ -8,12 +8,18 @@
 //! extension). Foreign tables are left out with a warning: their rows live on another server,
 //! and a DDL file's `CREATE FOREIGN TABLE` is not read either.
 //!
+//! Functions and procedures (`pg_proc`) of the same schemas are read too, as `call_R` serves
+//! them: aggregates, window functions, trigger functions, functions that take or return
+//! pseudo-types (`anyelement`, `internal`, ...) are left out with a warning each; the
+//! functions of an extension with one warning per extension (`CREATE EXTENSION` makes them,
+//! as it makes the extension's tables, which are left out silently).
+//!
 //! Types, defaults and names are printed by PostgreSQL itself (`format_type`,
 //! `pg_get_expr`) in a session whose `search_path` is `public` alone, so that what lives in
 //! `public` (the default schema) is unqualified and everything else is qualified, whatever
 //! the user's own `search_path` is. [`super::ddl`] gives the same spellings for a DDL file.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -22,10 +28,15 @@ use sqlx::{ConnectOptions as _, Connection as _, Row as _};
 
 use mcpgen_rules::url::redact as redact_url;
 
+use super::routines::{
+    ArgumentMode, PostgresArgument, PostgresReturn, RoutineSkip, postgres_parameters,
+    postgres_returns, postgres_signature, postgres_skip, result_column, routine_location,
+    sort_routines,
+};
 use super::{IntrospectError, ddl};
 use crate::model::{
-    Column, DataType, Dialect, ForeignKey, Key, Schema, Table, TableKind, Warning,
-    normalize_sql_type,
+    Column, DataType, Dialect, ForeignKey, Key, Routine, RoutineKind, Schema, Table, TableKind,
+    Warning, normalize_sql_type,
 };
 use crate::typemap;
 
@@ -204,13 +215,20 @@ async fn read_schema(connection: &mut PgConnection) -> Result<(Schema, Vec<Warni
         .execute(&mut *connection)
         .await?;
     let read = read_catalogs(connection).await;
+    let routines = if read.is_ok() {
+        read_routines(connection).await.map_err(ReadError::Sql)
+    } else {
+        Ok((Vec::new(), Vec::new()))
+    };
     let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
-    let (tables, warnings) = read?;
+    let (tables, mut warnings) = read?;
+    let (routines, routine_warnings) = routines?;
+    warnings.extend(routine_warnings);
     let schema = Schema {
         dialect: Dialect::Postgres,
         database: Some(database),
         tables,
-        routines: Vec::new(),
+        routines,
     };
     Ok((schema, warnings))
 }
@@ -373,6 +391,279 @@ async fn read_catalogs(
         tables.push(table);
     }
     Ok((tables, warnings))
+}
+
+/// The functions and procedures of the user's schemas, each with the types of all its
+/// arguments (`proallargtypes`, or `proargtypes` when all are IN), and the extension it
+/// belongs to.
+const ROUTINES: &str = "\
+SELECT p.oid::int8, n.nspname::text, p.proname::text, p.prokind::text, p.proretset,
+       p.provolatile::text, p.pronargdefaults::int4, p.prorettype::int8,
+       pg_catalog.format_type(p.prorettype, NULL),
+       CASE WHEN rt.typtype = 'c' THEN rt.typrelid::int8 END,
+       ARRAY(SELECT t.a::int8
+             FROM unnest(COALESCE(p.proallargtypes, p.proargtypes::pg_catalog.oid[]))
+                  WITH ORDINALITY AS t(a, o)
+             ORDER BY t.o),
+       ARRAY(SELECT pg_catalog.format_type(t.a, NULL)
+             FROM unnest(COALESCE(p.proallargtypes, p.proargtypes::pg_catalog.oid[]))
+                  WITH ORDINALITY AS t(a, o)
+             ORDER BY t.o),
+       COALESCE(p.proargmodes::text[], '{}'::text[]),
+       COALESCE(p.proargnames, '{}'::text[]),
+       pg_catalog.obj_description(p.oid, 'pg_proc'),
+       (SELECT e.extname::text
+        FROM pg_catalog.pg_depend d
+        JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+        WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid
+          AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+          AND d.deptype = 'e'
+        LIMIT 1)
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_catalog.pg_type rt ON rt.oid = p.prorettype
+WHERE n.nspname <> 'information_schema'
+  AND n.nspname !~ '^pg_'
+ORDER BY n.nspname COLLATE \"C\", p.proname COLLATE \"C\", p.oid";
+
+/// The columns of the composite types (row types of tables and views, `CREATE TYPE ... AS`)
+/// whose relations are `$1`.
+const ROW_TYPE_COLUMNS: &str = "\
+SELECT a.attrelid::int8, a.attname::text, a.atttypid::int8,
+       pg_catalog.format_type(a.atttypid, a.atttypmod)
+FROM pg_catalog.pg_attribute a
+WHERE a.attrelid = ANY ($1::pg_catalog.int8[]::pg_catalog.oid[])
+  AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum";
+
+/// A routine as the catalogs list it.
+#[derive(Debug, Clone)]
+struct CatalogRoutine {
+    schema: Option<String>,
+    name: String,
+    /// `prokind`: `f` function, `p` procedure, `a` aggregate, `w` window function.
+    kind: String,
+    /// `proretset`.
+    set: bool,
+    /// `provolatile`: `i` immutable, `s` stable, `v` volatile.
+    volatility: String,
+    /// `pronargdefaults`: how many of the last input arguments have defaults.
+    defaults: usize,
+    return_type: i64,
+    return_text: String,
+    /// The relation of a composite return type.
+    return_relation: Option<i64>,
+    /// Every argument's type, as OID and as `format_type` prints it.
+    argument_types: Vec<(i64, String)>,
+    /// `proargmodes` (empty when all are IN).
+    modes: Vec<String>,
+    /// `proargnames` (empty when none is named).
+    names: Vec<String>,
+    comment: Option<String>,
+    /// The extension it belongs to.
+    extension: Option<String>,
+}
+
+impl CatalogRoutine {
+    /// The mode of argument `at`.
+    fn mode(&self, at: usize) -> ArgumentMode {
+        ArgumentMode::of_code(self.modes.get(at).map_or("i", String::as_str))
+    }
+
+    /// The types of its input arguments, as `format_type` prints them: what tells overloads
+    /// apart.
+    fn signature(&self) -> String {
+        self.argument_types
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| self.mode(*at).is_input())
+            .map(|(_, (_, text))| text.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The routines of the user's schemas, and a warning for each one left out.
+async fn read_routines(
+    connection: &mut PgConnection,
+) -> Result<(Vec<Routine>, Vec<Warning>), sqlx::Error> {
+    let mut listed = Vec::new();
+    for row in sqlx::query(ROUTINES).fetch_all(&mut *connection).await? {
+        let schema: String = row.get(1);
+        let oids: Vec<i64> = row.get(10);
+        let texts: Vec<String> = row.get(11);
+        listed.push(CatalogRoutine {
+            schema: (schema != Dialect::Postgres.default_schema()).then_some(schema),
+            name: row.get(2),
+            kind: row.get(3),
+            set: row.get(4),
+            volatility: row.get(5),
+            defaults: usize::try_from(row.get::<i32, _>(6)).unwrap_or(0),
+            return_type: row.get(7),
+            return_text: row.get(8),
+            return_relation: row.get(9),
+            argument_types: oids.into_iter().zip(texts).collect(),
+            modes: row.get(12),
+            names: row.get(13),
+            comment: row.get(14),
+            extension: row.get(15),
+        });
+    }
+    let relations: Vec<i64> = listed
+        .iter()
+        .filter_map(|routine| routine.return_relation)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut row_types: HashMap<i64, Vec<(String, i64, String)>> = HashMap::new();
+    if !relations.is_empty() {
+        for row in sqlx::query(ROW_TYPE_COLUMNS)
+            .bind(&relations)
+            .fetch_all(&mut *connection)
+            .await?
+        {
+            row_types
+                .entry(row.get(0))
+                .or_default()
+                .push((row.get(1), row.get(2), row.get(3)));
+        }
+    }
+    let mut type_oids: BTreeSet<i64> = BTreeSet::new();
+    for routine in &listed {
+        type_oids.insert(routine.return_type);
+        type_oids.extend(routine.argument_types.iter().map(|(oid, _)| *oid));
+    }
+    type_oids.extend(row_types.values().flatten().map(|(_, oid, _)| *oid));
+    let types = read_types(connection, type_oids).await?;
+
+    let mut routines = Vec::new();
+    let mut skipped = Vec::new();
+    // Extension name -> how many of its functions.
+    let mut of_extensions: BTreeMap<String, usize> = BTreeMap::new();
+    for listed in listed {
+        if let Some(extension) = &listed.extension {
+            *of_extensions.entry(extension.clone()).or_default() += 1;
+            continue;
+        }
+        match routine_of(&listed, &types, &row_types) {
+            Ok(routine) => routines.push(routine),
+            Err(skip) => skipped.push((
+                (
+                    listed.schema.clone(),
+                    listed.name.clone(),
+                    listed.signature(),
+                ),
+                skip,
+            )),
+        }
+    }
+    sort_routines(&mut routines);
+    skipped.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut warnings: Vec<Warning> = skipped
+        .into_iter()
+        .map(|((schema, name, signature), skip)| {
+            skip.warning(routine_location(schema.as_deref(), &name, &signature))
+        })
+        .collect();
+    for (extension, count) in of_extensions {
+        warnings.push(Warning::new(
+            format!("extension {extension}"),
+            format!(
+                "skipped its {count} function{}: they belong to the extension, which \
+                 CREATE EXTENSION makes, not to the database's own schema",
+                if count == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    Ok((routines, warnings))
+}
+
+/// The routine `listed` as `call_R` serves it, or why it is left out.
+fn routine_of(
+    listed: &CatalogRoutine,
+    types: &Types,
+    row_types: &HashMap<i64, Vec<(String, i64, String)>>,
+) -> Result<Routine, RoutineSkip> {
+    let kind = match listed.kind.as_str() {
+        "a" => return Err(RoutineSkip::Aggregate),
+        "w" => return Err(RoutineSkip::Window),
+        "p" => RoutineKind::Procedure,
+        _ => RoutineKind::Function,
+    };
+    let is_pseudo = |oid: i64| types.0.get(&oid).is_some_and(|info| info.kind == "p");
+    let inputs = (0..listed.argument_types.len())
+        .filter(|at| listed.mode(*at).is_input())
+        .count();
+    let mut input_at = 0;
+    let mut arguments = Vec::with_capacity(listed.argument_types.len());
+    for (at, (oid, text)) in listed.argument_types.iter().enumerate() {
+        let mode = listed.mode(at);
+        let resolved = types.resolve(*oid, text);
+        let has_default = mode.is_input() && {
+            input_at += 1;
+            input_at > inputs.saturating_sub(listed.defaults)
+        };
+        arguments.push(PostgresArgument {
+            mode,
+            name: listed
+                .names
+                .get(at)
+                .filter(|name| !name.is_empty())
+                .cloned(),
+            type_text: text.clone(),
+            data_type: resolved.data_type,
+            enum_values: resolved.labels,
+            pseudo: is_pseudo(*oid),
+            has_default,
+        });
+    }
+    if let Some(skip) = postgres_skip(
+        (&listed.return_text, is_pseudo(listed.return_type)),
+        &arguments,
+    ) {
+        return Err(skip);
+    }
+    let signature = postgres_signature(&arguments);
+    let (parameters, outputs) = postgres_parameters(&listed.name, arguments);
+    let resolved = types.resolve(listed.return_type, &listed.return_text);
+    let row_columns = listed.return_relation.map(|relation| {
+        row_types
+            .get(&relation)
+            .into_iter()
+            .flatten()
+            .map(|(name, oid, text)| {
+                let resolved = types.resolve(*oid, text);
+                result_column(
+                    name.clone(),
+                    normalize_sql_type(text),
+                    resolved.data_type,
+                    resolved.labels,
+                )
+            })
+            .collect()
+    });
+    let returns = postgres_returns(
+        kind,
+        &listed.name,
+        outputs,
+        PostgresReturn {
+            set: listed.set,
+            sql_type: normalize_sql_type(&listed.return_text),
+            data_type: resolved.data_type,
+            enum_values: resolved.labels,
+            row_columns,
+        },
+    );
+    Ok(Routine {
+        schema: listed.schema.clone(),
+        name: listed.name.clone(),
+        kind,
+        signature,
+        parameters,
+        returns,
+        read_only: kind == RoutineKind::Function && matches!(listed.volatility.as_str(), "i" | "s"),
+        comment: listed.comment.clone(),
+    })
 }
 
 /// The values a `CHECK (col IN (values))` allows a column whose type has `type_labels` (none

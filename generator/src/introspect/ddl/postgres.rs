@@ -15,6 +15,13 @@
 //!   left out, as live introspection leaves them out; `INHERITS` children get their parents'
 //!   columns.
 //! - `CREATE FUNCTION` and `CREATE AGGREGATE` give the return types that views use.
+//! - `CREATE FUNCTION` and `CREATE PROCEDURE` give the routines ([`routines`] reads their
+//!   signatures and resolves their types as `format_type` prints them),
+//!   `COMMENT ON FUNCTION|PROCEDURE|ROUTINE` their comments, `DROP FUNCTION|PROCEDURE` removes
+//!   them; aggregates, window and trigger functions, and routines of pseudo-types are left
+//!   out with the warning live introspection gives (at the routine's name, not a line).
+
+mod routines;
 
 use std::collections::HashSet;
 
@@ -26,6 +33,7 @@ use sqlparser::ast::{
 };
 use sqlparser::parser::Parser;
 
+use self::routines::FUNCTION_STOP_WORDS;
 use super::names::{TableName, ident_name, same_name, table_name};
 use super::postgres_types::{
     Lexeme, ParsedType, TypeName, display_name, lex, matching_close, parse_type, qualified_name,
@@ -34,7 +42,9 @@ use super::postgres_types::{
 use super::source::{SourceText, sqlparser_dialect};
 use super::table::enum_check;
 use super::view::find_table;
-use crate::model::{Column, DataType, Dialect, Key, Table, TableKind, normalize_sql_type};
+use crate::model::{
+    Column, DataType, Dialect, Key, RoutineKind, Table, TableKind, normalize_sql_type,
+};
 use crate::typemap;
 
 /// The longest name PostgreSQL keeps (`NAMEDATALEN - 1` bytes).
@@ -42,31 +52,6 @@ const MAX_NAME_BYTES: usize = 63;
 
 /// Words that end the base type of a `CREATE DOMAIN`.
 const DOMAIN_STOP_WORDS: &[&str] = &["collate", "default", "constraint", "not", "null", "check"];
-
-/// Words that end the return type of a `CREATE FUNCTION`.
-const FUNCTION_STOP_WORDS: &[&str] = &[
-    "as",
-    "language",
-    "immutable",
-    "stable",
-    "volatile",
-    "strict",
-    "called",
-    "returns",
-    "security",
-    "parallel",
-    "cost",
-    "rows",
-    "support",
-    "set",
-    "window",
-    "leakproof",
-    "not",
-    "external",
-    "transform",
-    "begin",
-    "return",
-];
 
 /// The values of a `CHECK` constraint as `pg_get_constraintdef` prints it (`CHECK ((status =
 /// ANY (ARRAY['a'::text, 'b'::text])))`) when it limits one column to a list of strings:
@@ -145,7 +130,10 @@ enum UserTypeKind {
     Enum(Vec<String>),
     /// A domain: its base type and its own `NOT NULL`.
     Domain(Box<Resolved>, bool),
-    /// Another type (a composite type): known by name only, served as text.
+    /// A composite type (`CREATE TYPE t AS (a int, b text)`): its attributes' names and
+    /// declared types. Served as text.
+    Composite(Vec<(String, String)>),
+    /// Another type (a range, a base type): known by name only, served as text.
     Other,
 }
 
@@ -175,6 +163,8 @@ pub(super) struct Catalog {
     labelled: HashSet<(Option<String>, String, String)>,
     /// Tables attached to a partitioned table: they are left out.
     partitions: Vec<TableName>,
+    /// The functions, procedures and aggregates created so far, in file order.
+    routines: Vec<routines::DeclaredRoutine>,
 }
 
 impl Default for Catalog {
@@ -188,6 +178,7 @@ impl Default for Catalog {
             taken: HashSet::new(),
             labelled: HashSet::new(),
             partitions: Vec::new(),
+            routines: Vec::new(),
         }
     }
 }
@@ -232,12 +223,14 @@ impl Catalog {
         let first: String = text
             .trim_start()
             .chars()
-            .take(6)
+            .take(7)
             .collect::<String>()
             .to_ascii_lowercase();
-        if !["set", "select", "create", "alter", "reset"]
-            .iter()
-            .any(|word| first.starts_with(word))
+        if ![
+            "set", "select", "create", "alter", "reset", "comment", "drop",
+        ]
+        .iter()
+        .any(|word| first.starts_with(word))
         {
             return Handled::No;
         }
@@ -262,7 +255,11 @@ impl Catalog {
                 Handled::Yes
             }
             ("select", _) => self.read_set_config(&tokens),
-            ("create", _) => self.read_create(&tokens),
+            ("create", _) => self.read_create(&tokens, tables),
+            ("comment", "on") => self.read_comment_on_routine(&tokens, tables),
+            ("drop", "function" | "procedure" | "routine" | "aggregate") => {
+                self.read_drop_routines(&tokens, tables)
+            }
             ("alter", "type") => self.read_alter_type(&tokens),
             ("alter", "table") => match self.read_add_identity(&tokens, tables) {
                 Handled::No => self.read_attach_partition(&tokens, tables),
@@ -310,7 +307,7 @@ impl Catalog {
         }
     }
 
-    fn read_create(&mut self, tokens: &[Lexeme]) -> Handled {
+    fn read_create(&mut self, tokens: &[Lexeme], tables: &[Table]) -> Handled {
         let mut at = 1;
         while tokens
             .get(at)
@@ -344,11 +341,12 @@ impl Catalog {
             "domain" => self.read_create_domain(tokens, at),
             "function" => {
                 self.read_create_function(tokens, at);
-                Handled::Yes
+                self.read_create_routine(tokens, at, RoutineKind::Function, tables)
             }
+            "procedure" => self.read_create_routine(tokens, at, RoutineKind::Procedure, tables),
             "aggregate" => {
                 self.read_create_aggregate(tokens, at);
-                Handled::Yes
+                self.read_create_aggregate_routine(tokens, at, tables)
             }
             _ => Handled::No,
         }
@@ -682,7 +680,9 @@ impl Catalog {
                                 serial: false,
                                 keeps_null: true,
                             },
-                            UserTypeKind::Other => Resolved::builtin(&display),
+                            UserTypeKind::Composite(_) | UserTypeKind::Other => {
+                                Resolved::builtin(&display)
+                            }
                         }
                     }
                     None => {
@@ -715,7 +715,7 @@ impl Catalog {
 
     /// The type (normalized) of a column whose normalized type is `sql_type`, when it is a
     /// user type: what it means.
-    fn resolve_normalized(&self, sql_type: &str) -> Option<Resolved> {
+    pub(super) fn resolve_normalized(&self, sql_type: &str) -> Option<Resolved> {
         let (element, array) = match sql_type.strip_suffix("[]") {
             Some(element) => (element, true),
             None => (sql_type, false),
@@ -884,6 +884,19 @@ impl Catalog {
                 let kind = match representation {
                     Some(UserDefinedTypeRepresentation::Enum { labels }) => {
                         UserTypeKind::Enum(labels.iter().map(|l| l.value.clone()).collect())
+                    }
+                    Some(UserDefinedTypeRepresentation::Composite { attributes }) => {
+                        UserTypeKind::Composite(
+                            attributes
+                                .iter()
+                                .map(|attribute| {
+                                    (
+                                        ident_name(Dialect::Postgres, &attribute.name),
+                                        attribute.data_type.to_string(),
+                                    )
+                                })
+                                .collect(),
+                        )
                     }
                     _ => UserTypeKind::Other,
                 };

@@ -266,10 +266,17 @@ impl<'a> Splitter<'a> {
     /// `BEGIN`/`CASE`/`END` blocks of triggers and routines.
     fn read_word(&mut self) {
         let start = self.pos;
-        let end = self.bytes[start..]
+        let mut end = self.bytes[start..]
             .iter()
             .position(|b| !is_word_byte(*b))
             .map_or(self.bytes.len(), |offset| start + offset);
+        // A delimiter of word characters (`$$`) ends a word it is in, as the client sees it
+        // anywhere (`RETURN 1$$`).
+        if self.delimiter != ";"
+            && let Some(offset) = self.sql[start..end].find(self.delimiter.as_str())
+        {
+            end = start + offset;
+        }
         let word = &self.sql[start..end];
         if self.dialect == Dialect::Mysql
             && self.pending.is_none()
@@ -487,6 +494,16 @@ mod tests {
                 ("CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END", 2),
                 ("CREATE TABLE a (x INT)", 4),
             ]
+        );
+    }
+
+    #[test]
+    fn a_mysql_delimiter_ends_the_word_it_is_in() {
+        let sql =
+            "DELIMITER $$\nCREATE FUNCTION f() RETURNS INT RETURN 1$$\nDELIMITER ;\nSELECT 1;";
+        assert_eq!(
+            texts(sql, Dialect::Mysql),
+            vec!["CREATE FUNCTION f() RETURNS INT RETURN 1", "SELECT 1"]
         );
     }
 

@@ -1048,3 +1048,138 @@ fn the_sample_has_the_book_sales_view_and_the_genre_and_status_enums() {
         strings(&["pending", "shipped", "delivered", "cancelled"])
     );
 }
+
+fn routine_names(schema: &Schema) -> Vec<String> {
+    schema
+        .routines
+        .iter()
+        .map(|r| match &r.schema {
+            Some(s) => format!("{s}.{}({})", r.name, r.signature),
+            None => format!("{}({})", r.name, r.signature),
+        })
+        .collect()
+}
+
+#[test]
+fn a_file_of_routines_only_is_not_empty() {
+    let (schema, warnings) = parse_as(
+        Dialect::Postgres,
+        "CREATE FUNCTION one() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(routine_names(&schema), ["one()"]);
+}
+
+#[test]
+fn postgres_routines_are_replaced_dropped_and_commented_by_signature() {
+    let (schema, warnings) = parse_as(
+        Dialect::Postgres,
+        "CREATE SCHEMA s;
+         CREATE FUNCTION s.f(a int) RETURNS int LANGUAGE sql AS 'SELECT a';
+         CREATE FUNCTION s.f(a text) RETURNS text LANGUAGE sql AS 'SELECT a';
+         COMMENT ON FUNCTION s.f(integer) IS 'On integers';
+         CREATE OR REPLACE FUNCTION s.f(b int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT b';
+         DROP FUNCTION IF EXISTS s.f(text), nowhere(int);
+         SET search_path = s;
+         COMMENT ON FUNCTION f IS 'Only one left';
+         COMMENT ON FUNCTION g(int) IS 'No such function';
+         ALTER FUNCTION f(int) OWNER TO postgres;",
+    );
+    assert_eq!(routine_names(&schema), ["s.f(integer)"]);
+    let f = &schema.routines[0];
+    assert_eq!(f.comment.as_deref(), Some("Only one left"));
+    assert_eq!(f.parameters[0].name.as_deref(), Some("b"));
+    assert!(f.read_only);
+    let messages: Vec<(&str, &str)> = warnings
+        .iter()
+        .map(|w| (w.location.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [(
+            "schema.sql:9",
+            "skipped COMMENT ON FUNCTION g(integer): no function of that name and arguments is \
+             created before it in this file"
+        )]
+    );
+}
+
+#[test]
+fn postgres_routines_that_cannot_be_read_are_left_out_with_their_line() {
+    let (schema, warnings) = parse_as(
+        Dialect::Postgres,
+        "CREATE TABLE t (a int);
+         CREATE FUNCTION f(a nowhere.t.c%TYPE) RETURNS int LANGUAGE sql AS 'SELECT 1';
+         CREATE FUNCTION g RETURNS int LANGUAGE sql AS 'SELECT 1';",
+    );
+    assert!(schema.routines.is_empty());
+    let messages: Vec<(&str, &str)> = warnings
+        .iter()
+        .map(|w| (w.location.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "schema.sql:2",
+                "skipped CREATE FUNCTION f: the type nowhere . t . c % type of its argument a is \
+                 not understood; the routine is left out"
+            ),
+            (
+                "schema.sql:3",
+                "skipped CREATE FUNCTION g: no argument list after its name; the routine is \
+                 left out"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn postgres_skipped_routines_are_noted_once_at_their_name() {
+    let (schema, warnings) = parse_as(
+        Dialect::Postgres,
+        "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE OR REPLACE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+         CREATE FUNCTION _sum(numeric, numeric) RETURNS numeric LANGUAGE sql AS 'SELECT $1 + $2';
+         CREATE AGGREGATE total(numeric) (SFUNC = _sum, STYPE = numeric);
+         CREATE AGGREGATE old_style (BASETYPE = numeric, SFUNC = _sum, STYPE = numeric);",
+    );
+    assert_eq!(routine_names(&schema), ["_sum(numeric, numeric)"]);
+    let locations: Vec<&str> = warnings.iter().map(|w| w.location.as_str()).collect();
+    assert_eq!(
+        locations,
+        ["old_style(numeric)", "stamp()", "total(numeric)"]
+    );
+}
+
+#[test]
+fn mysql_routines_follow_delimiters_drops_and_replacements() {
+    let (schema, warnings) = parse_as(
+        Dialect::Mysql,
+        "USE shop;
+         DELIMITER $$
+         CREATE PROCEDURE p(OUT n INT) BEGIN SELECT 1 INTO n; END $$
+         CREATE FUNCTION f() RETURNS INT RETURN 1$$
+         CREATE FUNCTION other.g() RETURNS INT RETURN 2$$
+         DELIMITER ;
+         DROP FUNCTION IF EXISTS f;
+         CREATE OR REPLACE PROCEDURE p() SELECT 2;
+         CREATE FUNCTION broken(a) RETURNS INT RETURN 1;",
+    );
+    assert_eq!(routine_names(&schema), ["p()", "other.g()"]);
+    assert_eq!(
+        schema.routines[0].returns,
+        crate::model::Returns::ResultSets
+    );
+    let messages: Vec<(&str, &str)> = warnings
+        .iter()
+        .map(|w| (w.location.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [(
+            "schema.sql:9",
+            "skipped CREATE FUNCTION broken: the parameter a has no type; the routine is left out"
+        )]
+    );
+}
