@@ -334,7 +334,8 @@ async fn sakila_routines_read_the_same_live_and_from_its_ddl() {
             routine(schema, "inventory_in_stock").returns,
             Returns::Value {
                 sql_type: "TINYINT(1)".to_owned(),
-                data_type: DataType::Boolean
+                data_type: DataType::Boolean,
+                enum_values: Vec::new(),
             }
         );
         assert_eq!(
@@ -344,7 +345,8 @@ async fn sakila_routines_read_the_same_live_and_from_its_ddl() {
                 data_type: DataType::Decimal {
                     precision: Some(5),
                     scale: Some(2)
-                }
+                },
+                enum_values: Vec::new(),
             }
         );
     }
@@ -416,12 +418,14 @@ async fn routines_of_our_own_read_the_same_live_and_from_their_ddl() {
         let listing = routine(schema, "listing");
         assert_eq!(listing.returns, Returns::ResultSets);
         assert_eq!(listing.parameters[0].data_type, DataType::Enum);
+        assert!(!listing.parameters[0].enum_values.is_empty());
         assert!(!listing.read_only, "CONTAINS SQL by default");
         assert_eq!(
             routine(schema, "shout").returns,
             Returns::Value {
                 sql_type: "VARCHAR(30)".to_owned(),
-                data_type: DataType::Text
+                data_type: DataType::Text,
+                enum_values: Vec::new(),
             }
         );
         assert_eq!(routine(schema, "twice").signature, "DOUBLE");

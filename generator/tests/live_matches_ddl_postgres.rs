@@ -125,6 +125,7 @@ fn parameter(
         sql_type: sql_type.to_owned(),
         data_type,
         has_default: false,
+        enum_values: Vec::new(),
     }
 }
 
@@ -346,7 +347,8 @@ async fn pagila_routines_read_the_same_live_and_from_its_ddl() {
             last_day.returns,
             Returns::Value {
                 sql_type: "DATE".to_owned(),
-                data_type: DataType::Date
+                data_type: DataType::Date,
+                enum_values: Vec::new(),
             }
         );
         assert!(last_day.read_only);
@@ -380,7 +382,8 @@ async fn pagila_routines_read_the_same_live_and_from_its_ddl() {
                 data_type: DataType::Decimal {
                     precision: None,
                     scale: None
-                }
+                },
+                enum_values: Vec::new(),
             }
         );
         assert!(routine(schema, None, "_group_concat").read_only);
@@ -865,12 +868,15 @@ async fn routines_of_our_own_read_the_same_live_and_from_their_ddl() {
         let moods = routine(schema, None, "moods");
         assert_eq!(moods.signature, "mood, mood[], positive");
         assert_eq!(moods.parameters[2].data_type, DataType::Integer);
+        // An enum parameter carries its type's labels, live and from DDL alike.
+        assert!(!moods.parameters[0].enum_values.is_empty());
         assert_eq!(routine(schema, None, "item_name").signature, "integer");
         assert_eq!(
             routine(schema, None, "first_item").returns,
             Returns::Value {
                 sql_type: "ITEMS".to_owned(),
-                data_type: DataType::Unknown
+                data_type: DataType::Unknown,
+                enum_values: Vec::new(),
             }
         );
         assert_eq!(routine(schema, None, "touch").returns, Returns::Nothing);

@@ -172,6 +172,7 @@ pub(crate) fn postgres_returns(
     Returns::Value {
         sql_type: declared.sql_type,
         data_type: declared.data_type,
+        enum_values: declared.enum_values,
     }
 }
 
@@ -303,7 +304,7 @@ pub(crate) fn postgres_parameters(
                 outputs,
                 sql_type.clone(),
                 argument.data_type.clone(),
-                argument.enum_values,
+                argument.enum_values.clone(),
             ));
         }
         let mode = match argument.mode {
@@ -319,6 +320,7 @@ pub(crate) fn postgres_parameters(
             sql_type,
             data_type: argument.data_type,
             has_default: argument.has_default,
+            enum_values: argument.enum_values,
         });
     }
     (parameters, columns)

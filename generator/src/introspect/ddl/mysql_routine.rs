@@ -72,6 +72,7 @@ pub(crate) fn mysql_routine(parts: MysqlRoutineParts) -> Routine {
                     name: Some(name),
                     mode,
                     data_type: typemap::data_type(crate::model::Dialect::Mysql, &sql_type),
+                    enum_values: typemap::mysql_enum_values(&sql_type),
                     sql_type,
                     has_default: false,
                 }
@@ -88,6 +89,7 @@ pub(crate) fn mysql_routine(parts: MysqlRoutineParts) -> Routine {
             let sql_type = typemap::mysql_column_type(&declared);
             Returns::Value {
                 data_type: typemap::data_type(crate::model::Dialect::Mysql, &sql_type),
+                enum_values: typemap::mysql_enum_values(&sql_type),
                 sql_type,
             }
         }
@@ -577,7 +579,8 @@ mod tests {
                 data_type: crate::model::DataType::Decimal {
                     precision: Some(5),
                     scale: Some(2)
-                }
+                },
+                enum_values: Vec::new(),
             }
         );
         assert_eq!(routine.signature, "INT, DATETIME");
