@@ -275,10 +275,22 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         .iter()
         .filter(|t| t.kind == TableKind::View)
         .count();
+    let routines = schema
+        .routines
+        .iter()
+        .filter(|routine| routine.read_only || !args.read_only)
+        .count();
+    let left_out = schema.routines.len() - routines;
+    if left_out > 0 {
+        status::note(&format!(
+            "--read-only: left out {left_out} routine{} that may write",
+            if left_out == 1 { "" } else { "s" }
+        ));
+    }
     status::step(
         "Generated",
         &format!(
-            "crate `{crate_name}` ({} tables, {views} views) in {} [{:.2}s]",
+            "crate `{crate_name}` ({} tables, {views} views, {routines} routines) in {} [{:.2}s]",
             schema.tables.len() - views,
             args.out.display(),
             started.elapsed().as_secs_f64()

@@ -115,6 +115,10 @@ pub trait Dialect: Send + Sync {
     fn default_schema(&self) -> &str;
     /// The database's name, for descriptions.
     fn name(&self) -> &'static str;
+    /// How a routine declares that it only reads, for messages (`IMMUTABLE or STABLE`).
+    fn read_only_routines(&self) -> &'static str {
+        "declared read-only"
+    }
 }
 
 /// A statement that writes.
@@ -254,6 +258,26 @@ impl std::fmt::Display for Violation {
     }
 }
 
+/// What the database said of a failed statement, in its own words: its message, and
+/// PostgreSQL's detail and hint (not sqlx's wrapping, nor the line of the server's source
+/// that raised it).
+fn database_message(error: &sqlx::Error) -> String {
+    let sqlx::Error::Database(database) = error else {
+        return error.to_string();
+    };
+    #[allow(unused_mut, reason = "only PostgreSQL adds to the message")]
+    let mut message = database.message().to_owned();
+    #[cfg(feature = "postgres")]
+    if let Some(postgres) = database.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        for (label, text) in [("detail", postgres.detail()), ("hint", postgres.hint())] {
+            if let Some(text) = text {
+                message.push_str(&format!("; {label}: {text}"));
+            }
+        }
+    }
+    message
+}
+
 /// A failure to reach or query the database.
 #[derive(Debug, thiserror::Error)]
 pub enum DatabaseError {
@@ -272,7 +296,7 @@ pub enum DatabaseError {
         source: sqlx::Error,
     },
     /// The database refused or failed a statement.
-    #[error("the database reported: {0}")]
+    #[error("the database reported: {}", database_message(.0))]
     Query(#[from] sqlx::Error),
     /// The database stopped a statement that ran longer than the server allows.
     #[error(
@@ -283,6 +307,9 @@ pub enum DatabaseError {
         /// The limit it ran into.
         limit: Duration,
     },
+    /// A statement tried to write in a read-only transaction, which the database refused.
+    #[error("the database refused to write in a read-only transaction: {}", database_message(.0))]
+    ReadOnly(sqlx::Error),
     /// A write broke a constraint; the transaction was rolled back.
     #[error("{0}")]
     Violation(Violation),
@@ -675,6 +702,12 @@ fn query_error<B: Backend>(
     match statement_timeout {
         Some(limit) if B::timed_out(&error) => return DatabaseError::Timeout { limit },
         _ => {}
+    }
+    // SQLSTATE 25006, read_only_sql_transaction, in PostgreSQL and MySQL alike.
+    if let sqlx::Error::Database(database) = &error
+        && database.code().as_deref() == Some("25006")
+    {
+        return DatabaseError::ReadOnly(error);
     }
     match B::violation(&error) {
         Some(violation) => DatabaseError::Violation(violation),

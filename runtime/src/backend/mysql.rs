@@ -97,6 +97,10 @@ impl Dialect for MysqlDialect {
     fn name(&self) -> &'static str {
         "MySQL"
     }
+
+    fn read_only_routines(&self) -> &'static str {
+        "READS SQL DATA or NO SQL"
+    }
 }
 
 /// MySQL or MariaDB, through sqlx's MySQL driver: a pool of connections to one database.

@@ -156,6 +156,10 @@ impl Dialect for PostgresDialect {
     fn name(&self) -> &'static str {
         "PostgreSQL"
     }
+
+    fn read_only_routines(&self) -> &'static str {
+        "IMMUTABLE or STABLE"
+    }
 }
 
 /// PostgreSQL, through sqlx's PostgreSQL driver: a pool of connections to one database.

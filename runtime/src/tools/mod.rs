@@ -368,6 +368,9 @@ enum CallError {
     Arguments(#[from] ArgumentError),
     #[error(transparent)]
     Database(#[from] DatabaseError),
+    /// A routine failed in a way the server explains in its own words.
+    #[error("{0}")]
+    Routine(String),
 }
 
 impl CallContext<'_> {

@@ -6,6 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{CallContext, CallError, row_object};
+use crate::backend::DatabaseError;
 use crate::catalog::Routine;
 use crate::query::{ArgumentError, CallRequest};
 use crate::routine::{Returns, RoutineKind};
@@ -19,6 +20,19 @@ impl CallContext<'_> {
         arguments: &Map<String, Value>,
     ) -> Result<Value, CallError> {
         let request = CallRequest::parse(routine, arguments)?;
+        self.run_call(routine, &request).await.map_err(|error| match error {
+            CallError::Database(DatabaseError::ReadOnly(error)) => CallError::Routine(format!(
+                "call_{} failed: {} is declared to only read ({}), so this server calls it in a read-only transaction, but it tried to write ({}). Nothing was written; correct its declaration to serve it as a routine that writes.",
+                routine.fields.tool_base,
+                routine.display_name(),
+                self.dialect().read_only_routines(),
+                DatabaseError::ReadOnly(error),
+            )),
+            other => other,
+        })
+    }
+
+    async fn run_call(&self, routine: &Routine, request: &CallRequest) -> Result<Value, CallError> {
         let dialect = self.dialect();
         let fields = &routine.fields;
         let mut transaction = self.database.begin(!routine.def.read_only).await?;
