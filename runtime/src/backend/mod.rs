@@ -475,6 +475,7 @@ trait RunTransaction: Send {
         &'a mut self,
         table: &'a Table,
         statement: &'a Statement,
+        max_rows: usize,
     ) -> BoxFuture<'a, Result<Vec<Map<String, Value>>, DatabaseError>>;
     fn execute<'a>(
         &'a mut self,
@@ -521,13 +522,14 @@ impl Transaction {
 
     /// Runs a statement whose rows' columns are known only when they come (a procedure's
     /// result sets), and reads each value by its own type: each row as an object by column
-    /// name.
+    /// name; at most `max_rows` rows.
     pub async fn fetch_any(
         &mut self,
         table: &Table,
         statement: &Statement,
+        max_rows: usize,
     ) -> Result<Vec<Map<String, Value>>, DatabaseError> {
-        self.inner.fetch_any(table, statement).await
+        self.inner.fetch_any(table, statement, max_rows).await
     }
 
     /// Runs a statement that writes and returns no rows.
@@ -592,31 +594,43 @@ where
         &'a mut self,
         table: &'a Table,
         statement: &'a Statement,
+        max_rows: usize,
     ) -> BoxFuture<'a, Result<Vec<Map<String, Value>>, DatabaseError>> {
         Box::pin(async move {
+            use futures_util::TryStreamExt as _;
+            use sqlx::{Column as _, Row as _};
+
             let arguments = arguments::<B>(table, &statement.params)?;
-            let rows = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
-                .fetch_all(&mut *self.transaction)
-                .await
-                .map_err(|error| query_error::<B>(self.statement_timeout, error))?;
-            rows.iter()
-                .map(|row| {
-                    use sqlx::{Column as _, Row as _};
-                    row.columns()
-                        .iter()
-                        .enumerate()
-                        .map(|(index, column)| {
-                            let value = B::decode_any(row, index).map_err(|message| {
-                                DatabaseError::Decode {
-                                    column: column.name().to_owned(),
-                                    message,
-                                }
-                            })?;
-                            Ok((column.name().to_owned(), value))
-                        })
-                        .collect()
-                })
-                .collect()
+            let statement_timeout = self.statement_timeout;
+            let mut stream =
+                sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+                    .fetch(&mut *self.transaction);
+            let mut rows = Vec::new();
+            // Rows past `max_rows` are left unread: the driver skips them when the connection
+            // is next used.
+            while rows.len() < max_rows
+                && let Some(row) = stream
+                    .try_next()
+                    .await
+                    .map_err(|error| query_error::<B>(statement_timeout, error))?
+            {
+                let values = row
+                    .columns()
+                    .iter()
+                    .enumerate()
+                    .map(|(index, column)| {
+                        let value = B::decode_any(&row, index).map_err(|message| {
+                            DatabaseError::Decode {
+                                column: column.name().to_owned(),
+                                message,
+                            }
+                        })?;
+                        Ok((column.name().to_owned(), value))
+                    })
+                    .collect::<Result<Map<String, Value>, DatabaseError>>()?;
+                rows.push(values);
+            }
+            Ok(rows)
         })
     }
 

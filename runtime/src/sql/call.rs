@@ -18,10 +18,16 @@ fn out_variable(field: usize) -> String {
 }
 
 /// The statement that calls `routine` with `arguments` (given arguments by field, in field
-/// order) and reads what it returns: its value, its rows, or its OUT values.
-pub fn call(dialect: &dyn Dialect, routine: &Routine, arguments: &Values) -> Statement {
+/// order) and reads what it returns: its value, its rows (at most `max_rows` of them), or its
+/// OUT values.
+pub fn call(
+    dialect: &dyn Dialect,
+    routine: &Routine,
+    arguments: &Values,
+    max_rows: usize,
+) -> Statement {
     match routine.def.kind {
-        RoutineKind::Function => call_function(dialect, routine, arguments),
+        RoutineKind::Function => call_function(dialect, routine, arguments, max_rows),
         RoutineKind::Procedure => call_procedure(dialect, routine, arguments),
     }
 }
@@ -42,7 +48,12 @@ fn returned(routine: &Routine) -> Vec<Selected> {
         .collect()
 }
 
-fn call_function(dialect: &dyn Dialect, routine: &Routine, arguments: &Values) -> Statement {
+fn call_function(
+    dialect: &dyn Dialect,
+    routine: &Routine,
+    arguments: &Values,
+    max_rows: usize,
+) -> Statement {
     let table = &routine.fields;
     let mut writer = Writer::new(dialect, table);
     let selected = returned(routine);
@@ -66,6 +77,10 @@ fn call_function(dialect: &dyn Dialect, routine: &Routine, arguments: &Values) -
             writer.push(" AS ");
             let name = table.column_name(*field);
             dialect.push_identifier(&mut writer.sql, name);
+        }
+        if routine.def.returns == Returns::Rows {
+            writer.push(" LIMIT ");
+            writer.push_param(Param::Integer(i64::try_from(max_rows).unwrap_or(i64::MAX)));
         }
     } else {
         push_call(&mut writer, routine, arguments);

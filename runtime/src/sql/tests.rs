@@ -404,7 +404,7 @@ fn call_statements(dialect: &dyn Dialect) -> String {
         if !dialect.names_arguments() {
             statements.extend(call::set_inout(dialect, routine, &request.arguments));
         }
-        statements.push(call::call(dialect, routine, &request.arguments));
+        statements.push(call::call(dialect, routine, &request.arguments, 1001));
         if !dialect.names_arguments() {
             statements.extend(call::select_out(dialect, routine));
         }
@@ -412,10 +412,18 @@ fn call_statements(dialect: &dyn Dialect) -> String {
         for statement in statements {
             let _ = writeln!(out, "{}", statement.sql);
             for (position, param) in statement.params.iter().enumerate() {
-                if let Param::Column { column, operand } = param {
-                    let name = routine.fields.column_name(*column);
-                    let _ = writeln!(out, "  {}: {} as {name:?}", position + 1, operand.json());
-                }
+                let shown = match param {
+                    Param::Column { column, operand } => {
+                        format!(
+                            "{} as {:?}",
+                            operand.json(),
+                            routine.fields.column_name(*column)
+                        )
+                    }
+                    Param::Text(text) => format!("{text:?}"),
+                    Param::Integer(integer) => integer.to_string(),
+                };
+                let _ = writeln!(out, "  {}: {shown}", position + 1);
             }
         }
         out.push('\n');

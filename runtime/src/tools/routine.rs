@@ -43,18 +43,17 @@ impl CallContext<'_> {
                 transaction.execute(fields, &statement).await?;
             }
         }
-        let statement = statements::call(dialect, routine, &request.arguments);
+        // One row more than a result holds tells whether there were more.
+        let max_rows = self.limits.max_limit as usize + 1;
+        let statement = statements::call(dialect, routine, &request.arguments, max_rows);
         let mut result = Map::new();
         match routine.def.returns {
             Returns::Nothing => {
                 transaction.execute(fields, &statement).await?;
             }
             Returns::ResultSets => {
-                let rows = transaction.fetch_any(fields, &statement).await?;
-                result.insert(
-                    "rows".to_owned(),
-                    Value::Array(rows.into_iter().map(Value::Object).collect()),
-                );
+                let rows = transaction.fetch_any(fields, &statement, max_rows).await?;
+                self.insert_rows(&mut result, rows.into_iter().map(Value::Object));
             }
             Returns::Value => {
                 let rows = transaction.fetch_rows(fields, &statement).await?;
@@ -69,9 +68,8 @@ impl CallContext<'_> {
                 let rows = transaction.fetch_rows(fields, &statement).await?;
                 let rows = rows
                     .into_iter()
-                    .map(|values| row_object(fields, &statement.columns, values))
-                    .collect();
-                result.insert("rows".to_owned(), Value::Array(rows));
+                    .map(|values| row_object(fields, &statement.columns, values));
+                self.insert_rows(&mut result, rows);
             }
             Returns::Out if through_variables => {
                 transaction.execute(fields, &statement).await?;
@@ -89,12 +87,35 @@ impl CallContext<'_> {
             && matches!(routine.def.returns, Returns::Out | Returns::ResultSets)
             && let Some(select) = statements::select_out(dialect, routine)
         {
-            let mut values = transaction.fetch_any(fields, &select).await?;
+            let mut values = transaction.fetch_any(fields, &select, 1).await?;
             let out = values.pop().unwrap_or_default();
             result.insert("out".to_owned(), Value::Object(out));
         }
         transaction.commit().await?;
         Ok(Value::Object(result))
+    }
+
+    /// `rows` of a call's result: as many of `rows` as one result holds (`limits.max_limit`
+    /// rows, `limits.max_result_bytes` of JSON), and `"truncated": true` when there were more.
+    fn insert_rows(&self, result: &mut Map<String, Value>, rows: impl Iterator<Item = Value>) {
+        let mut kept = Vec::new();
+        let mut bytes = 0;
+        let mut truncated = false;
+        for row in rows {
+            let size = serde_json::to_string(&row).map_or(0, |text| text.len());
+            if kept.len() == self.limits.max_limit as usize
+                || bytes + size > self.limits.max_result_bytes
+            {
+                truncated = true;
+                break;
+            }
+            bytes += size;
+            kept.push(row);
+        }
+        result.insert("rows".to_owned(), Value::Array(kept));
+        if truncated {
+            result.insert("truncated".to_owned(), Value::Bool(true));
+        }
     }
 
     /// `list_routines`: the routines this server serves, with the tool of each.

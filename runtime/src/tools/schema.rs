@@ -616,6 +616,15 @@ pub(crate) fn call_input(routine: &Routine) -> Map<String, Value> {
     }))
 }
 
+/// `truncated` of a call's result.
+fn truncated_schema() -> Value {
+    json!({
+        "type": "boolean",
+        "const": true,
+        "description": "Present when the routine returned more rows than one result holds: `rows` holds the first ones."
+    })
+}
+
 /// `call_R`'s output: `{"value": V}`, `{"rows": [..]}`, `{"out": {..}}` (with the rows of a
 /// procedure's result sets), or `{}`.
 pub(crate) fn call_output(routine: &Routine) -> Map<String, Value> {
@@ -640,6 +649,7 @@ pub(crate) fn call_output(routine: &Routine) -> Map<String, Value> {
                 "rows".to_owned(),
                 json!({"type": "array", "items": fields_object(routine, &columns, |_| true)}),
             );
+            properties.insert("truncated".to_owned(), truncated_schema());
             required.push("rows");
         }
         Returns::Out => {
@@ -655,6 +665,7 @@ pub(crate) fn call_output(routine: &Routine) -> Map<String, Value> {
                     "items": {"type": "object"}
                 }),
             );
+            properties.insert("truncated".to_owned(), truncated_schema());
             required.push("rows");
             if !out.is_empty() {
                 properties.insert("out".to_owned(), fields_object(routine, &out, |_| true));
