@@ -25,6 +25,9 @@ pub(crate) enum RoutineSkip {
     TakesPseudoType(String),
     /// It returns a PostgreSQL pseudo-type other than `void` and `record`.
     ReturnsPseudoType(String),
+    /// It returns `record` (or `SETOF record`) without OUT parameters: its columns are named
+    /// by each query that calls it.
+    ReturnsAnonymousRecord,
 }
 
 impl RoutineSkip {
@@ -48,6 +51,9 @@ impl RoutineSkip {
             }
             RoutineSkip::ReturnsPseudoType(name) => {
                 format!("it returns the pseudo-type {name}, which no JSON result can stand for")
+            }
+            RoutineSkip::ReturnsAnonymousRecord => {
+                "it returns record without OUT parameters, whose columns only the query that calls it can name".to_owned()
             }
         };
         Warning::new(location, format!("skipped: {why}"))
@@ -252,8 +258,8 @@ pub(crate) fn postgres_signature(arguments: &[PostgresArgument]) -> String {
 
 /// Why a PostgreSQL function or procedure (not an aggregate or window function) gets no tool,
 /// from its return type (`format_type`'s text, and whether it is a pseudo-type) and
-/// arguments: trigger functions, and pseudo-types other than `record` (and a returned
-/// `void`).
+/// arguments: trigger functions, pseudo-types taken, pseudo-types returned other than `void`
+/// and a `record` that OUT parameters describe.
 pub(crate) fn postgres_skip(
     return_type: (&str, bool),
     arguments: &[PostgresArgument],
@@ -266,15 +272,16 @@ pub(crate) fn postgres_skip(
             _ => {}
         }
     }
-    if let Some(taken) = arguments
-        .iter()
-        .find(|a| a.mode.is_input() && a.pseudo && a.type_text != "record")
-    {
+    // `record` too: no JSON value can be cast to an anonymous row type.
+    if let Some(taken) = arguments.iter().find(|a| a.mode.is_input() && a.pseudo) {
         return Some(RoutineSkip::TakesPseudoType(taken.type_text.clone()));
     }
     let returns_pseudo = |text: &str, pseudo: bool| pseudo && text != "record" && text != "void";
     if returns_pseudo(return_text, return_pseudo) {
         return Some(RoutineSkip::ReturnsPseudoType(return_text.to_owned()));
+    }
+    if return_pseudo && return_text == "record" && !arguments.iter().any(|a| a.mode.is_output()) {
+        return Some(RoutineSkip::ReturnsAnonymousRecord);
     }
     arguments
         .iter()
