@@ -428,17 +428,30 @@ impl Table {
 /// A declared SQL type in one spelling: upper case, single spaces, no space inside
 /// parentheses or around commas (`numeric (8, 2)` -> `NUMERIC(8,2)`).
 pub fn normalize_sql_type(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(collapsed.len());
-    for c in collapsed.chars() {
+    let mut out = String::with_capacity(text.len());
+    // A quoted name (`"My  Type"`) is kept as written: its case and spaces are part of it.
+    let mut quoted = false;
+    let mut space = false;
+    for c in text.trim().chars() {
+        if quoted {
+            out.push(c);
+            quoted = c != '"';
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        let joins = matches!(c, '(' | ')' | ',');
+        if space && !joins && !out.is_empty() && !out.ends_with(['(', ',']) {
+            out.push(' ');
+        }
+        space = false;
         match c {
-            '(' | ')' | ',' => {
-                while out.ends_with(' ') {
-                    out.pop();
-                }
+            '"' => {
+                quoted = true;
                 out.push(c);
             }
-            ' ' if out.ends_with(['(', ',']) => {}
             other => out.extend(other.to_uppercase()),
         }
     }
@@ -458,5 +471,9 @@ mod tests {
             "DOUBLE PRECISION"
         );
         assert_eq!(normalize_sql_type(""), "");
+        assert_eq!(
+            normalize_sql_type(" public.\"Mood  Type\"[] "),
+            "PUBLIC.\"Mood  Type\"[]"
+        );
     }
 }

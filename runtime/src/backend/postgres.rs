@@ -98,12 +98,13 @@ impl Dialect for PostgresDialect {
         true
     }
 
-    /// A value for a parameter of an enum type or of a type read as text is bound as text,
-    /// which picks no function of that parameter type: it is cast to the type the parameter
-    /// declares (its `sql_type`, as PostgreSQL names it).
+    /// An argument is cast to the type its parameter declares (its `sql_type`, as PostgreSQL
+    /// names it): that picks the one overload of the routine's name the tool calls (the types
+    /// sqlx binds would pick another, or none: a value of an enum type or of a type read as
+    /// text is bound as text), and gives every overload a statement of its own.
     fn push_argument(&self, out: &mut String, placeholder: &str, parameter: &ColumnDef) {
-        match (parameter.kind, parameter.sql_type) {
-            (ColumnKind::AsText | ColumnKind::Enum(_), Some(sql_type)) => {
+        match parameter.sql_type {
+            Some(sql_type) if !sql_type.is_empty() => {
                 out.push_str("CAST(");
                 out.push_str(placeholder);
                 out.push_str(" AS ");

@@ -134,16 +134,16 @@ fn push_call(writer: &mut Writer<'_>, routine: &Routine, arguments: &Values) {
             writer.push(", ");
         }
         first = false;
+        // `VARIADIC name => array`, or `VARIADIC array` by position.
+        if def.roles[field] == FieldRole::Variadic {
+            writer.push("VARIADIC ");
+        }
         if by_name {
             let name = routine.fields.column_name(field);
             writer.dialect.push_identifier(&mut writer.sql, name);
             writer.push(" => ");
         }
         match (def.roles[field], given) {
-            (FieldRole::Variadic, Some((_, value))) => {
-                writer.push("VARIADIC ");
-                push_argument(writer, field, value);
-            }
             (FieldRole::Out | FieldRole::InOut, _) if !writer.dialect.names_arguments() => {
                 writer.push(&out_variable(field));
             }
