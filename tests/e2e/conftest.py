@@ -30,6 +30,8 @@ from database import Relation
 from servers import E2E_OUT, ROOT, TOOLS, HttpServer, sqlite_url
 
 SHARED = ROOT.parent / "shared"
+pytest_plugins = ["datasets"]
+"""The databases under test and their `served` fixture."""
 CHINOOK_DIR = SHARED / "datasets" / "chinook"
 NORTHWIND_DIR = SHARED / "datasets" / "northwind-sqlite"
 REQUIRE_SERVICES = os.environ.get("MCPGEN_REQUIRE_SERVICES") == "1"

@@ -25,120 +25,12 @@ import pytest
 
 import server_databases as sd
 from clients import open_session, run, stdio_parameters
-from conftest import REQUIRE_SERVICES, SHARED, need_shared
-from servers import GENERATED_CRATES
+from datasets import DATASET_LIST
 
-DATASETS = SHARED / "datasets"
-TYPES_SQL = Path(__file__).resolve().parent / "sql"
-
-
-@dataclass(frozen=True)
-class Dataset:
-    label: str
-    engine: type
-    scripts: tuple[str, ...]
-    """Files under ../shared/datasets (or tests/e2e/sql for our own), loaded in order."""
-    ddl: str
-    """The DDL file `mcpgen generate --schema` reads."""
-    after: str = ""
-    """SQL run once the scripts are loaded."""
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.engine
-
-
-def _path(name: str) -> Path:
-    return TYPES_SQL / name if "/" not in name else DATASETS / name
-
-
-DATASET_LIST = [
-    Dataset("pg_chinook", sd.Postgres, ("chinook/Chinook_PostgreSql.sql",), "chinook/Chinook_PostgreSql.sql"),
-    Dataset(
-        "pagila", sd.Postgres, ("pagila/pagila-schema.sql", "pagila/pagila-data.sql"), "pagila/pagila-schema.sql",
-        # The dump creates its materialized view WITH NO DATA.
-        after="REFRESH MATERIALIZED VIEW rental_by_category;",
-    ),
-    Dataset(
-        "sakila_pg", sd.Postgres,
-        ("sakila-pg/postgres-sakila-schema.sql", "sakila-pg/postgres-sakila-insert-data-using-copy.sql"),
-        "sakila-pg/postgres-sakila-schema.sql",
-    ),
-    Dataset("pg_types", sd.Postgres, ("postgres_types.sql",), "postgres_types.sql"),
-    Dataset("my_chinook", sd.Mysql, ("chinook/Chinook_MySql.sql",), "chinook/Chinook_MySql.sql"),
-    Dataset("sakila_my", sd.Mysql, ("sakila-mysql/sakila-mv-schema.sql", "sakila-mysql/sakila-mv-data.sql"), "sakila-mysql/sakila-mv-schema.sql"),
-    Dataset("my_types", sd.Mysql, ("mysql_types.sql",), "mysql_types.sql"),
-    Dataset("pg_identifiers", sd.Postgres, ("postgres_identifiers.sql",), "postgres_identifiers.sql"),
-    Dataset("my_identifiers", sd.Mysql, ("mysql_identifiers.sql",), "mysql_identifiers.sql"),
-    Dataset("lite_identifiers", sd.Sqlite, ("sqlite_identifiers.sql",), "sqlite_identifiers.sql"),
-    Dataset("pg_limits", sd.Postgres, ("postgres_limits.sql",), "postgres_limits.sql"),
-    Dataset("my_limits", sd.Mysql, ("mysql_limits.sql",), "mysql_limits.sql"),
-    Dataset("lite_limits", sd.Sqlite, ("sqlite_limits.sql",), "sqlite_limits.sql"),
-    Dataset("pg_temporal", sd.Postgres, ("postgres_temporal.sql",), "postgres_temporal.sql"),
-    Dataset("my_temporal", sd.Mysql, ("mysql_temporal.sql",), "mysql_temporal.sql"),
-    Dataset("lite_temporal", sd.Sqlite, ("sqlite_temporal.sql",), "sqlite_temporal.sql"),
-]
 IDENTIFIER_DATASETS = {"pg_identifiers", "my_identifiers", "lite_identifiers"}
 """Their tool names are the generator's to choose (collisions, truncation, non-ASCII): the
 tests take them from `list_tables`. Elsewhere they must be CONTRACT.md's snake_case `T`."""
 TOOL_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
-DATASETS_BY_LABEL = {d.label: d for d in DATASET_LIST}
-
-
-@dataclass
-class Served:
-    """A dataset loaded into a database of its own, and the server generated from it."""
-
-    dataset: Dataset
-    database: Any
-    binary: Path
-    live_crate: Path
-    ddl_crate: Path
-
-    def stdio(self) -> Any:
-        return stdio_parameters(str(self.binary), self.database.url)
-
-
-def _need_server(engine: type) -> None:
-    reason = engine.available()
-    if reason is None:
-        return
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{reason}; MCPGEN_REQUIRE_SERVICES=1 requires it", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def served(mcpgen: Path, generated_server: Callable[..., Path]) -> Any:
-    """`served(label)`: the dataset loaded and its live-generated server built (once per session)."""
-    cache: dict[str, Served] = {}
-    databases = []
-
-    def get(label: str) -> Served:
-        if label in cache:
-            return cache[label]
-        dataset = DATASETS_BY_LABEL[label]
-        _need_server(dataset.engine)
-        scripts = [need_shared(_path(s)) if "/" in s else _path(s) for s in dataset.scripts]
-        database = dataset.engine(label)
-        databases.append(database)
-        for script in scripts:
-            # As bytes: reading text would turn a carriage return inside a quoted name into a line feed.
-            database.run_script(sd.without_database_switches(script.read_bytes().decode()))
-        if dataset.after:
-            database.run_script(dataset.after)
-        database.analyze()
-        binary = generated_server(f"{label}_live", "--database-url", database.url)
-        ddl = _path(dataset.ddl)
-        # Generated, not built: its table modules must equal the live crate's.
-        generated_server.generate_only(f"{label}_ddl", "--schema", str(ddl), "--dialect", dataset.dialect)
-        cache[label] = Served(dataset, database, binary, GENERATED_CRATES / f"{label}_live", GENERATED_CRATES / f"{label}_ddl")
-        return cache[label]
-
-    yield get
-    for database in databases:
-        database.drop()
-
 
 LABELS = [d.label for d in DATASET_LIST]
 
@@ -225,15 +117,25 @@ def test_every_table_lists_counts_and_gets_what_the_database_holds(label: str, s
                         arguments["order_by"] = [{"column": column.name, "direction": "desc"}]
                     found = await session.call(tools["list"], arguments)
                     assert found["rows"], f"{tools['list']} where {column.name} = {value!r} finds nothing"
+            if "list_routines" in session.tools:  # test_routines.py checks each
+                routines = (await session.call("list_routines"))["routines"]
+                served_tools |= {"list_routines"} | {routine["tool"] for routine in routines}
             assert set(session.tools) == served_tools, f"tools list_tables does not mention: {sorted(set(session.tools) - served_tools)}"
 
     run(check)
 
 
 @pytest.mark.parametrize("label", LABELS)
-def test_the_ddl_file_generates_the_same_table_modules_as_the_live_database(label: str, served: Any) -> None:
+def test_the_ddl_file_generates_the_same_table_and_routine_modules_as_the_live_database(label: str, served: Any) -> None:
     target = served(label)
-    live, ddl = target.live_crate / "src" / "tables", target.ddl_crate / "src" / "tables"
+    for kind in ("tables", "routines"):
+        _assert_same_modules(target.live_crate / "src" / kind, target.ddl_crate / "src" / kind)
+
+
+def _assert_same_modules(live: Path, ddl: Path) -> None:
+    if not live.exists() and not ddl.exists():
+        return
+    assert live.is_dir() and ddl.is_dir(), f"{live} exists: {live.is_dir()}; {ddl} exists: {ddl.is_dir()}"
     comparison = filecmp.dircmp(live, ddl)
 
     def text(path: Path) -> str:

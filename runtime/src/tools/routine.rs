@@ -140,6 +140,7 @@ impl CallContext<'_> {
                         RoutineKind::Function => "function",
                         RoutineKind::Procedure => "procedure",
                     },
+                    "signature": routine.def.signature,
                     "read_only": routine.def.read_only,
                     "description": routine.fields.def.description,
                     "tool": tool,

@@ -694,11 +694,15 @@ pub(crate) fn list_routines_output() -> Map<String, Value> {
                         "name": {"type": "string"},
                         "schema": {"type": "string"},
                         "kind": {"enum": ["function", "procedure"]},
+                        "signature": {
+                            "type": ["string", "null"],
+                            "description": "The types of its arguments, which tell overloads of one name apart."
+                        },
                         "read_only": {"type": "boolean"},
                         "description": {"type": ["string", "null"]},
                         "tool": {"type": "string"}
                     },
-                    "required": ["name", "schema", "kind", "read_only", "description", "tool"],
+                    "required": ["name", "schema", "kind", "signature", "read_only", "description", "tool"],
                     "additionalProperties": false
                 }
             }
