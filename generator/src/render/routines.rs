@@ -23,6 +23,8 @@ pub(super) struct RoutineContext {
     pub struct_name: String,
     pub kind: &'static str,
     pub display_name: String,
+    /// The name and argument types as a Markdown code span that fits in a table cell.
+    pub readme_name: String,
     pub tool: String,
     pub read_only: bool,
     pub attributes: String,
@@ -213,6 +215,12 @@ pub(super) fn routine_context(
         struct_name: names.struct_name.clone(),
         kind,
         display_name: doc_code(&qualified_name(routine)),
+        readme_name: doc_code(&format!(
+            "{}({})",
+            qualified_name(routine),
+            routine.signature
+        ))
+        .replace('|', "\\|"),
         tool: format!("call_{}", names.tool_base),
         read_only: routine.read_only,
         attributes: attributes.join(", "),
