@@ -260,7 +260,10 @@ PG_CALLS = {
     ],
     "sakila_pg": [
         ("last_day", {"arg1": "2006-02-10T12:00:00"}, "SELECT last_day('2006-02-10T12:00:00'::timestamp)", (), "value"),
+        ("_group_concat", {"arg1": "a", "arg2": "b"}, "SELECT _group_concat('a', 'b')", (), "value"),
         ("film_in_stock", {"p_film_id": 1, "p_store_id": 1}, "SELECT * FROM film_in_stock(1, 1)", (), "rows"),
+        ("film_not_in_stock", {"p_film_id": 2, "p_store_id": 2}, "SELECT * FROM film_not_in_stock(2, 2)", (), "rows"),
+        ("rewards_report", {"min_monthly_purchases": 1, "min_dollar_amount_purchased": "1.00"}, "SELECT * FROM rewards_report(1, 1.00)", (), "rows"),
         ("inventory_in_stock", {"p_inventory_id": 1}, "SELECT inventory_in_stock(1)", (), "value"),
         ("inventory_held_by_customer", {"p_inventory_id": "HELD"}, "SELECT inventory_held_by_customer(%s)", ("HELD",), "value"),
         ("get_customer_balance", {"p_customer_id": 1, "p_effective_date": "2005-08-01T00:00:00"}, "SELECT get_customer_balance(1, '2005-08-01T00:00:00')", (), "value"),
@@ -328,6 +331,25 @@ def test_every_call_gives_what_the_database_gives(label: str, served: Any) -> No
                     continue
                 got = await session.call(tool, arguments)
                 assert _same(got, expected), f"{tool}({arguments}) gave {got}; the database gives {expected}"
+
+    run(check)
+
+
+def test_sakilas_rewards_report_declared_read_only_but_writing_is_refused(served: Any) -> None:
+    """Sakila's rewards_report says READS SQL DATA and creates a temporary table: MariaDB runs
+    it when called directly, and refuses it in the read-only transaction the server calls a
+    routine that only reads in, with or without writes on."""
+    target = served("sakila_my")
+    direct = _mysql(target, "CALL rewards_report(1, 1.00, @c)", (), "SELECT @c AS count_rewardees")
+    assert not isinstance(direct, tuple), direct
+
+    async def check() -> None:
+        for parameters in (target.stdio(), _writes_on(target)):
+            async with open_session(parameters) as session:
+                message = await session.call_error(
+                    "call_rewards_report", {"min_monthly_purchases": 1, "min_dollar_amount_purchased": "1.00"}
+                )
+                assert "declared to only read (READS SQL DATA or NO SQL)" in message, message
 
     run(check)
 

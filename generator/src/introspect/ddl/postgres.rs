@@ -1307,6 +1307,16 @@ impl Catalog {
                     .map_or_else(|| data_type.to_string().to_lowercase(), |r| r.canonical);
                 self.deparse_cast(inner, &target)
             }
+            // `DATE '2024-01-01'`: a constant of that type, `'2024-01-01'::date`.
+            Expr::TypedString(typed) => {
+                let target = self
+                    .resolve_type(&typed.data_type.to_string(), &self.search_path)
+                    .map_or_else(|| typed.data_type.to_string().to_lowercase(), |r| r.canonical);
+                match string_value(&typed.value.value) {
+                    Some(text) => self.typed_constant(&text, &target),
+                    None => typed.value.to_string(),
+                }
+            }
             Expr::Function(function) => {
                 let mut parts: Vec<String> = function
                     .name
@@ -1862,6 +1872,7 @@ mod tests {
             ("int[]", "ARRAY[]::int[]", Some("ARRAY[]::integer[]")),
             ("double precision", "0", Some("0")),
             ("interval", "'1 day'", Some("'1 day'::interval")),
+            ("date", "DATE '2024-01-01'", Some("'2024-01-01'::date")),
             (
                 "timestamptz",
                 "now() + '1 day'",
