@@ -14,11 +14,9 @@ use std::sync::Arc;
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
-use crate::backend::Codecs;
-use crate::routine::{McpProcedure, RoutineDef};
+use crate::routine::RoutineDef;
 use crate::table::{
-    ColumnDef, ColumnKind, ColumnVisitor, FieldType, FieldTypes, McpTable, TableDef, TableKind,
-    ValueKind,
+    ColumnDef, ColumnKind, ColumnVisitor, FieldType, FieldTypes, TableDef, TableKind, ValueKind,
 };
 
 /// A mistake in the set of tables given to a server.
@@ -229,25 +227,26 @@ fn spelled_for_reading(kind: ValueKind, value: &Value) -> Cow<'_, Value> {
     }
 }
 
-/// A table as [`crate::ServerBuilder::table`] registers it.
+/// A table as [`crate::ServerBuilder::table`] registers it ([`crate::backend::register`]).
 pub(crate) struct Registration {
     def: &'static TableDef,
     types: Box<dyn ColumnTypes>,
     codecs: Codecs,
 }
 
-impl Registration {
-    pub(crate) fn of<T: McpTable>() -> Self {
-        Self::fields::<T>(T::TABLE)
-    }
+/// How each backend binds and decodes the values of a table's fields: made by
+/// [`crate::backend`] when the table is registered (when its struct's type is known), and read
+/// by it alone. The catalog only keeps it.
+pub(crate) type Codecs = Box<dyn Any + Send + Sync>;
 
-    /// The fields of `T`, described by `def`: a table's columns, or a routine's parameters and
-    /// result columns.
-    pub(crate) fn fields<T: FieldTypes>(def: &'static TableDef) -> Self {
+impl Registration {
+    /// The fields of `T`, described by `def` (a table's columns, or a routine's parameters and
+    /// result columns), with their `codecs`.
+    pub(crate) fn new<T: FieldTypes>(def: &'static TableDef, codecs: Codecs) -> Self {
         Self {
             def,
             types: Box::new(Types::<T>(PhantomData)),
-            codecs: Codecs::of::<T>(),
+            codecs,
         }
     }
 }
@@ -499,18 +498,17 @@ impl Routine {
     }
 }
 
-/// A routine as [`crate::ServerBuilder::procedure`] registers it.
+/// A routine as [`crate::ServerBuilder::procedure`] registers it
+/// ([`crate::backend::register_routine`]).
 pub(crate) struct RoutineRegistration {
     def: &'static RoutineDef,
     fields: Registration,
 }
 
 impl RoutineRegistration {
-    pub(crate) fn of<R: McpProcedure>() -> Self {
-        Self {
-            def: R::ROUTINE,
-            fields: Registration::fields::<R>(&R::ROUTINE.fields),
-        }
+    /// Routine `def`, whose fields `fields` registers.
+    pub(crate) fn new(def: &'static RoutineDef, fields: Registration) -> Self {
+        Self { def, fields }
     }
 }
 

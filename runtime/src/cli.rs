@@ -148,3 +148,25 @@ fn init_logging() {
         .with(filter)
         .try_init();
 }
+
+/// The command line of the binary a builder makes.
+impl ServerBuilder {
+    /// Reads the command line (`NAME serve [--transport stdio|http] ...`) and serves.
+    pub async fn serve_from_args(self) -> ExitCode {
+        run(self).await
+    }
+
+    /// [`ServerBuilder::serve_from_args`] on a runtime of its own, for a plain `fn main`.
+    pub fn run_from_args(self) -> ExitCode {
+        match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime.block_on(self.serve_from_args()),
+            Err(error) => {
+                report(&format!("cannot start the async runtime: {error}"));
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

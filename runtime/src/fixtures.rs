@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 
-use crate::catalog::{Catalog, Registration, RoutineRegistration};
+use crate::backend::{register, register_routine};
+use crate::catalog::Catalog;
 use crate::types::Decimal;
 use crate::{McpProcedure, McpTable};
 
@@ -122,17 +123,17 @@ pub(crate) struct FilmInStock {
 pub(crate) fn catalog() -> Catalog {
     Catalog::new(
         vec![
-            Registration::of::<Film>(),
-            Registration::of::<Pair>(),
-            Registration::of::<Note>(),
-            Registration::of::<Total>(),
+            register::<Film>(),
+            register::<Pair>(),
+            register::<Note>(),
+            register::<Total>(),
         ],
         vec![
-            RoutineRegistration::of::<FilmPrice>(),
-            RoutineRegistration::of::<FilmsRated>(),
-            RoutineRegistration::of::<Restock>(),
-            RoutineRegistration::of::<Add>(),
-            RoutineRegistration::of::<FilmInStock>(),
+            register_routine::<FilmPrice>(),
+            register_routine::<FilmsRated>(),
+            register_routine::<Restock>(),
+            register_routine::<Add>(),
+            register_routine::<FilmInStock>(),
         ],
     )
     .expect("the fixtures make a catalog")

@@ -23,13 +23,14 @@
 //!
 //! The way of a tool call: [`handler`] receives it from rmcp, [`tools`] finds the tool and
 //! reads its arguments into a [`query`], [`sql`] writes the statement in the backend's
-//! [`backend::Dialect`], and the [`backend`] runs it and decodes the rows through the struct's
+//! [`dialect::Dialect`], and the [`backend`] runs it and decodes the rows through the struct's
 //! field types ([`catalog`]).
 
 pub mod backend;
 pub mod catalog;
 mod cli;
 pub mod config;
+pub mod dialect;
 pub mod error;
 #[cfg(test)]
 mod fixtures;

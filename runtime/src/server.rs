@@ -1,11 +1,10 @@
 //! [`Server`]: put tables together, connect to the database, serve.
 
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use rmcp::model::Implementation;
 
-use crate::backend::{ConnectOptions, Database, DatabaseError};
+use crate::backend::{self, ConnectOptions, Database, DatabaseError};
 use crate::catalog::{Catalog, CatalogError, Registration, RoutineRegistration};
 use crate::config::Config;
 use crate::handler::{McpHandler, ServerState};
@@ -116,13 +115,13 @@ impl ServerBuilder {
 
     /// Serves table `T`.
     pub fn table<T: McpTable>(mut self) -> Self {
-        self.registrations.push(Registration::of::<T>());
+        self.registrations.push(backend::register::<T>());
         self
     }
 
     /// Serves routine `R` (a stored procedure or function) as the tool `call_R`.
     pub fn procedure<R: McpProcedure>(mut self) -> Self {
-        self.routines.push(RoutineRegistration::of::<R>());
+        self.routines.push(backend::register_routine::<R>());
         self
     }
 
@@ -168,25 +167,6 @@ impl ServerBuilder {
         Ok(Server {
             handler: McpHandler::new(Arc::new(state)),
         })
-    }
-
-    /// Reads the command line (`NAME serve [--transport stdio|http] ...`) and serves.
-    pub async fn serve_from_args(self) -> ExitCode {
-        crate::cli::run(self).await
-    }
-
-    /// [`ServerBuilder::serve_from_args`] on a runtime of its own, for a plain `fn main`.
-    pub fn run_from_args(self) -> ExitCode {
-        match tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(runtime) => runtime.block_on(self.serve_from_args()),
-            Err(error) => {
-                crate::cli::report(&format!("cannot start the async runtime: {error}"));
-                ExitCode::FAILURE
-            }
-        }
     }
 
     pub(crate) fn server_name(&self) -> &str {

@@ -5,8 +5,8 @@
 //! Injection-proof by construction: identifiers come only from the tables' derive metadata,
 //! and every value a client sends becomes a [`Param`], never SQL text.
 
-use crate::backend::Dialect;
 use crate::catalog::{Operand, Operator, Table};
+use crate::dialect::Dialect;
 use crate::query::{CountRequest, Filter, GetRequest, PagePlan, PageStart, Selected, Target};
 use crate::table::ColumnKind;
 

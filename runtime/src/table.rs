@@ -8,6 +8,8 @@
 //! [`ValueKind`] and nullability (from its field's [`FieldType`]); the SQL type is only
 //! described.
 
+pub(crate) mod bounds;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -154,9 +156,9 @@ pub trait FieldType:
     + Send
     + Sync
     + 'static
-    + crate::backend::bounds::SqliteField
-    + crate::backend::bounds::PostgresField
-    + crate::backend::bounds::MysqlField
+    + bounds::SqliteField
+    + bounds::PostgresField
+    + bounds::MysqlField
 {
     /// What kind of value it holds, which decides the column's filter operators and order.
     const VALUE: ValueKind = ValueKind::Json;
@@ -236,9 +238,7 @@ where
 
 impl<T: FieldType> FieldType for Option<T>
 where
-    Option<T>: crate::backend::bounds::SqliteField
-        + crate::backend::bounds::PostgresField
-        + crate::backend::bounds::MysqlField,
+    Option<T>: bounds::SqliteField + bounds::PostgresField + bounds::MysqlField,
 {
     const VALUE: ValueKind = T::VALUE;
     const NULLABLE: bool = true;

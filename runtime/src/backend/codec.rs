@@ -7,8 +7,28 @@ use std::marker::PhantomData;
 use serde_json::Value;
 
 use super::{Arguments, Backend, Row};
-use crate::catalog::Operand;
-use crate::table::{ColumnVisitor, FieldType, FieldTypes};
+use crate::catalog::{Operand, Registration, RoutineRegistration, Table};
+use crate::routine::McpProcedure;
+use crate::table::{ColumnVisitor, FieldType, FieldTypes, McpTable};
+
+/// Table `T`, registered with the codecs of its columns.
+pub(crate) fn register<T: McpTable>() -> Registration {
+    Registration::new::<T>(T::TABLE, Box::new(Codecs::of::<T>()))
+}
+
+/// Routine `R`, registered with the codecs of its fields.
+pub(crate) fn register_routine<R: McpProcedure>() -> RoutineRegistration {
+    let fields = Registration::new::<R>(&R::ROUTINE.fields, Box::new(Codecs::of::<R>()));
+    RoutineRegistration::new(R::ROUTINE, fields)
+}
+
+/// The codecs `table` was registered with ([`register`]).
+pub(crate) fn codecs(table: &Table) -> &Codecs {
+    table
+        .codecs
+        .downcast_ref()
+        .expect("every table is registered with the codecs of its fields")
+}
 
 /// A table's columns bound and decoded by backend `B`.
 pub(crate) trait TableCodec<B: Backend>: Send + Sync {
@@ -91,7 +111,7 @@ pub(crate) struct Codecs {
 
 impl Codecs {
     /// The codecs of the fields of `T`.
-    pub(crate) fn of<T: FieldTypes>() -> Self {
+    fn of<T: FieldTypes>() -> Self {
         Self {
             #[cfg(feature = "sqlite")]
             sqlite: Box::new(Codec::<T>(PhantomData)),

@@ -25,112 +25,12 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use sqlx::pool::PoolConnection;
 
-pub(crate) use self::codec::{Codecs, TableCodec};
+pub(crate) use self::codec::{Codecs, TableCodec, register, register_routine};
 use crate::catalog::Table;
+use crate::dialect::{Dialect, WriteStatement};
 use crate::query::Selected;
 use crate::sql::{Param, Statement};
-use crate::table::{ColumnDef, FieldType, TableDef};
-
-/// How a backend spells SQL. Every difference between databases in the statements the runtime
-/// writes is a method here.
-pub trait Dialect: Send + Sync {
-    /// Appends `name` quoted as an identifier.
-    fn push_identifier(&self, out: &mut String, name: &str);
-    /// Appends the placeholder of parameter number `index` (1-based).
-    fn push_placeholder(&self, out: &mut String, index: usize);
-    /// Appends the expression every clause reads `column` through; `quoted` is its quoted
-    /// name. Most backends read the column itself.
-    fn push_column_read(&self, out: &mut String, quoted: &str, column: &ColumnDef) {
-        let _ = column;
-        out.push_str(quoted);
-    }
-    /// Appends the parameter `placeholder` holding a value of `column`, compared with the
-    /// column or written to it. Most backends need the placeholder alone.
-    fn push_column_value(&self, out: &mut String, placeholder: &str, column: &ColumnDef) {
-        let _ = column;
-        out.push_str(placeholder);
-    }
-    /// Appends `expression` converted to text.
-    fn push_cast_to_text(&self, out: &mut String, expression: &str);
-    /// Whether a column of an enum type is compared as its text: the database compares an
-    /// enum only with values of its own type, and parameters are bound as text.
-    fn compares_enums_as_text(&self) -> bool {
-        false
-    }
-    /// What follows `ASC`/`DESC` in `ORDER BY` so that NULL sorts as the lowest value
-    /// (the order keyset paging relies on).
-    fn nulls_lowest(&self, descending: bool) -> &'static str;
-    /// Appends a `LIKE` test of `expression` against the parameter `placeholder`, whose value
-    /// [`Dialect::like_pattern`] made. `%`, `_` and `\` escapes mean what they do in SQL.
-    fn push_like(
-        &self,
-        out: &mut String,
-        expression: &str,
-        placeholder: &str,
-        case_insensitive: bool,
-    );
-    /// The value to bind for a `LIKE` `pattern` in [`Dialect::push_like`].
-    fn like_pattern(&self, pattern: &str, case_insensitive: bool) -> String;
-    /// Whether `statement` can end with `RETURNING` the rows it writes.
-    fn returning(&self, statement: WriteStatement) -> bool;
-    /// What follows `INSERT INTO t` for a row that gives no column.
-    fn default_row(&self) -> &'static str {
-        "DEFAULT VALUES"
-    }
-    /// What follows a `SELECT` so that the rows it reads stay as read until the transaction
-    /// ends.
-    fn lock_rows(&self) -> &'static str {
-        " FOR UPDATE"
-    }
-    /// Appends the parameter `placeholder` holding a value written to `column` of `table`,
-    /// converted to the column's type where the database does not convert it itself.
-    fn push_written_value(
-        &self,
-        out: &mut String,
-        placeholder: &str,
-        table: &TableDef,
-        column: &ColumnDef,
-    ) {
-        let _ = (table, column);
-        out.push_str(placeholder);
-    }
-    /// Whether a call names its arguments (`f(a => $1)`), so it may leave out those with
-    /// defaults; else it gives them by position. A procedure's OUT values come back as the
-    /// row of its `CALL` where it names them, else in session variables (MySQL).
-    fn names_arguments(&self) -> bool {
-        false
-    }
-    /// Whether a function is called as a table (`SELECT c FROM f(...)`), which reads its
-    /// result columns by name; else in the select list (`SELECT f(...)`).
-    fn calls_functions_in_from(&self) -> bool {
-        false
-    }
-    /// Appends the parameter `placeholder` holding a value given to the routine's parameter
-    /// `parameter`, converted to the parameter's type where the database does not convert it
-    /// itself.
-    fn push_argument(&self, out: &mut String, placeholder: &str, parameter: &ColumnDef) {
-        self.push_column_value(out, placeholder, parameter);
-    }
-    /// The schema a table without one lives in (`main`, `public`, the connected database).
-    fn default_schema(&self) -> &str;
-    /// The database's name, for descriptions.
-    fn name(&self) -> &'static str;
-    /// How a routine declares that it only reads, for messages (`IMMUTABLE or STABLE`).
-    fn read_only_routines(&self) -> &'static str {
-        "declared read-only"
-    }
-}
-
-/// A statement that writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteStatement {
-    /// `INSERT`
-    Insert,
-    /// `UPDATE`
-    Update,
-    /// `DELETE`
-    Delete,
-}
+use crate::table::FieldType;
 
 /// sqlx's argument list of backend `B`.
 pub(crate) type Arguments<B> = <<B as Backend>::Database as sqlx::Database>::Arguments;
@@ -731,7 +631,7 @@ fn query_error<B: Backend>(
 
 /// Binds a statement's parameters and decodes its rows, on any connection of backend `B`.
 fn arguments<B: Backend>(table: &Table, params: &[Param]) -> Result<Arguments<B>, DatabaseError> {
-    let codec = B::codec(&table.codecs);
+    let codec = B::codec(codec::codecs(table));
     let mut arguments = Arguments::<B>::default();
     for param in params {
         let (column, bound) = match param {
@@ -767,7 +667,7 @@ fn decode_rows<B: Backend>(
     statement: &Statement,
     rows: &[Row<B>],
 ) -> Result<Vec<Vec<Value>>, DatabaseError> {
-    let codec = B::codec(&table.codecs);
+    let codec = B::codec(codec::codecs(table));
     rows.iter()
         .map(|row| {
             statement
@@ -854,72 +754,4 @@ where
             Ok(())
         })
     }
-}
-
-/// The bounds a column's Rust type must meet for each backend that is built (none for a
-/// backend that is not): sqlx can read and write it in that database.
-#[doc(hidden)]
-pub mod bounds {
-    /// sqlx reads and writes it in SQLite (the `sqlite` backend).
-    #[cfg(feature = "sqlite")]
-    pub trait SqliteField:
-        sqlx::Type<sqlx::Sqlite>
-        + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
-        + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
-    {
-    }
-    #[cfg(feature = "sqlite")]
-    impl<T> SqliteField for T where
-        T: sqlx::Type<sqlx::Sqlite>
-            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
-            + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
-    {
-    }
-    /// The `sqlite` backend is not built: no bound.
-    #[cfg(not(feature = "sqlite"))]
-    pub trait SqliteField {}
-    #[cfg(not(feature = "sqlite"))]
-    impl<T: ?Sized> SqliteField for T {}
-
-    /// sqlx reads and writes it in PostgreSQL (the `postgres` backend).
-    #[cfg(feature = "postgres")]
-    pub trait PostgresField:
-        sqlx::Type<sqlx::Postgres>
-        + for<'r> sqlx::Decode<'r, sqlx::Postgres>
-        + for<'q> sqlx::Encode<'q, sqlx::Postgres>
-    {
-    }
-    #[cfg(feature = "postgres")]
-    impl<T> PostgresField for T where
-        T: sqlx::Type<sqlx::Postgres>
-            + for<'r> sqlx::Decode<'r, sqlx::Postgres>
-            + for<'q> sqlx::Encode<'q, sqlx::Postgres>
-    {
-    }
-    /// The `postgres` backend is not built: no bound.
-    #[cfg(not(feature = "postgres"))]
-    pub trait PostgresField {}
-    #[cfg(not(feature = "postgres"))]
-    impl<T: ?Sized> PostgresField for T {}
-
-    /// sqlx reads and writes it in MySQL and MariaDB (the `mysql` backend).
-    #[cfg(feature = "mysql")]
-    pub trait MysqlField:
-        sqlx::Type<sqlx::MySql>
-        + for<'r> sqlx::Decode<'r, sqlx::MySql>
-        + for<'q> sqlx::Encode<'q, sqlx::MySql>
-    {
-    }
-    #[cfg(feature = "mysql")]
-    impl<T> MysqlField for T where
-        T: sqlx::Type<sqlx::MySql>
-            + for<'r> sqlx::Decode<'r, sqlx::MySql>
-            + for<'q> sqlx::Encode<'q, sqlx::MySql>
-    {
-    }
-    /// The `mysql` backend is not built: no bound.
-    #[cfg(not(feature = "mysql"))]
-    pub trait MysqlField {}
-    #[cfg(not(feature = "mysql"))]
-    impl<T: ?Sized> MysqlField for T {}
 }

@@ -13,9 +13,9 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 use super::{CountRequest, GetRequest, PagePlan};
-use crate::backend::Dialect;
 use crate::catalog::{Catalog, Table};
 use crate::config::Limits;
+use crate::dialect::Dialect;
 use crate::fixtures;
 use crate::sql::{self, Statement};
 

@@ -6,8 +6,8 @@
 //! derive metadata only.
 
 use super::{Param, Statement, Writer};
-use crate::backend::Dialect;
 use crate::catalog::{Operand, Routine};
+use crate::dialect::Dialect;
 use crate::query::Selected;
 use crate::query::write::Values;
 use crate::routine::{FieldRole, Returns, RoutineKind};

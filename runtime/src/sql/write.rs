@@ -4,8 +4,8 @@
 //! read back by key).
 
 use super::{Param, Statement, Writer};
-use crate::backend::Dialect;
 use crate::catalog::{Operand, Table};
+use crate::dialect::Dialect;
 use crate::query::write::Values;
 use crate::query::{DeleteRequest, Filter, Selected, UpdateRequest};
 

@@ -15,7 +15,8 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResult, ContentBlock, Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
 
-use crate::backend::{Database, DatabaseError, Dialect};
+use crate::backend::{Database, DatabaseError};
+use crate::dialect::Dialect;
 use mcpgen_rules::tools::{self, TableShape, Verb};
 
 use crate::catalog::{Catalog, Routine, Table};

@@ -6,8 +6,9 @@
 use serde_json::{Map, Value, json};
 
 use super::{CallContext, CallError, row_object};
-use crate::backend::{DatabaseError, Transaction, ViolationKind, WriteStatement};
+use crate::backend::{DatabaseError, Transaction, ViolationKind};
 use crate::catalog::{Catalog, Operand, Table};
+use crate::dialect::WriteStatement;
 use crate::query::write::Values;
 use crate::query::{
     ArgumentError, CountRequest, DeleteRequest, Filter, InsertRequest, Selected, UpdateRequest,

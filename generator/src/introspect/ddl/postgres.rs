@@ -1311,7 +1311,10 @@ impl Catalog {
             Expr::TypedString(typed) => {
                 let target = self
                     .resolve_type(&typed.data_type.to_string(), &self.search_path)
-                    .map_or_else(|| typed.data_type.to_string().to_lowercase(), |r| r.canonical);
+                    .map_or_else(
+                        || typed.data_type.to_string().to_lowercase(),
+                        |r| r.canonical,
+                    );
                 match string_value(&typed.value.value) {
                     Some(text) => self.typed_constant(&text, &target),
                     None => typed.value.to_string(),
