@@ -9,7 +9,9 @@ use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use mcpgen::introspect::{self, Source};
 use mcpgen::lockfile::{self, MCPGEN_LOCK};
-use mcpgen::model::{Dialect, Schema, TableKind, Warning};
+use mcpgen::model::{
+    Dialect, ParameterMode, Returns, Routine, RoutineKind, Schema, TableKind, Warning,
+};
 use mcpgen::output::{self, Action, MANIFEST, Manifest};
 use mcpgen::render::{self, RenderOptions, RuntimeDependency};
 use mcpgen::select::Selection;
@@ -214,7 +216,59 @@ async fn inspect(args: InspectArgs) -> anyhow::Result<()> {
             )?;
         }
     }
+    for routine in &schema.routines {
+        writeln_stdout(&mut stdout, &describe_routine(routine))?;
+        for (position, parameter) in routine.parameters.iter().enumerate() {
+            let name = parameter
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("${}", position + 1));
+            let mode = match parameter.mode {
+                ParameterMode::In if parameter.has_default => "in, has a default",
+                ParameterMode::In => "in",
+                ParameterMode::InOut => "inout",
+                ParameterMode::Out => "out",
+                ParameterMode::Variadic => "variadic",
+            };
+            writeln_stdout(
+                &mut stdout,
+                &format!("    {name:<30} {:<20} {mode}", parameter.sql_type),
+            )?;
+        }
+    }
     Ok(())
+}
+
+/// `function schema.name(types) returns ..., only reads`: one line of `inspect`.
+fn describe_routine(routine: &Routine) -> String {
+    let kind = match routine.kind {
+        RoutineKind::Function => "function",
+        RoutineKind::Procedure => "procedure",
+    };
+    let name = match &routine.schema {
+        Some(schema) => format!("{schema}.{}", routine.name),
+        None => routine.name.clone(),
+    };
+    let returns = match &routine.returns {
+        Returns::Nothing => "returns nothing".to_owned(),
+        Returns::Value { sql_type, .. } => format!("returns {sql_type}"),
+        Returns::Rows { columns } => format!(
+            "returns rows ({})",
+            columns
+                .iter()
+                .map(|column| format!("{} {}", column.name, column.sql_type))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Returns::Out => "returns its OUT parameters".to_owned(),
+        Returns::ResultSets => "returns result sets and its OUT parameters".to_owned(),
+    };
+    let access = if routine.read_only {
+        "only reads"
+    } else {
+        "may write"
+    };
+    format!("{kind} {name}({}) {returns}, {access}", routine.signature)
 }
 
 fn writeln_stdout(out: &mut impl std::io::Write, line: &str) -> anyhow::Result<()> {
