@@ -78,6 +78,43 @@ fn inspect_json_prints_the_model_and_warns_on_stderr() {
 }
 
 #[test]
+fn inspect_lists_routines_with_their_parameters_and_warns_of_those_skipped() {
+    let ddl = common::repo().join("tests/e2e/sql/postgres_routines.sql");
+    let output = mcpgen(&[
+        "inspect",
+        "--schema",
+        &ddl.display().to_string(),
+        "--dialect",
+        "postgres",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in [
+        "function price_with_tax(numeric, numeric) returns NUMERIC, only reads",
+        "procedure add_note(text, integer) returns its OUT parameters, may write",
+        "function Note Lengths(integer) returns rows (Note Id INTEGER, length INTEGER), only reads",
+        "function billing.double_it(integer) returns INTEGER, only reads",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "no line {line:?} in:\n{stdout}"
+        );
+    }
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["p_rate", "NUMERIC", "in,", "has", "a", "default"]),
+        "{stdout}"
+    );
+    assert!(
+        stderr(&output).contains("touch(): skipped: a trigger function"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn a_bad_url_fails_with_one_line_that_says_what_to_use() {
     let output = mcpgen(&["inspect", "--database-url", "oracle://db/x"]);
     assert!(!output.status.success());
