@@ -48,13 +48,13 @@ SERVED_ROUTINES: dict[str, dict[str, bool]] = {
         "Note Lengths": True, "add_note": False, "add_note_then_fail": False, "add_up": True,
         "billing.double_it": True, "day_after": True, "describe": True, "first_pair": True,
         "forget_note": False, "happiest": True, "insert_note": False, "note_stats": True,
-        "notes_in_mood": True, "numbers": True, "price_with_tax": True, "sneaky_note": True,
+        "notes_in_mood": True, "numbers": True, "price_with_tax": True, "sleepy": True, "sneaky_note": True,
         "sorted_words": True, "total_of": True,
     },
     "my_routines": {
         "add_note": False, "add_note_then_fail": False, "biggest_size": True, "day_after": True,
         "forget_note": False, "note_stats": True, "notes_of_size": True, "numbers": True,
-        "price_with_tax": True, "sneaky_note": True, "two_result_sets": True,
+        "price_with_tax": True, "sleepy": True, "sneaky_note": True, "two_result_sets": True,
     },
 }
 
@@ -369,6 +369,25 @@ def test_a_call_returns_at_most_one_result_of_rows_and_says_so(label: str, serve
             # The server goes on: the rows left unread do not disturb the next call.
             again = await session.call("call_numbers", {"n": 3})
             assert [next(iter(row.values())) for row in again["rows"]] == [1, 2, 3]
+
+    run(check)
+
+
+@pytest.mark.parametrize("label", ["pg_routines", "my_routines"])
+def test_a_call_past_the_statement_time_limit_is_stopped_and_says_so(label: str, served: Any, tmp_path: Any) -> None:
+    """A routine runs under limits.statement_timeout_ms like any statement: the database stops
+    it, the call says why, and the server serves on."""
+    target = served(label)
+    config = tmp_path / "mcpgen.toml"
+    config.write_text("[limits]\nstatement_timeout_ms = 300\n")
+
+    async def check() -> None:
+        parameters = stdio_parameters(str(target.binary), target.database.url, "--config", str(config))
+        async with open_session(parameters) as session:
+            assert (await session.call("call_sleepy", {"seconds": 0.01})) == {"value": 1 if label == "pg_routines" else 0}
+            message = await session.call_error("call_sleepy", {"seconds": 30})
+            assert "ran longer than this server allows (300 ms" in message, message
+            assert (await session.call("call_day_after", {"d": "2024-02-28"})) == {"value": "2024-02-29"}
 
     run(check)
 

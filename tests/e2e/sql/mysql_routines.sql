@@ -19,6 +19,8 @@ CREATE FUNCTION price_with_tax(p_price DECIMAL(10,2), p_rate DECIMAL(4,2)) RETUR
 -- An enum value.
 CREATE FUNCTION biggest_size() RETURNS ENUM('S', 'M', 'L') READS SQL DATA
     RETURN (SELECT MAX(size) FROM notes)//
+-- As slow as asked: past the statement time limit.
+CREATE FUNCTION sleepy(seconds DOUBLE) RETURNS INT NO SQL RETURN SLEEP(seconds)//
 -- Dates.
 CREATE FUNCTION day_after(d DATE) RETURNS DATE DETERMINISTIC NO SQL RETURN d + INTERVAL 1 DAY//
 -- A result set and an OUT parameter; an enum argument.

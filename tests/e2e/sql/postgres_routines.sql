@@ -45,6 +45,9 @@ CREATE FUNCTION day_after(d date) RETURNS date IMMUTABLE LANGUAGE sql AS $$ SELE
 CREATE FUNCTION first_pair() RETURNS pair IMMUTABLE LANGUAGE sql AS $$ SELECT 1, 'one'::text $$;
 -- Many rows: more than one result holds.
 CREATE FUNCTION numbers(n integer) RETURNS SETOF integer IMMUTABLE LANGUAGE sql AS $$ SELECT generate_series(1, n) $$;
+-- As slow as asked: past the statement time limit.
+CREATE FUNCTION sleepy(seconds double precision) RETURNS integer
+    STABLE LANGUAGE sql AS $$ SELECT 1 FROM pg_sleep(seconds) $$;
 -- In another schema.
 CREATE SCHEMA billing;
 CREATE FUNCTION billing.double_it(x integer) RETURNS integer IMMUTABLE LANGUAGE sql AS $$ SELECT x * 2 $$;
