@@ -61,10 +61,11 @@ struct GenerateArgs {
     /// The crate's name [default: from the database's name].
     #[arg(long, value_name = "CRATE")]
     name: Option<String>,
-    /// Serve only tables matching this glob, on `schema.table` or `table` (repeatable).
+    /// Serve only tables and routines matching this glob, on `schema.name` or `name`
+    /// (repeatable).
     #[arg(long, value_name = "GLOB")]
     include: Vec<String>,
-    /// Serve no table matching this glob (repeatable).
+    /// Serve no table or routine matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
     /// Generate no write tools.

@@ -1,5 +1,5 @@
-//! `--include`/`--exclude`: which tables a generated server serves. Globs match
-//! `schema.table` (with the default schema's name for tables in it) or `table`, ignoring case.
+//! `--include`/`--exclude`: which tables and routines a generated server serves. Globs match
+//! `schema.name` (with the default schema's name for those in it) or `name`, ignoring case.
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
@@ -44,13 +44,17 @@ impl Selection {
         self.include.as_ref().is_none_or(matches) && !matches(&self.exclude)
     }
 
-    /// Drops the tables of `schema` that are not kept; returns how many were dropped.
+    /// Drops the tables and routines of `schema` that are not kept; returns how many tables
+    /// were dropped.
     pub fn apply(&self, schema: &mut Schema) -> usize {
         let before = schema.tables.len();
         let default = schema.dialect.default_schema();
         schema
             .tables
             .retain(|table| self.keeps(table.schema.as_deref().unwrap_or(default), &table.name));
+        schema.routines.retain(|routine| {
+            self.keeps(routine.schema.as_deref().unwrap_or(default), &routine.name)
+        });
         before - schema.tables.len()
     }
 }
@@ -100,6 +104,35 @@ mod tests {
         let selection = Selection::new(&[], &strings(&["audit_*"])).unwrap();
         assert!(selection.keeps("public", "orders"));
         assert!(!selection.keeps("public", "audit_log"));
+    }
+
+    #[test]
+    fn routines_are_selected_like_tables() {
+        use crate::model::{Dialect, Returns, Routine, RoutineKind};
+        let routine = |name: &str| Routine {
+            schema: None,
+            name: name.to_owned(),
+            kind: RoutineKind::Function,
+            signature: String::new(),
+            parameters: Vec::new(),
+            returns: Returns::Nothing,
+            read_only: true,
+            comment: None,
+        };
+        let mut schema = Schema {
+            dialect: Dialect::Postgres,
+            database: None,
+            tables: Vec::new(),
+            routines: vec![
+                routine("film_in_stock"),
+                routine("last_day"),
+                routine("film_list"),
+            ],
+        };
+        let selection = Selection::new(&strings(&["film*"]), &strings(&["public.*list"])).unwrap();
+        selection.apply(&mut schema);
+        let kept: Vec<&str> = schema.routines.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(kept, ["film_in_stock"]);
     }
 
     #[test]
