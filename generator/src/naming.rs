@@ -64,45 +64,76 @@ pub fn assign_routines(routines: &[&Routine]) -> Vec<RoutineNames> {
 /// `R` for every routine: overloads get the hash of their argument types, other collisions
 /// are resolved as tables' are.
 fn routine_tool_bases(routines: &[&Routine]) -> Vec<String> {
-    let qualified: Vec<String> = routines.iter().map(|r| routine_qualified_name(r)).collect();
-    let mut overloads: HashMap<&str, usize> = HashMap::new();
-    for name in &qualified {
-        *overloads.entry(name).or_default() += 1;
+    let key = |routine: &&Routine| (routine.schema.clone(), routine.name.clone());
+    let mut overloads: HashMap<(Option<String>, String), usize> = HashMap::new();
+    for routine in routines {
+        *overloads.entry(key(routine)).or_default() += 1;
     }
-    let bases: Vec<String> = routines
+    let named: Vec<Named<'_>> = routines
         .iter()
-        .map(|r| tool_base(r.schema.as_deref(), &r.name))
+        .map(|routine| Named {
+            overload: (overloads[&key(routine)] > 1).then_some(routine.signature.as_str()),
+            ..Named::new(routine.schema.as_deref(), &routine.name)
+        })
         .collect();
-    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (index, base) in bases.iter().enumerate() {
-        groups.entry(base).or_default().push(index);
+    resolve_collisions(&named)
+}
+
+/// One table or routine to name.
+struct Named<'a> {
+    /// Its `T` or `R` before collisions.
+    base: String,
+    /// `schema.name`, or `name` in the default schema.
+    qualified: String,
+    /// Whether its own spelling is `base` (`schema_name` in a schema).
+    spelled_as_base: bool,
+    /// For one of several routines of one `schema.name`, its argument types.
+    overload: Option<&'a str>,
+}
+
+impl Named<'_> {
+    fn new(schema: Option<&str>, name: &str) -> Self {
+        let base = tool_base(schema, name);
+        let (qualified, spelled) = match schema {
+            Some(schema) => (format!("{schema}.{name}"), format!("{schema}_{name}")),
+            None => (name.to_owned(), name.to_owned()),
+        };
+        Self {
+            spelled_as_base: spelled == base,
+            base,
+            qualified,
+            overload: None,
+        }
     }
-    let mut names = bases.clone();
-    let mut taken: HashSet<String> = bases.iter().cloned().collect();
+}
+
+/// The final names of `named`, in order: among those of one base, the one spelled exactly like
+/// it (failing that, the first by `schema.name`) keeps it, unless it is an overload; every
+/// other gets `_` and the hash of its `schema.name`, an overload that of its argument types.
+fn resolve_collisions(named: &[Named<'_>]) -> Vec<String> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, item) in named.iter().enumerate() {
+        groups.entry(&item.base).or_default().push(index);
+    }
+    let mut names: Vec<String> = named.iter().map(|item| item.base.clone()).collect();
+    let mut taken: HashSet<String> = names.iter().cloned().collect();
     for (base, members) in groups {
         if members.len() < 2 {
             continue;
         }
-        let overloaded = |i: usize| overloads[qualified[i].as_str()] > 1;
-        // The one routine that keeps `base`: not an overload, spelled exactly like it, or
-        // else the first by `schema.name`.
         let single: Vec<usize> = members
             .iter()
             .copied()
-            .filter(|&i| !overloaded(i))
+            .filter(|&i| named[i].overload.is_none())
             .collect();
         let keeper = single
             .iter()
             .copied()
-            .find(|&i| routine_spelled_as(routines[i], base))
-            .or_else(|| single.iter().copied().min_by_key(|&i| &qualified[i]));
+            .find(|&i| named[i].spelled_as_base)
+            .or_else(|| single.iter().copied().min_by_key(|&i| &named[i].qualified));
         for &index in members.iter().filter(|&&i| Some(i) != keeper) {
-            let original = if overloaded(index) {
-                routines[index].signature.clone()
-            } else {
-                qualified[index].clone()
-            };
-            let mut name = with_hash(base, &original);
+            let original = named[index].overload.unwrap_or(&named[index].qualified);
+            let mut name = with_hash(base, original);
             let mut salt = 2;
             while taken.contains(&name) {
                 name = with_hash(base, &format!("{original}#{salt}"));
@@ -113,20 +144,6 @@ fn routine_tool_bases(routines: &[&Routine]) -> Vec<String> {
         }
     }
     names
-}
-
-fn routine_qualified_name(routine: &Routine) -> String {
-    match &routine.schema {
-        Some(schema) => format!("{schema}.{}", routine.name),
-        None => routine.name.clone(),
-    }
-}
-
-fn routine_spelled_as(routine: &Routine, base: &str) -> bool {
-    match &routine.schema {
-        Some(schema) => format!("{schema}_{}", routine.name) == base,
-        None => routine.name == base,
-    }
 }
 
 /// Names for every table of `schema`, in table order.
@@ -153,52 +170,12 @@ pub fn assign(schema: &Schema) -> Vec<TableNames> {
 
 /// `T` for every table, collisions resolved.
 fn tool_bases(schema: &Schema) -> Vec<String> {
-    let bases: Vec<String> = schema
+    let named: Vec<Named<'_>> = schema
         .tables
         .iter()
-        .map(|t| tool_base(t.schema.as_deref(), &t.name))
+        .map(|table| Named::new(table.schema.as_deref(), &table.name))
         .collect();
-    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (index, base) in bases.iter().enumerate() {
-        groups.entry(base).or_default().push(index);
-    }
-    let mut names = bases.clone();
-    let mut taken: HashSet<String> = bases.iter().cloned().collect();
-    for (base, members) in groups {
-        if members.len() < 2 {
-            continue;
-        }
-        let keeper = members
-            .iter()
-            .copied()
-            .find(|&i| spelled_as(&schema.tables[i], base))
-            .unwrap_or_else(|| {
-                *members
-                    .iter()
-                    .min_by_key(|&&i| schema.tables[i].qualified_name())
-                    .expect("a group has members")
-            });
-        for &index in members.iter().filter(|&&i| i != keeper) {
-            let qualified = schema.tables[index].qualified_name();
-            let mut name = with_hash(base, &qualified);
-            let mut salt = 2;
-            while taken.contains(&name) {
-                name = with_hash(base, &format!("{qualified}#{salt}"));
-                salt += 1;
-            }
-            taken.insert(name.clone());
-            names[index] = name;
-        }
-    }
-    names
-}
-
-/// Whether the table's own spelling is `base` (`schema_name` for a table in a schema).
-fn spelled_as(table: &Table, base: &str) -> bool {
-    match &table.schema {
-        Some(schema) => format!("{schema}_{}", table.name) == base,
-        None => table.name == base,
-    }
+    resolve_collisions(&named)
 }
 
 /// `base_HASH`, within the length of `T`.

@@ -136,16 +136,9 @@ pub fn render(schema: &Schema, options: &RenderOptions) -> Result<Vec<OutputFile
         file(&tera, "mcpgen.toml.tera", "mcpgen.toml", &common)?,
         file(&tera, "gitignore.tera", ".gitignore", &common)?,
     ];
-    for (table, model) in tables.iter().zip(&schema.tables) {
-        let mut context = common.clone();
-        context.insert("kind", table.kind);
-        context.insert("display_name", &doc_code(&model.qualified_name()));
-        context.insert("struct_name", &table.struct_name);
-        context.insert("table_attributes", &table.attributes);
-        context.insert("imports", &table.imports);
-        context.insert("doc", &table.doc);
-        context.insert("fields", &table.fields);
+    for table in &tables {
         let path = format!("src/tables/{}.rs", table.module);
+        let context = module_context(&common, table)?;
         files.push(rust(&tera, "table.rs.tera", &path, &context)?);
     }
     if !routines.is_empty() {
@@ -157,15 +150,8 @@ pub fn render(schema: &Schema, options: &RenderOptions) -> Result<Vec<OutputFile
         )?);
     }
     for routine in &routines {
-        let mut context = common.clone();
-        context.insert("kind", routine.kind);
-        context.insert("display_name", &routine.display_name);
-        context.insert("struct_name", &routine.struct_name);
-        context.insert("routine_attributes", &routine.attributes);
-        context.insert("imports", &routine.imports);
-        context.insert("doc", &routine.doc);
-        context.insert("fields", &routine.fields);
         let path = format!("src/routines/{}.rs", routine.module);
+        let context = module_context(&common, routine)?;
         files.push(rust(&tera, "routine.rs.tera", &path, &context)?);
     }
     if let Some(lockfile) = &options.lockfile {
@@ -175,6 +161,18 @@ pub fn render(schema: &Schema, options: &RenderOptions) -> Result<Vec<OutputFile
         });
     }
     Ok(files)
+}
+
+/// What the template of one table's or routine's module sees: everything, and the fields of
+/// its `module` context (`struct_name`, `attributes`, `fields`, ...).
+fn module_context(common: &Context, module: &impl Serialize) -> Result<Context, RenderError> {
+    let mut context = common.clone();
+    let own = Context::from_serialize(module).map_err(|error| RenderError::Template {
+        template: "a module's context".to_owned(),
+        message: error.to_string(),
+    })?;
+    context.extend(own);
+    Ok(context)
 }
 
 fn templates() -> Result<Tera, RenderError> {
@@ -446,8 +444,8 @@ struct TableContext {
     module: String,
     struct_name: String,
     kind: &'static str,
+    /// Its `schema.name` as a Markdown code span.
     display_name: String,
-    display_name_quoted: String,
     tools: String,
     tool_count: usize,
     attributes: String,
@@ -595,8 +593,7 @@ fn table_context(
         module: names.module.clone(),
         struct_name: names.struct_name.clone(),
         kind,
-        display_name: table.qualified_name(),
-        display_name_quoted: format!("`{}`", table.qualified_name()),
+        display_name: doc_code(&table.qualified_name()),
         tool_count,
         tools,
         attributes: attributes.join(", "),
