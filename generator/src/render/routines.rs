@@ -1,9 +1,10 @@
 //! A routine of the model -> what `routine.rs.tera` writes: a struct of
 //! `#[derive(McpProcedure)]` whose fields are the routine's parameters and what it returns.
 //!
-//! A call's arguments are its IN, INOUT and VARIADIC parameters: required ones (no default)
-//! hold a value (`T`), the others may be left out or null (`Option<T>`). What comes back (OUT
-//! values, result columns, a function's value) may be null (`Option<T>`). A function that
+//! A call's arguments are its IN, INOUT and VARIADIC parameters: an IN or VARIADIC one without
+//! a default holds a value (`T`); one with a default may be left out or null, and an INOUT one
+//! may be null (`Option<T>`). What comes back (OUT values, result columns, a function's value)
+//! may be null (`Option<T>`). A function that
 //! returns rows describes them by its columns: its OUT parameters are those columns and are
 //! not repeated.
 
