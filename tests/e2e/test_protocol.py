@@ -285,6 +285,20 @@ def test_a_malformed_request_gets_the_jsonrpc_error_saying_what_is_wrong(sample_
     assert not missing, f"the message does not say {missing}: {error['error']['message']!r}"
 
 
+def test_every_malformed_line_over_stdio_is_answered_even_when_stdin_closes_right_after(sample_server):
+    """The answers to lines the server refuses itself are owed even when the client closes
+    stdin at once: all 300 come back, in order, next to the one valid call's result."""
+    lines = [
+        b'{"jsonrpc": "2.0", "id": %d, "method": "tools/call", "params": {"name": "count_books", "arguments": "x"}}' % n
+        for n in range(300)
+    ]
+    valid = {"jsonrpc": "2.0", "id": "valid", "method": "tools/call", "params": {"name": "count_books", "arguments": {}}}
+    messages = stdio_messages(sample_server.binary, sample_server.database_url, valid, *lines)
+    errors = [m["id"] for m in messages if "error" in m]
+    assert errors == list(range(300)), f"{len(errors)} of 300 malformed lines answered"
+    assert any(m.get("id") == "valid" and "result" in m for m in messages)
+
+
 # name: (params, the Mcp-Name header a stateless request carries)
 NOT_OFFERED: dict[str, tuple[dict[str, Any], str | None]] = {
     "resources/list": ({}, None),

@@ -74,13 +74,15 @@ pub async fn serve_stdio(handler: McpHandler) -> Result<(), TransportError> {
                     }
                 },
             };
-            let written = async {
-                stdout.write_all(line.as_bytes()).await?;
-                stdout.write_all(b"\n").await?;
-                stdout.flush().await
-            };
-            if written.await.is_err() {
-                break;
+            if write_line(&mut stdout, &line).await.is_err() {
+                return;
+            }
+        }
+        // rmcp has ended (stdin closed): the answers to malformed lines it never saw, sent
+        // before stdin closed, are still owed.
+        while let Ok(line) = error_lines.try_recv() {
+            if write_line(&mut stdout, &line).await.is_err() {
+                return;
             }
         }
     });
@@ -96,4 +98,11 @@ pub async fn serve_stdio(handler: McpHandler) -> Result<(), TransportError> {
     inbound.abort();
     let _ = outbound.await;
     outcome.map(drop)
+}
+
+/// Writes `line` and a line feed to `stdout`, and flushes.
+async fn write_line(stdout: &mut tokio::io::Stdout, line: &str) -> std::io::Result<()> {
+    stdout.write_all(line.as_bytes()).await?;
+    stdout.write_all(b"\n").await?;
+    stdout.flush().await
 }
