@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::ArgumentError;
-use super::filter::brief;
+use super::filter::typed_operand;
 use super::write::Values;
 use crate::catalog::Routine;
 use crate::routine::FieldRole;
@@ -51,20 +51,7 @@ impl CallRequest {
                             "{name}: {tool} needs a value here, not null"
                         )));
                     }
-                    if let Some(allowed) = column.refuses(value) {
-                        return Err(ArgumentError::new(format!(
-                            "{name}: {tool} takes one of {allowed}; got {}",
-                            brief(value)
-                        )));
-                    }
-                    let operand = fields.operand(field, value).map_err(|error| {
-                        ArgumentError::new(format!(
-                            "{name}: {tool} takes {} values; got {} ({error})",
-                            column.json_type(),
-                            brief(value)
-                        ))
-                    })?;
-                    given.push((field, operand));
+                    given.push((field, typed_operand(fields, field, value, name, &tool)?));
                 }
                 None if def.roles[field] == (FieldRole::In { optional: true }) => {}
                 None => missing.push(name),

@@ -411,17 +411,35 @@ pub(crate) fn read_operand(
             "{path}: compare with null using {{\"is_null\": true}}"
         )));
     }
+    typed_operand(
+        table,
+        column,
+        value,
+        path,
+        &format!("column {:?}", info.def.name),
+    )
+}
+
+/// `value` read as a value of `column`'s type, one of its allowed values if it has a list.
+/// Errors say where the value is (`path`) and who takes it (`taker`: `column "rating"`,
+/// `call_f`); whether it may be null is the caller's to say.
+pub(crate) fn typed_operand(
+    table: &Table,
+    column: usize,
+    value: &Value,
+    path: &str,
+    taker: &str,
+) -> Result<Operand, ArgumentError> {
+    let info = &table.columns[column];
     if let Some(allowed) = info.refuses(value) {
         return Err(ArgumentError::new(format!(
-            "{path}: column {:?} takes one of {allowed}; got {}",
-            info.def.name,
+            "{path}: {taker} takes one of {allowed}; got {}",
             brief(value)
         )));
     }
     table.operand(column, value).map_err(|error| {
         ArgumentError::new(format!(
-            "{path}: column {:?} takes {} values; got {} ({error})",
-            info.def.name,
+            "{path}: {taker} takes {} values; got {} ({error})",
             info.json_type(),
             brief(value)
         ))

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::filter::{Filter, brief, unknown_column};
+use super::filter::{Filter, brief, typed_operand, unknown_column};
 use super::{ArgumentError, reject_unknown};
 use crate::catalog::{Operand, Table};
 use crate::config::Limits;
@@ -265,19 +265,11 @@ fn written_operand(
             info.def.name
         )));
     }
-    if let Some(allowed) = info.refuses(value) {
-        return Err(ArgumentError::new(format!(
-            "{path}: column {:?} takes one of {allowed}; got {}",
-            info.def.name,
-            brief(value)
-        )));
-    }
-    table.operand(column, value).map_err(|error| {
-        ArgumentError::new(format!(
-            "{path}: column {:?} takes {} values; got {} ({error})",
-            info.def.name,
-            info.json_type(),
-            brief(value)
-        ))
-    })
+    typed_operand(
+        table,
+        column,
+        value,
+        path,
+        &format!("column {:?}", info.def.name),
+    )
 }
