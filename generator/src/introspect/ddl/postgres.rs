@@ -33,7 +33,6 @@ use sqlparser::ast::{
 };
 use sqlparser::parser::Parser;
 
-use self::routines::FUNCTION_STOP_WORDS;
 use super::names::{TableName, ident_name, same_name, table_name};
 use super::postgres_types::{
     Lexeme, ParsedType, TypeName, display_name, lex, matching_close, parse_type, qualified_name,
@@ -339,10 +338,7 @@ impl Catalog {
                 Handled::Yes
             }
             "domain" => self.read_create_domain(tokens, at),
-            "function" => {
-                self.read_create_function(tokens, at);
-                self.read_create_routine(tokens, at, RoutineKind::Function, tables)
-            }
+            "function" => self.read_create_routine(tokens, at, RoutineKind::Function, tables),
             "procedure" => self.read_create_routine(tokens, at, RoutineKind::Procedure, tables),
             "aggregate" => {
                 self.read_create_aggregate(tokens, at);
@@ -415,53 +411,6 @@ impl Catalog {
             kind: UserTypeKind::Domain(Box::new(base), not_null),
         });
         Handled::Yes
-    }
-
-    /// `CREATE FUNCTION name (args) RETURNS [SETOF] type ...`: its return type.
-    fn read_create_function(&mut self, tokens: &[Lexeme], at: usize) {
-        let Some((parts, at)) = qualified_name(tokens, at) else {
-            return;
-        };
-        if tokens.get(at) != Some(&Lexeme::Punct('(')) {
-            return;
-        }
-        let close = matching_close(tokens, at);
-        let arguments = count_arguments(&tokens[at + 1..close]);
-        let Some(returns) = tokens[close..].iter().position(|t| t.is("returns")) else {
-            return;
-        };
-        let mut start = close + returns + 1;
-        if tokens.get(start).is_some_and(|t| t.is("setof")) {
-            start += 1;
-        }
-        if tokens.get(start).is_some_and(|t| t.is("table")) {
-            return;
-        }
-        let mut end = start;
-        while end < tokens.len() {
-            match &tokens[end] {
-                Lexeme::Punct('(' | '[') => end = matching_close(tokens, end) + 1,
-                token
-                    if token
-                        .keyword()
-                        .is_some_and(|w| FUNCTION_STOP_WORDS.contains(&w)) =>
-                {
-                    break;
-                }
-                Lexeme::Str(_) | Lexeme::Punct(';') => break,
-                _ => end += 1,
-            }
-        }
-        let path = self.search_path.clone();
-        if let Some(returns) = self.resolve_type(&tokens_text(&tokens[start..end]), &path) {
-            let (schema, name) = self.created_name(parts);
-            self.functions.push(Function {
-                schema,
-                name,
-                arguments,
-                returns: returns.sql_type(),
-            });
-        }
     }
 
     /// `CREATE AGGREGATE name (args) (SFUNC = f, STYPE = t [, FINALFUNC = ff])`: it returns

@@ -1183,3 +1183,27 @@ fn mysql_routines_follow_delimiters_drops_and_replacements() {
         )]
     );
 }
+
+#[test]
+fn a_view_column_that_calls_a_function_has_the_type_it_returns() {
+    let (schema, warnings) = parse_as(
+        Dialect::Postgres,
+        "CREATE TABLE t (id int PRIMARY KEY, n numeric(5,2));
+         CREATE FUNCTION half(x numeric, OUT h numeric) RETURNS numeric LANGUAGE sql AS 'SELECT x / 2';
+         CREATE FUNCTION tags(x int) RETURNS SETOF text LANGUAGE sql AS 'SELECT x::text';
+         CREATE FUNCTION pairs() RETURNS TABLE (a int) LANGUAGE sql AS 'SELECT 1';
+         CREATE VIEW v AS SELECT half(n) AS h, tags(id) AS tag FROM t;",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let view = schema
+        .tables
+        .iter()
+        .find(|table| table.name == "v")
+        .expect("the view");
+    let types: Vec<(&str, &str)> = view
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.sql_type.as_str()))
+        .collect();
+    assert_eq!(types, [("h", "NUMERIC"), ("tag", "TEXT")]);
+}

@@ -11,7 +11,7 @@ use super::super::postgres_types::{
     Lexeme, TypeName, display_name, matching_close, parse_type, qualified_name, quote_ident,
     tokens_text,
 };
-use super::{Catalog, Handled, Resolved, UserTypeKind, default_to_none, find_exact};
+use super::{Catalog, Function, Handled, Resolved, UserTypeKind, default_to_none, find_exact};
 use crate::introspect::routines::{
     ArgumentMode, PostgresArgument, PostgresReturn, RoutineSkip, postgres_parameters,
     postgres_returns, postgres_signature, postgres_skip, result_column, routine_location,
@@ -23,7 +23,7 @@ use crate::model::{
 use crate::typemap;
 
 /// Words that end the return type of a `CREATE FUNCTION`.
-pub(super) const FUNCTION_STOP_WORDS: &[&str] = &[
+const FUNCTION_STOP_WORDS: &[&str] = &[
     "as",
     "language",
     "immutable",
@@ -454,6 +454,9 @@ impl Catalog {
             }
         };
         let path = self.search_path.clone();
+        if kind == RoutineKind::Function {
+            self.record_function_type(&declared, &path);
+        }
         let (schema, name) = self.created_name(declared.name.clone());
         let arguments = match self.routine_arguments(&declared, &path, tables) {
             Ok(arguments) => arguments,
@@ -624,6 +627,35 @@ impl Catalog {
                 self.routines[at] = routine;
             }
             None => self.routines.push(routine),
+        }
+    }
+
+    /// Records what a call of function `declared` in a view's select list gives: the type it
+    /// `RETURNS` (each row's, for `SETOF`), for its number of input arguments. A function that
+    /// `RETURNS TABLE` is a table, not a value.
+    fn record_function_type(&mut self, declared: &RoutineDecl, path: &[String]) {
+        let Some(returns) = &declared.returns else {
+            return;
+        };
+        if declared
+            .arguments
+            .iter()
+            .any(|a| a.mode == ArgumentMode::Table)
+        {
+            return;
+        }
+        if let Some(resolved) = self.resolve_type(&tokens_text(&returns.type_tokens), path) {
+            let (schema, name) = self.created_name(declared.name.clone());
+            self.functions.push(Function {
+                schema,
+                name,
+                arguments: declared
+                    .arguments
+                    .iter()
+                    .filter(|a| a.mode.is_input())
+                    .count(),
+                returns: resolved.sql_type(),
+            });
         }
     }
 
