@@ -246,10 +246,7 @@ fn describe_routine(routine: &Routine) -> String {
         RoutineKind::Function => "function",
         RoutineKind::Procedure => "procedure",
     };
-    let name = match &routine.schema {
-        Some(schema) => format!("{schema}.{}", routine.name),
-        None => routine.name.clone(),
-    };
+    let name = routine.qualified_name();
     let returns = match &routine.returns {
         Returns::Nothing => "returns nothing".to_owned(),
         Returns::Value { sql_type, .. } => format!("returns {sql_type}"),
@@ -333,7 +330,7 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     let routines = schema
         .routines
         .iter()
-        .filter(|routine| routine.read_only || !args.read_only)
+        .filter(|routine| options.serves(routine))
         .count();
     let left_out = schema.routines.len() - routines;
     if left_out > 0 {

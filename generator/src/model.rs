@@ -410,6 +410,16 @@ impl Schema {
     }
 }
 
+impl Routine {
+    /// `schema.name`, or `name` in the default schema.
+    pub fn qualified_name(&self) -> String {
+        match &self.schema {
+            Some(schema) => format!("{schema}.{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 impl Table {
     /// The column called `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {

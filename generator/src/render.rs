@@ -60,6 +60,13 @@ pub struct RenderOptions {
     pub lockfile: Option<String>,
 }
 
+impl RenderOptions {
+    /// Whether the crate serves `routine`: `--read-only` leaves out those that may write.
+    pub fn serves(&self, routine: &crate::model::Routine) -> bool {
+        routine.read_only || !self.read_only
+    }
+}
+
 /// Rendering failed: a bug in mcpgen, never the user's input.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -113,11 +120,10 @@ pub fn render(schema: &Schema, options: &RenderOptions) -> Result<Vec<OutputFile
         .zip(&names)
         .map(|(table, names)| table_context(schema, table, names, options))
         .collect();
-    // `--read-only` leaves out the routines that may write.
     let served: Vec<&crate::model::Routine> = schema
         .routines
         .iter()
-        .filter(|routine| routine.read_only || !options.read_only)
+        .filter(|routine| options.serves(routine))
         .collect();
     let routine_names = naming::assign_routines(&served);
     let routines: Vec<routines::RoutineContext> = served
@@ -400,7 +406,7 @@ fn common_context(schema: &Schema, options: &RenderOptions, tables: &[TableConte
         .zip(tables)
         .map(|(model, table)| {
             serde_json::json!({
-                "name": doc_code(&model.qualified_name()).replace('|', "\\|"),
+                "name": doc_cell(&model.qualified_name()),
                 "kind": table.kind,
                 "tools": table.tools,
             })
@@ -483,7 +489,7 @@ fn table_context(
         .as_ref()
         .map(|key| key.columns.iter().map(String::as_str).collect())
         .unwrap_or_default();
-    let mut imports = vec!["mcpgen_runtime::McpTable".to_owned()];
+    let mut imports = vec![typemap::DERIVE_IMPORT.to_owned()];
     let mut fields = Vec::with_capacity(table.columns.len());
     for (column, field_name) in table.columns.iter().zip(&names.fields) {
         let rust = typemap::rust_type(schema.dialect, &column.data_type);
@@ -676,6 +682,11 @@ fn doc_code(name: &str) -> String {
     }
     let fence = "`".repeat(longest + 1);
     format!("{fence} {text} {fence}")
+}
+
+/// A name as a Markdown code span in a table cell (`|` escaped).
+fn doc_cell(name: &str) -> String {
+    doc_code(name).replace('|', "\\|")
 }
 
 /// A Rust string literal of `text`.

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::{FieldContext, doc_code, doc_lines, rust_array, rust_string};
+use super::{FieldContext, doc_cell, doc_code, doc_lines, rust_array, rust_string};
 use crate::model::{DataType, Dialect, ParameterMode, Returns, Routine, RoutineKind};
 use crate::naming::{self, RoutineNames};
 use crate::typemap::{self, ColumnKind};
@@ -215,26 +215,17 @@ pub(super) fn routine_context(
         module: names.module.clone(),
         struct_name: names.struct_name.clone(),
         kind,
-        display_name: doc_code(&qualified_name(routine)),
-        readme_name: doc_code(&format!(
+        display_name: doc_code(&routine.qualified_name()),
+        readme_name: doc_cell(&format!(
             "{}({})",
-            qualified_name(routine),
+            routine.qualified_name(),
             routine.signature
-        ))
-        .replace('|', "\\|"),
+        )),
         tool: format!("call_{}", names.tool_base),
         read_only: routine.read_only,
         attributes: attributes.join(", "),
         imports,
         doc: doc_lines(routine.comment.as_deref()),
         fields: contexts,
-    }
-}
-
-/// `schema.name`, or `name` in the default schema.
-fn qualified_name(routine: &Routine) -> String {
-    match &routine.schema {
-        Some(schema) => format!("{schema}.{}", routine.name),
-        None => routine.name.clone(),
     }
 }

@@ -19,39 +19,12 @@ use crate::dialect::Dialect;
 use crate::fixtures;
 use crate::sql::{self, Statement};
 
-/// Words the generated arguments are made of: the fixtures' columns, operators, argument
-/// names, values of their types.
+/// Words the generated arguments are made of, besides [`COLUMNS`] and [`OPERATORS`]: argument
+/// names, combinators, values of the fixtures' types.
 const WORDS: &[&str] = &[
-    "film_id",
-    "title",
-    "rating",
-    "code",
-    "features",
-    "shape",
-    "status",
-    "price",
-    "released",
-    "available",
-    "a",
-    "b",
-    "label",
-    "body",
-    "name",
-    "total",
     "and",
     "or",
     "not",
-    "eq",
-    "ne",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "in",
-    "nin",
-    "like",
-    "ilike",
-    "is_null",
     "where",
     "order_by",
     "columns",
@@ -81,12 +54,14 @@ const WORDS: &[&str] = &[
 
 fn word() -> impl Strategy<Value = String> {
     prop_oneof![
-        3 => prop::sample::select(WORDS).prop_map(str::to_owned),
+        1 => prop::sample::select(COLUMNS).prop_map(str::to_owned),
+        1 => prop::sample::select(OPERATORS).prop_map(str::to_owned),
+        2 => prop::sample::select(WORDS).prop_map(str::to_owned),
         1 => "[a-zA-Z0-9%_ :.+\\\\-]{0,10}",
     ]
 }
 
-/// Any JSON value, leaning on [`WORDS`] for keys and strings.
+/// Any JSON value, leaning on the fixtures' words for keys and strings.
 fn json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
