@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::ast::Input;
-use crate::attr::{Derive, KindAttr, RoleAttr, RoutineKindAttr};
+use crate::attr::{Derive, KindAttr, RoleAttr, RoutineKindAttr, Spanned};
 use crate::ctxt::Ctxt;
 
 use mcpgen_rules::naming::MAX_TOOL_BASE as MAX_TOOL_NAME;
@@ -170,18 +170,27 @@ fn check_tool_name(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// Whether a key names `column`, a column of the struct; if not, an error at its name.
+fn names_a_column(cx: &Ctxt, input: &Input<'_>, column: &Spanned<String>) -> bool {
+    let known = input
+        .fields
+        .iter()
+        .any(|field| field.column == column.value);
+    if !known {
+        cx.syn_error(syn::Error::new(
+            column.span,
+            format!(
+                "no column `{}` in this struct; name a column as the database spells it",
+                column.value
+            ),
+        ));
+    }
+    known
+}
+
 fn check_keys(cx: &Ctxt, input: &Input<'_>) {
-    let columns: HashSet<&str> = input.fields.iter().map(|f| f.column.as_str()).collect();
-    let unknown = |column: &crate::attr::Spanned<String>| {
-        if !columns.contains(column.value.as_str()) {
-            cx.syn_error(syn::Error::new(
-                column.span,
-                format!(
-                    "no column `{}` in this struct; name a column as the database spells it",
-                    column.value
-                ),
-            ));
-        }
+    let unknown = |column: &Spanned<String>| {
+        names_a_column(cx, input, column);
     };
     for key in &input.attrs.foreign_keys {
         key.columns.iter().for_each(unknown);
@@ -225,18 +234,9 @@ fn check_primary_key(cx: &Ctxt, input: &Input<'_>) {
             "`primary_key = [...]` needs at least one column",
         ));
     }
-    let columns: HashSet<&str> = input.fields.iter().map(|f| f.column.as_str()).collect();
     let mut seen = HashSet::new();
     for column in &key.value {
-        if !columns.contains(column.value.as_str()) {
-            cx.syn_error(syn::Error::new(
-                column.span,
-                format!(
-                    "no column `{}` in this struct; name a column as the database spells it",
-                    column.value
-                ),
-            ));
-        } else if !seen.insert(column.value.as_str()) {
+        if names_a_column(cx, input, column) && !seen.insert(column.value.as_str()) {
             cx.syn_error(syn::Error::new(
                 column.span,
                 format!("column `{}` is twice in the primary key", column.value),
