@@ -330,6 +330,13 @@ class Postgres:
         with self.connect() as connection:
             return connection.execute(f"SELECT COUNT(*) FROM {_pg_table(relation)}").fetchone()[0]
 
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Runs `sql` (`%s` placeholders) in the database itself: its rows, none for a statement
+        that returns none."""
+        with self.connect() as connection:
+            cursor = connection.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
 
 def _pg_category(base_name: str, type_type: str, element_name: str | None, element_type: str | None) -> str:
     """Arrays of enums are arrays of text; arrays of domains, arrays of their base type."""
@@ -461,6 +468,12 @@ class Mysql:
         with self.connect() as connection, connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {_mysql_quote(relation.name)}")
             return cursor.fetchone()[0]
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Runs `sql` (`%s` placeholders) in the database itself: its rows."""
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
 
 
 def _mysql_category(column_type: str, data_type: str) -> str:

@@ -77,20 +77,17 @@ def _declared_read_only(target: Any) -> dict[str, bool]:
     `STABLE`; MySQL `READS SQL DATA` or `NO SQL`."""
     database = target.database
     if isinstance(database, sd.Postgres):
-        with database.connect() as connection:
-            rows = connection.execute(
-                "SELECT CASE WHEN n.nspname = 'public' THEN p.proname ELSE n.nspname || '.' || p.proname END,"
-                " p.provolatile IN ('i', 's') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'"
-            ).fetchall()
+        rows = database.query(
+            "SELECT CASE WHEN n.nspname = 'public' THEN p.proname ELSE n.nspname || '.' || p.proname END,"
+            " p.provolatile IN ('i', 's') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'"
+        )
     else:
-        with database.connect() as connection, connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT ROUTINE_NAME, SQL_DATA_ACCESS IN ('READS SQL DATA', 'NO SQL')"
-                " FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s",
-                (database.name,),
-            )
-            rows = cursor.fetchall()
+        rows = database.query(
+            "SELECT ROUTINE_NAME, SQL_DATA_ACCESS IN ('READS SQL DATA', 'NO SQL')"
+            " FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s",
+            (database.name,),
+        )
     return {name: bool(read_only) for name, read_only in rows}
 
 
@@ -290,13 +287,9 @@ MY_CALLS = {
 
 def _held_inventory(target: Any) -> int:
     """An inventory item out on rental (so a call finds its customer)."""
-    sql = "SELECT inventory_id FROM rental WHERE return_date IS NULL ORDER BY rental_id LIMIT 1"
-    if isinstance(target.database, sd.Postgres):
-        with target.database.connect() as connection:
-            return connection.execute(sql).fetchone()[0]
-    with target.database.connect() as connection, connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchone()[0]
+    return target.database.query(
+        "SELECT inventory_id FROM rental WHERE return_date IS NULL ORDER BY rental_id LIMIT 1"
+    )[0][0]
 
 
 async def _tools_by_routine(session: Any, default_schema: str) -> dict[str, str]:
@@ -396,19 +389,11 @@ def test_a_call_past_the_statement_time_limit_is_stopped_and_says_so(label: str,
 
 
 def _notes(target: Any, body: str) -> list[int]:
-    placeholder = "%s"
-    sql = f"SELECT id FROM notes WHERE body = {placeholder} ORDER BY id"
-    if isinstance(target.database, sd.Postgres):
-        with target.database.connect() as connection:
-            return [row[0] for row in connection.execute(sql, (body,)).fetchall()]
-    with target.database.connect() as connection, connection.cursor() as cursor:
-        cursor.execute(sql, (body,))
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in target.database.query("SELECT id FROM notes WHERE body = %s ORDER BY id", (body,))]
 
 
 def _count_notes(target: Any) -> int:
-    with target.database.connect() as connection:
-        return connection.execute("SELECT count(*) FROM notes").fetchone()[0]
+    return target.database.query("SELECT count(*) FROM notes")[0][0]
 
 
 @pytest.mark.parametrize("label", ["pg_routines", "my_routines"])

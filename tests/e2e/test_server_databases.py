@@ -516,17 +516,7 @@ def _write_target(label: str, request: pytest.FixtureRequest, tmp_path: Path) ->
         return WriteTarget(stdio_parameters(str(sample.binary), f"sqlite://{copy}", "--allow-writes"), query, "?")
     target = request.getfixturevalue("served")(label)
     engine = target.database
-
-    def query(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        if isinstance(engine, sd.Postgres):
-            with engine.connect() as connection:
-                cursor = connection.execute(sql, params)
-                return cursor.fetchall() if cursor.description else []
-        with engine.connect() as connection, connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
-
-    return WriteTarget(stdio_parameters(str(target.binary), engine.url, "--allow-writes"), query, "%s")
+    return WriteTarget(stdio_parameters(str(target.binary), engine.url, "--allow-writes"), engine.query, "%s")
 
 
 # label: (table, key, a row to insert, a column to set and its new value, the name column)
