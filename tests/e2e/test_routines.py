@@ -197,7 +197,9 @@ def _postgres(target: Any, sql: str, params: tuple[Any, ...], shape: str) -> Any
 
 
 def _mysql(target: Any, sql: str, params: tuple[Any, ...], out: str | None) -> Any:
-    """The result of the call in MySQL: the rows of every result set, then `SELECT out`."""
+    """The result of the call in MySQL, shaped as `call_R` returns it: a function's value, or
+    the rows of every result set of a procedure and then its OUT values (`SELECT out`); or the
+    database's error message."""
     import pymysql
 
     with target.database.connect() as connection, connection.cursor() as cursor:
@@ -205,14 +207,13 @@ def _mysql(target: Any, sql: str, params: tuple[Any, ...], out: str | None) -> A
             cursor.execute(sql, params)
         except pymysql.MySQLError as error:
             return ("error", error.args[1])
+        if sql.startswith("SELECT"):
+            return {"value": _plain(cursor.fetchone()[0])}
         rows: list[dict[str, Any]] = []
         while True:
-            if cursor.description and not sql.startswith("SELECT"):
+            if cursor.description:
                 names = [column[0] for column in cursor.description]
                 rows += [{n: _plain(v) for n, v in zip(names, row)} for row in cursor.fetchall()]
-            elif cursor.description:
-                names = [column[0] for column in cursor.description]
-                return {"value": _plain(cursor.fetchone()[0])}
             if not cursor.nextset():
                 break
         result: dict[str, Any] = {"rows": rows}
