@@ -441,6 +441,8 @@ fn config_defaults() -> serde_json::Value {
         "session_reply_cache_s": defaults::SESSION_REPLY_CACHE_S,
         "page_size": defaults::PAGE_SIZE,
         "writes": defaults::WRITES,
+        "profile": toml_string(defaults::PROFILE),
+        "sql": defaults::SQL,
     })
 }
 

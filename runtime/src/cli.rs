@@ -10,7 +10,7 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-use crate::config::Config;
+use crate::config::{Config, Profile};
 use crate::server::{ServerBuilder, Transport};
 
 /// The environment variable that sets which log lines are written (e.g. `debug`, or
@@ -48,6 +48,13 @@ struct ServeArgs {
     /// Serve the write tools (insert_T, update_T, delete_T), as `[tools] writes = true` does.
     #[arg(long)]
     allow_writes: bool,
+    /// The tool surface, as `[tools] profile` sets it [default: auto: typed while its
+    /// tools/list stays under 64 KB, else compact].
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    tools: Option<Profile>,
+    /// Serve query_sql (read-only SQL, checked before it runs), as `[tools] sql = true` does.
+    #[arg(long)]
+    allow_sql: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,6 +101,10 @@ async fn serve(builder: ServerBuilder, args: ServeArgs) -> Result<(), String> {
         None => Config::default(),
     };
     config.tools.writes |= args.allow_writes;
+    config.tools.sql |= args.allow_sql;
+    if let Some(profile) = args.tools {
+        config.tools.profile = profile;
+    }
     let url = args.database_url.or_else(|| {
         std::env::var("DATABASE_URL")
             .ok()

@@ -128,6 +128,12 @@ pub struct ToolsConfig {
     /// read-only; `serve --allow-writes` turns them on too. Off, the database is only ever
     /// read, in read-only transactions.
     pub writes: bool,
+    /// The tool surface: `typed`, `compact`, `dreamfactory`, or `auto`; `serve --tools`
+    /// overrides it.
+    pub profile: Profile,
+    /// Serve `query_sql`: one read-only statement over the served tables, checked before it
+    /// reaches the database.
+    pub sql: bool,
 }
 
 impl Default for ToolsConfig {
@@ -135,6 +141,34 @@ impl Default for ToolsConfig {
         Self {
             page_size: defaults::PAGE_SIZE,
             writes: defaults::WRITES,
+            profile: Profile::Auto,
+            sql: defaults::SQL,
+        }
+    }
+}
+
+/// A tool surface over one catalog (`[tools] profile`, `serve --tools`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// `typed` while its `tools/list` stays under 64 KB, else `compact`.
+    Auto,
+    /// One set of tools per table and routine, each with its own exact schema.
+    Typed,
+    /// A fixed set of tools that name the table or routine in an argument.
+    Compact,
+    /// The tool names, arguments and results of DreamFactory's MCP server.
+    Dreamfactory,
+}
+
+impl Profile {
+    /// The name in the config file and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Auto => "auto",
+            Profile::Typed => "typed",
+            Profile::Compact => "compact",
+            Profile::Dreamfactory => "dreamfactory",
         }
     }
 }
@@ -298,6 +332,23 @@ mod tests {
         assert_eq!(config.http.max_body_bytes, defaults.max_body_bytes);
         assert_eq!(config.http.allowed_hosts, defaults.allowed_hosts);
         assert_eq!(config.http.allowed_origins, defaults.allowed_origins);
+    }
+
+    #[test]
+    fn the_profile_defaults_to_auto_and_names_the_four_profiles() {
+        assert_eq!(Config::parse("").unwrap().tools.profile, Profile::Auto);
+        assert_eq!(defaults::PROFILE, Profile::Auto.name());
+        for profile in [
+            Profile::Auto,
+            Profile::Typed,
+            Profile::Compact,
+            Profile::Dreamfactory,
+        ] {
+            let text = format!("[tools]\nprofile = \"{}\"\n", profile.name());
+            assert_eq!(Config::parse(&text).unwrap().tools.profile, profile);
+        }
+        let error = Config::parse("[tools]\nprofile = \"small\"\n").unwrap_err();
+        assert!(error.contains("compact"), "{error}");
     }
 
     #[test]

@@ -141,12 +141,8 @@ impl ServerBuilder {
             },
         )
         .await?;
-        let tools = ToolSet::new(
-            &catalog,
-            database.dialect(),
-            &config.limits,
-            config.tools.writes,
-        );
+        let tools = ToolSet::new(&catalog, database.dialect(), &config.limits, &config.tools);
+        announce_profile(&config.tools, &tools);
         let mut implementation = Implementation::new(self.name, self.version);
         if let Some(title) = self.title {
             implementation = implementation.with_title(title);
@@ -175,5 +171,28 @@ impl ServerBuilder {
 
     pub(crate) fn server_version(&self) -> &str {
         &self.version
+    }
+}
+
+/// Says on stderr which tool profile the server serves, and under `auto`, why.
+fn announce_profile(options: &crate::config::ToolsConfig, tools: &ToolSet) {
+    let bytes = tools.list_bytes();
+    let limit = mcpgen_rules::defaults::AUTO_TYPED_MAX_BYTES;
+    let chosen = tools.profile().name();
+    if options.profile == crate::config::Profile::Auto {
+        let why = if tools.profile() == crate::config::Profile::Typed {
+            format!("its tools/list is {bytes} bytes, under {limit}")
+        } else {
+            format!("the typed tools/list would pass {limit} bytes; this one is {bytes}")
+        };
+        tracing::info!(
+            profile = chosen,
+            "tool profile {chosen} (auto: {why}); serve --tools typed|compact|dreamfactory chooses one"
+        );
+    } else {
+        tracing::info!(
+            profile = chosen,
+            "tool profile {chosen}: tools/list is {bytes} bytes"
+        );
     }
 }

@@ -43,3 +43,11 @@ pub const SESSION_REPLY_CACHE_S: u64 = 60;
 pub const PAGE_SIZE: usize = 100;
 /// `[tools] writes`: serve the write tools (`serve --allow-writes` turns them on too).
 pub const WRITES: bool = false;
+/// `[tools] profile`: the tool surface (`auto`: `typed` while its `tools/list` fits in
+/// [`AUTO_TYPED_MAX_BYTES`], else `compact`).
+pub const PROFILE: &str = "auto";
+/// `[tools] sql`: serve `query_sql`, read-only SQL checked before it runs.
+pub const SQL: bool = false;
+/// Under `profile = "auto"`, the largest `tools/list` (minified JSON bytes) the `typed`
+/// profile may have; beyond it, `compact` is served.
+pub const AUTO_TYPED_MAX_BYTES: usize = 64 * 1024;

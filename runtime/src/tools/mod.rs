@@ -2,6 +2,7 @@
 //! does: read the arguments ([`crate::query`]), write the statement ([`crate::sql`]), run it
 //! ([`crate::backend`]) and shape the result.
 
+mod compact;
 mod routine;
 mod schema;
 mod write;
@@ -20,11 +21,12 @@ use crate::dialect::Dialect;
 use mcpgen_rules::tools::{self, TableShape, Verb};
 
 use crate::catalog::{Catalog, Routine, Table};
-use crate::config::Limits;
+use crate::config::{Limits, Profile, ToolsConfig};
 use crate::query::{ArgumentError, CountRequest, GetRequest, InsertRule, PagePlan, Selected};
 use crate::routine::{Returns, RoutineKind};
 use crate::sql;
 use crate::table::TableKind;
+use mcpgen_rules::defaults;
 
 /// What a tool does, and to which table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,23 +49,72 @@ pub enum Action {
         /// The routine's index in the catalog.
         routine: usize,
     },
+    /// A compact tool (`query`, `get`, `count`, `insert`, `update`, `delete`): the verb, on
+    /// the table its `table` argument names.
+    AnyTable(Verb),
+    /// The compact `call`, of the routine its `routine` argument names.
+    AnyRoutine,
 }
 
-/// The tools of a server, in a fixed order: `list_tables`, `describe_table`, then each table's.
+/// The tools of a server, in a fixed order: `list_tables`, `describe_table`, then each table's
+/// (typed), or the fixed set of the compact profile.
 pub struct ToolSet {
     tools: Vec<Tool>,
     targets: HashMap<String, (usize, Action)>,
+    profile: Profile,
+    /// The catalog indexes of the routines served.
+    routines: Vec<usize>,
 }
 
 impl ToolSet {
-    /// The tools of every table in `catalog`; their write tools too when `writes`.
-    pub fn new(catalog: &Catalog, dialect: &dyn Dialect, limits: &Limits, writes: bool) -> Self {
-        let mut set = Self {
+    /// The tools of `catalog` under `options` (its profile, whether writes and `query_sql`
+    /// are served). `auto` becomes `typed` while that fits in
+    /// [`defaults::AUTO_TYPED_MAX_BYTES`], else `compact`.
+    pub fn new(
+        catalog: &Catalog,
+        dialect: &dyn Dialect,
+        limits: &Limits,
+        options: &ToolsConfig,
+    ) -> Self {
+        let writes = options.writes;
+        match options.profile {
+            Profile::Typed => Self::typed(catalog, dialect, limits, writes),
+            Profile::Compact => Self::compact(catalog, dialect, limits, writes),
+            Profile::Dreamfactory => Self::compact(catalog, dialect, limits, writes),
+            Profile::Auto => {
+                let typed = Self::typed(catalog, dialect, limits, writes);
+                if typed.list_bytes() <= defaults::AUTO_TYPED_MAX_BYTES {
+                    typed
+                } else {
+                    Self::compact(catalog, dialect, limits, writes)
+                }
+            }
+        }
+    }
+
+    fn empty(profile: Profile) -> Self {
+        Self {
             tools: Vec::new(),
             targets: HashMap::new(),
-        };
-        let read = || ToolAnnotations::new().read_only(true).open_world(false);
-        set.push(
+            profile,
+            routines: Vec::new(),
+        }
+    }
+
+    /// The profile these tools are (never `auto`).
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// The size of every tool as `tools/list` sends it, in bytes of minified JSON.
+    pub fn list_bytes(&self) -> usize {
+        serde_json::to_vec(&self.tools).map_or(0, |bytes| bytes.len())
+    }
+
+    /// `list_tables` and `describe_table`, which every profile but `dreamfactory` has.
+    /// `describe_table` lists the tables' names in its schema when `name_tables`.
+    fn push_database_tools(&mut self, catalog: &Catalog, dialect: &dyn Dialect, name_tables: bool) {
+        self.push(
             Action::ListTables,
             Tool::new(
                 "list_tables",
@@ -74,18 +125,42 @@ impl ToolSet {
                 schema::no_input(),
             ),
             schema::list_tables_output(),
-            read(),
+            read_only(),
         );
-        set.push(
+        self.push(
             Action::DescribeTable,
             Tool::new(
                 "describe_table",
                 "One table or view in detail: its columns (SQL and JSON types, nullability, defaults, primary key), its foreign keys both ways and its unique keys.",
-                schema::describe_input(catalog),
+                schema::describe_input(catalog, name_tables),
             ),
             schema::describe_output(),
-            read(),
+            read_only(),
         );
+    }
+
+    /// `list_routines`, when a routine is served.
+    fn push_list_routines(&mut self, dialect: &dyn Dialect) {
+        self.push(
+            Action::ListRoutines,
+            Tool::new(
+                "list_routines",
+                format!(
+                    "The stored procedures and functions of this {} database that this server serves, with the tool that calls each.",
+                    dialect.name()
+                ),
+                schema::no_input(),
+            ),
+            schema::list_routines_output(),
+            read_only(),
+        );
+    }
+
+    /// The `typed` profile: the tools of every table in `catalog`; their write tools too when
+    /// `writes`.
+    fn typed(catalog: &Catalog, dialect: &dyn Dialect, limits: &Limits, writes: bool) -> Self {
+        let mut set = Self::empty(Profile::Typed);
+        set.push_database_tools(catalog, dialect, true);
         for (index, table) in catalog.tables().iter().enumerate() {
             let shape = TableShape {
                 has_primary_key: !table.primary_key().is_empty(),
@@ -121,36 +196,12 @@ impl ToolSet {
                 );
             }
         }
-        // A routine that only reads is always served; the others with writes on.
-        let served: Vec<usize> = (0..catalog.routines().len())
-            .filter(|&index| writes || catalog.routine(index).def.read_only)
-            .collect();
+        let served = served_routines(catalog, writes);
         if !served.is_empty() {
-            set.push(
-                Action::ListRoutines,
-                Tool::new(
-                    "list_routines",
-                    format!(
-                        "The stored procedures and functions of this {} database that this server serves, with the tool that calls each.",
-                        dialect.name()
-                    ),
-                    schema::no_input(),
-                ),
-                schema::list_routines_output(),
-                read(),
-            );
+            set.push_list_routines(dialect);
         }
-        for index in served {
+        for &index in &served {
             let routine = catalog.routine(index);
-            let annotations = if routine.def.read_only {
-                read()
-            } else {
-                ToolAnnotations::new()
-                    .read_only(false)
-                    .destructive(true)
-                    .idempotent(false)
-                    .open_world(false)
-            };
             set.push(
                 Action::Routine { routine: index },
                 Tool::new(
@@ -159,14 +210,26 @@ impl ToolSet {
                     schema::call_input(routine),
                 ),
                 schema::call_output(routine),
-                annotations,
+                routine_annotations(routine.def.read_only),
             );
         }
+        set.routines = served;
         set
+    }
+
+    /// The catalog indexes of the routines served.
+    pub fn served_routines(&self) -> &[usize] {
+        &self.routines
     }
 
     /// The name of the tool that calls the routine at `index`, when it is served.
     pub fn routine_tool(&self, index: usize) -> Option<&str> {
+        if !self.routines.contains(&index) {
+            return None;
+        }
+        if self.profile == Profile::Compact {
+            return Some("call");
+        }
         self.tools
             .iter()
             .find(|tool| {
@@ -235,6 +298,32 @@ impl ToolSet {
             .map(|tool| URL_SAFE_NO_PAD.encode(format!("tool:{}", tool.name)));
         Ok((self.tools[start..end].to_vec(), next))
     }
+}
+
+/// What a read-only tool says of itself.
+fn read_only() -> ToolAnnotations {
+    ToolAnnotations::new().read_only(true).open_world(false)
+}
+
+/// What a tool that calls a routine says of itself: one that only reads is read-only; any
+/// other may change anything.
+fn routine_annotations(read_only_routine: bool) -> ToolAnnotations {
+    if read_only_routine {
+        read_only()
+    } else {
+        ToolAnnotations::new()
+            .read_only(false)
+            .destructive(true)
+            .idempotent(false)
+            .open_world(false)
+    }
+}
+
+/// The routines served: those that only read, and with writes on, every one.
+fn served_routines(catalog: &Catalog, writes: bool) -> Vec<usize> {
+    (0..catalog.routines().len())
+        .filter(|&index| writes || catalog.routine(index).def.read_only)
+        .collect()
 }
 
 /// What a tool says of itself: reads read only; inserts add; updates and deletes destroy what
@@ -381,6 +470,8 @@ impl CallContext<'_> {
             Action::ListTables => self.list_tables(arguments),
             Action::DescribeTable => self.describe_table(arguments),
             Action::ListRoutines => self.list_routines(arguments),
+            Action::AnyTable(verb) => self.any_table(verb, arguments).await,
+            Action::AnyRoutine => self.any_routine(arguments).await,
             Action::Routine { routine } => {
                 self.call_routine(self.catalog.routine(routine), arguments)
                     .await
@@ -448,18 +539,7 @@ impl CallContext<'_> {
                     "describe_table needs `table`, a table's name as list_tables gives it",
                 )
             })?;
-        let index = self.catalog.find(name).ok_or_else(|| {
-            let similar = self.catalog.similar_names(name);
-            let hint = if similar.is_empty() {
-                "call list_tables for the names".to_owned()
-            } else {
-                format!(
-                    "did you mean {}? (list_tables gives every name)",
-                    similar.join(", ")
-                )
-            };
-            ArgumentError::new(format!("no table or view named {name:?}; {hint}"))
-        })?;
+        let index = self.find_table(name)?;
         let table = self.catalog.table(index);
         let columns: Vec<Value> = table
             .columns
@@ -604,7 +684,19 @@ impl CallContext<'_> {
             .unwrap_or_else(|| self.dialect().default_schema())
     }
 
+    /// The tools that act on the table at `index`.
     fn tools_of(&self, index: usize) -> Vec<&str> {
+        if self.tools.profile() == Profile::Compact {
+            let table = self.catalog.table(index);
+            let shape = TableShape {
+                has_primary_key: !table.primary_key().is_empty(),
+                writable: self.writes && table.writable(),
+            };
+            return tools::verbs(shape)
+                .into_iter()
+                .map(compact::tool_name)
+                .collect();
+        }
         self.tools
             .all()
             .iter()

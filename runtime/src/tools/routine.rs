@@ -144,6 +144,7 @@ impl CallContext<'_> {
                     "read_only": routine.def.read_only,
                     "description": routine.fields.def.description,
                     "tool": tool,
+                    "routine": self.routine_argument(index),
                 }))
             })
             .collect();

@@ -234,12 +234,13 @@ pub(crate) fn no_input() -> Map<String, Value> {
 }
 
 /// `describe_table`'s input: a table's name.
-pub(crate) fn describe_input(catalog: &Catalog) -> Map<String, Value> {
+/// (with their names as its `enum` when `name_tables` and there are not too many).
+pub(crate) fn describe_input(catalog: &Catalog, name_tables: bool) -> Map<String, Value> {
     let mut table = json!({
         "type": "string",
         "description": "The table's name as list_tables gives it (schema.name outside the default schema)."
     });
-    if catalog.tables().len() <= MAX_TABLE_ENUM {
+    if name_tables && catalog.tables().len() <= MAX_TABLE_ENUM {
         let names: Vec<String> = catalog.tables().iter().map(Table::display_name).collect();
         table["enum"] = json!(names);
     }
@@ -573,7 +574,7 @@ fn column_names(table: &Table, keep: impl Fn(&Column) -> bool) -> Vec<&'static s
         .collect()
 }
 
-fn object(value: Value) -> Map<String, Value> {
+pub(crate) fn object(value: Value) -> Map<String, Value> {
     match value {
         Value::Object(map) => map,
         _ => unreachable!("schemas are objects"),
@@ -700,7 +701,11 @@ pub(crate) fn list_routines_output() -> Map<String, Value> {
                         },
                         "read_only": {"type": "boolean"},
                         "description": {"type": ["string", "null"]},
-                        "tool": {"type": "string"}
+                        "tool": {"type": "string"},
+                        "routine": {
+                            "type": "string",
+                            "description": "What `call` takes as `routine` for it (where `call` is its tool)."
+                        }
                     },
                     "required": ["name", "schema", "kind", "signature", "read_only", "description", "tool"],
                     "additionalProperties": false
