@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Action, CallContext, CallError, ToolSet, read_only, routine_annotations, schema};
+use super::{Action, CallContext, CallError, ToolSet, read_only, schema};
 use crate::catalog::Catalog;
 use crate::config::{Limits, Profile};
 use crate::dialect::Dialect;
@@ -24,34 +24,37 @@ pub(super) fn tool_name(verb: Verb) -> &'static str {
     }
 }
 
-/// What each compact tool says of itself (as its typed counterpart; no call is keyed by the
-/// primary key alone, so none is idempotent by its name).
+/// What each compact tool says of itself, as its typed counterpart, leaving out the hints
+/// whose default it has (`readOnlyHint: false`, `idempotentHint: false`).
 fn annotations(verb: Verb) -> ToolAnnotations {
     match verb {
         Verb::List | Verb::Get | Verb::Count => read_only(),
-        Verb::Insert => ToolAnnotations::new()
-            .read_only(false)
-            .destructive(false)
-            .idempotent(false)
-            .open_world(false),
+        Verb::Insert => ToolAnnotations::new().destructive(false).open_world(false),
         Verb::Update | Verb::Delete => ToolAnnotations::new()
-            .read_only(false)
             .destructive(true)
             .idempotent(true)
             .open_world(false),
     }
 }
 
-const FILTER: &str = "A filter: {COLUMN: VALUE | {OP: VALUE, ..}, .., \"and\": [FILTER, ..], \"or\": [FILTER, ..], \"not\": FILTER}; a bare VALUE means eq. OP: eq ne gt gte lt lte in nin like ilike is_null. Columns as the database spells them; describe_table gives each column's type and the operators it takes.";
+/// The filter language, said once (in `query`'s `where`); the other tools point at it.
+const FILTER: &str = "{COL: VALUE | {OP: VALUE}, \"and\"|\"or\": [FILTER], \"not\": FILTER}; keys AND; OP: eq ne gt gte lt lte in nin like ilike is_null; COL as describe_table names it.";
 
-const TABLE: &str = "The table or view as list_tables gives it: its name as the database spells it, schema.name outside the default schema.";
-
-fn table_argument() -> Value {
-    json!({"type": "string", "description": TABLE})
+/// `table`: described once, in `query`.
+fn table_argument(verb: Verb) -> Value {
+    if verb == Verb::List {
+        json!({"type": "string", "description": "As list_tables names it."})
+    } else {
+        json!({"type": "string"})
+    }
 }
 
-fn filter_argument() -> Value {
-    json!({"type": "object", "description": FILTER})
+fn filter_argument(verb: Verb) -> Value {
+    if verb == Verb::List {
+        json!({"type": "object", "description": FILTER})
+    } else {
+        json!({"type": "object"})
+    }
 }
 
 fn row_objects() -> Value {
@@ -62,45 +65,36 @@ fn row_objects() -> Value {
 fn verb_tool(verb: Verb, limits: &Limits) -> (Map<String, Value>, Map<String, Value>, String) {
     let max_rows = json!({
         "type": "integer",
-        "description": "The most rows the call may change; when more match, nothing changes.",
         "minimum": 1,
-        "maximum": limits.max_write_rows,
-        "default": limits.max_write_rows
+        "maximum": limits.max_write_rows
     });
     let (input, output, description) = match verb {
         Verb::List => (
             json!({
                 "type": "object",
                 "properties": {
-                    "table": table_argument(),
-                    "where": filter_argument(),
+                    "table": table_argument(verb),
+                    "where": filter_argument(verb),
                     "order_by": {
                         "type": "array",
-                        "description": "Sort order, first key first.",
                         "items": {
                             "type": "object",
                             "properties": {
                                 "column": {"type": "string"},
-                                "direction": {"enum": ["asc", "desc"], "default": "asc"}
+                                "direction": {"enum": ["asc", "desc"]}
                             },
                             "required": ["column"],
                             "additionalProperties": false
                         }
                     },
-                    "columns": {
-                        "type": "array",
-                        "description": "Columns to return (default: all).",
-                        "items": {"type": "string"},
-                        "uniqueItems": true,
-                        "minItems": 1
-                    },
+                    "columns": {"type": "array", "items": {"type": "string"}},
                     "limit": {
                         "type": "integer",
                         "minimum": 1,
                         "maximum": limits.max_limit,
                         "default": limits.default_limit.min(limits.max_limit)
                     },
-                    "cursor": {"type": "string", "description": "next_cursor of the previous page."}
+                    "cursor": {"type": "string"}
                 },
                 "required": ["table"],
                 "additionalProperties": false
@@ -108,32 +102,30 @@ fn verb_tool(verb: Verb, limits: &Limits) -> (Map<String, Value>, Map<String, Va
             json!({
                 "type": "object",
                 "properties": {"rows": row_objects(), "next_cursor": {"type": ["string", "null"]}},
-                "required": ["rows", "next_cursor"],
-                "additionalProperties": false
+                "required": ["rows", "next_cursor"]
             }),
-            "Rows of a table or view: filter with `where`, sort with `order_by`, pick `columns`; pass `next_cursor` back as `cursor` for the next page.",
+            "Rows of a table or view; pass next_cursor back as `cursor` for the next page.",
         ),
         Verb::Count => (
             json!({
                 "type": "object",
-                "properties": {"table": table_argument(), "where": filter_argument()},
+                "properties": {"table": table_argument(verb), "where": filter_argument(verb)},
                 "required": ["table"],
                 "additionalProperties": false
             }),
             json!({
                 "type": "object",
-                "properties": {"count": {"type": "integer", "minimum": 0}},
-                "required": ["count"],
-                "additionalProperties": false
+                "properties": {"count": {"type": "integer"}},
+                "required": ["count"]
             }),
-            "The number of rows of a table or view that match `where`.",
+            "Counts the rows of a table or view that match `where`.",
         ),
         Verb::Get => (
             json!({
                 "type": "object",
                 "properties": {
-                    "table": table_argument(),
-                    "key": {"type": "object", "description": "The primary key's columns by name, e.g. {\"id\": 3}."}
+                    "table": table_argument(verb),
+                    "key": {"type": "object", "description": "The primary key by column."}
                 },
                 "required": ["table", "key"],
                 "additionalProperties": false
@@ -141,22 +133,16 @@ fn verb_tool(verb: Verb, limits: &Limits) -> (Map<String, Value>, Map<String, Va
             json!({
                 "type": "object",
                 "properties": {"row": {"type": ["object", "null"]}},
-                "required": ["row"],
-                "additionalProperties": false
+                "required": ["row"]
             }),
-            "One row of a table by its primary key; `row` is null when there is none.",
+            "One row of a table by its primary key (null when none).",
         ),
         Verb::Insert => (
             json!({
                 "type": "object",
                 "properties": {
-                    "table": table_argument(),
-                    "rows": {
-                        "type": "array",
-                        "items": {"type": "object"},
-                        "minItems": 1,
-                        "maxItems": limits.max_write_rows
-                    }
+                    "table": table_argument(verb),
+                    "rows": {"type": "array", "items": {"type": "object"}, "maxItems": limits.max_write_rows}
                 },
                 "required": ["table", "rows"],
                 "additionalProperties": false
@@ -164,18 +150,17 @@ fn verb_tool(verb: Verb, limits: &Limits) -> (Map<String, Value>, Map<String, Va
             json!({
                 "type": "object",
                 "properties": {"rows": row_objects()},
-                "required": ["rows"],
-                "additionalProperties": false
+                "required": ["rows"]
             }),
-            "Adds rows to a table, all or none; returns them as stored. describe_table says which columns a row must give.",
+            "Adds rows to a table, all or none; returns them as stored.",
         ),
         Verb::Update => (
             json!({
                 "type": "object",
                 "properties": {
-                    "table": table_argument(),
-                    "where": filter_argument(),
-                    "set": {"type": "object", "description": "The new values, by column.", "minProperties": 1},
+                    "table": table_argument(verb),
+                    "where": filter_argument(verb),
+                    "set": {"type": "object"},
                     "max_rows": max_rows
                 },
                 "required": ["table", "where", "set"],
@@ -183,18 +168,17 @@ fn verb_tool(verb: Verb, limits: &Limits) -> (Map<String, Value>, Map<String, Va
             }),
             json!({
                 "type": "object",
-                "properties": {"updated": {"type": "integer", "minimum": 0}, "rows": row_objects()},
-                "required": ["updated", "rows"],
-                "additionalProperties": false
+                "properties": {"updated": {"type": "integer"}, "rows": row_objects()},
+                "required": ["updated", "rows"]
             }),
-            "Sets the columns in `set` in the rows of a table that match `where`, all or none: when more than `max_rows` match, nothing changes. Returns the rows as changed.",
+            "Sets `set` in the rows matching `where`, all or none (none past max_rows); returns them.",
         ),
         Verb::Delete => (
             json!({
                 "type": "object",
                 "properties": {
-                    "table": table_argument(),
-                    "where": filter_argument(),
+                    "table": table_argument(verb),
+                    "where": filter_argument(verb),
                     "max_rows": max_rows
                 },
                 "required": ["table", "where"],
@@ -202,11 +186,10 @@ fn verb_tool(verb: Verb, limits: &Limits) -> (Map<String, Value>, Map<String, Va
             }),
             json!({
                 "type": "object",
-                "properties": {"deleted": {"type": "integer", "minimum": 0}},
-                "required": ["deleted"],
-                "additionalProperties": false
+                "properties": {"deleted": {"type": "integer"}},
+                "required": ["deleted"]
             }),
-            "Deletes the rows of a table that match `where`, all or none: when more than `max_rows` match, nothing is deleted.",
+            "Deletes the rows matching `where`, all or none (none past max_rows).",
         ),
     };
     (
@@ -226,7 +209,7 @@ impl ToolSet {
         writes: bool,
     ) -> Self {
         let mut set = Self::empty(Profile::Compact);
-        set.push_database_tools(catalog, dialect, false);
+        set.push_database_tools(catalog, dialect, true);
         let mut verbs = vec![Verb::List, Verb::Count];
         if catalog
             .tables()
@@ -240,7 +223,6 @@ impl ToolSet {
         }
         for verb in verbs {
             let (input, output, description) = verb_tool(verb, limits);
-            let description = format!("{description} Of this {} database.", dialect.name());
             set.push(
                 Action::AnyTable(verb),
                 Tool::new(tool_name(verb), description, input),
@@ -250,7 +232,7 @@ impl ToolSet {
         }
         let served = super::served_routines(catalog, writes);
         if !served.is_empty() {
-            set.push_list_routines(dialect);
+            set.push_list_routines(dialect, true);
             let read_only_only = served
                 .iter()
                 .all(|&index| catalog.routine(index).def.read_only);
@@ -258,15 +240,12 @@ impl ToolSet {
                 Action::AnyRoutine,
                 Tool::new(
                     "call",
-                    format!(
-                        "Calls a stored procedure or function of this {} database: `routine` as list_routines gives it, `arguments` its parameters by name. Returns `value` (a function's value), `rows` (a set, a table, a procedure's result sets) and `out` (OUT parameters).",
-                        dialect.name()
-                    ),
+                    "Calls a routine (as list_routines names it) with `arguments` by name: gives `value`, `rows` or `out`.",
                     schema::object(json!({
                         "type": "object",
                         "properties": {
-                            "routine": {"type": "string", "description": "The routine as list_routines gives it (`routine`)."},
-                            "arguments": {"type": "object", "description": "Its parameters by name; list_routines gives their types."}
+                            "routine": {"type": "string"},
+                            "arguments": {"type": "object"}
                         },
                         "required": ["routine"],
                         "additionalProperties": false
@@ -279,10 +258,13 @@ impl ToolSet {
                         "rows": row_objects(),
                         "out": {"type": "object"},
                         "truncated": {"type": "boolean"}
-                    },
-                    "additionalProperties": false
+                    }
                 })),
-                routine_annotations(read_only_only),
+                if read_only_only {
+                    read_only()
+                } else {
+                    ToolAnnotations::new().destructive(true).open_world(false)
+                },
             );
         }
         set.routines = served;

@@ -111,47 +111,69 @@ impl ToolSet {
         serde_json::to_vec(&self.tools).map_or(0, |bytes| bytes.len())
     }
 
-    /// `list_tables` and `describe_table`, which every profile but `dreamfactory` has.
-    /// `describe_table` lists the tables' names in its schema when `name_tables`.
-    fn push_database_tools(&mut self, catalog: &Catalog, dialect: &dyn Dialect, name_tables: bool) {
+    /// `list_tables` and `describe_table`, which every profile but `dreamfactory` has. The
+    /// compact profile's are terse: no list of names in `describe_table`'s input, and output
+    /// schemas that give the shape only (the tools' descriptions say what is in it).
+    fn push_database_tools(&mut self, catalog: &Catalog, dialect: &dyn Dialect, compact: bool) {
+        let (list_output, describe_output) = if compact {
+            (
+                schema::object(json!({
+                    "type": "object",
+                    "properties": {"tables": {"type": "array", "items": {"type": "object"}}},
+                    "required": ["tables"]
+                })),
+                schema::object(json!({"type": "object"})),
+            )
+        } else {
+            (schema::list_tables_output(), schema::describe_output())
+        };
         self.push(
             Action::ListTables,
             Tool::new(
                 "list_tables",
                 format!(
-                    "The tables and views of this {} database that this server serves, with the tools of each.",
+                    "The tables and views of this {} database served, with the tools of each.",
                     dialect.name()
                 ),
                 schema::no_input(),
             ),
-            schema::list_tables_output(),
+            list_output,
             read_only(),
         );
         self.push(
             Action::DescribeTable,
             Tool::new(
                 "describe_table",
-                "One table or view in detail: its columns (SQL and JSON types, nullability, defaults, primary key), its foreign keys both ways and its unique keys.",
-                schema::describe_input(catalog, name_tables),
+                "A table or view's columns (SQL and JSON types, nullability, defaults, primary key), foreign keys both ways and unique keys.",
+                schema::describe_input(catalog, !compact),
             ),
-            schema::describe_output(),
+            describe_output,
             read_only(),
         );
     }
 
-    /// `list_routines`, when a routine is served.
-    fn push_list_routines(&mut self, dialect: &dyn Dialect) {
+    /// `list_routines`, when a routine is served (with a terse output schema when `compact`).
+    fn push_list_routines(&mut self, dialect: &dyn Dialect, compact: bool) {
+        let output = if compact {
+            schema::object(json!({
+                "type": "object",
+                "properties": {"routines": {"type": "array", "items": {"type": "object"}}},
+                "required": ["routines"]
+            }))
+        } else {
+            schema::list_routines_output()
+        };
         self.push(
             Action::ListRoutines,
             Tool::new(
                 "list_routines",
                 format!(
-                    "The stored procedures and functions of this {} database that this server serves, with the tool that calls each.",
+                    "The {} routines served, with their parameters and the tool that calls each.",
                     dialect.name()
                 ),
                 schema::no_input(),
             ),
-            schema::list_routines_output(),
+            output,
             read_only(),
         );
     }
@@ -160,7 +182,7 @@ impl ToolSet {
     /// `writes`.
     fn typed(catalog: &Catalog, dialect: &dyn Dialect, limits: &Limits, writes: bool) -> Self {
         let mut set = Self::empty(Profile::Typed);
-        set.push_database_tools(catalog, dialect, true);
+        set.push_database_tools(catalog, dialect, false);
         for (index, table) in catalog.tables().iter().enumerate() {
             let shape = TableShape {
                 has_primary_key: !table.primary_key().is_empty(),
@@ -198,7 +220,7 @@ impl ToolSet {
         }
         let served = served_routines(catalog, writes);
         if !served.is_empty() {
-            set.push_list_routines(dialect);
+            set.push_list_routines(dialect, false);
         }
         for &index in &served {
             let routine = catalog.routine(index);

@@ -9,7 +9,7 @@ use super::{CallContext, CallError, row_object};
 use crate::backend::DatabaseError;
 use crate::catalog::Routine;
 use crate::query::{ArgumentError, CallRequest};
-use crate::routine::{Returns, RoutineKind};
+use crate::routine::{FieldRole, Returns, RoutineKind};
 use crate::sql::call as statements;
 
 impl CallContext<'_> {
@@ -133,6 +133,18 @@ impl CallContext<'_> {
             .enumerate()
             .filter_map(|(index, routine)| {
                 let tool = self.tools.routine_tool(index)?;
+                let parameters: Vec<Value> = routine
+                    .def
+                    .fields_where(FieldRole::is_argument)
+                    .into_iter()
+                    .map(|field| {
+                        json!({
+                            "name": routine.fields.column_name(field),
+                            "schema": routine.fields.columns[field].schema,
+                            "required": routine.def.roles[field] != (FieldRole::In { optional: true }),
+                        })
+                    })
+                    .collect();
                 Some(json!({
                     "name": routine.fields.def.name,
                     "schema": routine.fields.def.schema.unwrap_or_else(|| self.dialect().default_schema()),
@@ -145,6 +157,7 @@ impl CallContext<'_> {
                     "description": routine.fields.def.description,
                     "tool": tool,
                     "routine": self.routine_argument(index),
+                    "parameters": parameters,
                 }))
             })
             .collect();

@@ -18,8 +18,8 @@ const MAX_TABLE_ENUM: usize = 200;
 pub(crate) fn list_input(table: &Table, limits: &Limits) -> Map<String, Value> {
     let mut defs = Defs::default();
     let filter = defs.filter(table);
-    let names = column_names(table, |_| true);
-    let orderable = column_names(table, Column::orderable);
+    let names = defs.column_names("column", column_names(table, |_| true));
+    let orderable = defs.column_names("orderable", column_names(table, Column::orderable));
     object(json!({
         "type": "object",
         "properties": {
@@ -30,7 +30,7 @@ pub(crate) fn list_input(table: &Table, limits: &Limits) -> Map<String, Value> {
                 "items": {
                     "type": "object",
                     "properties": {
-                        "column": {"enum": orderable},
+                        "column": orderable,
                         "direction": {"enum": ["asc", "desc"], "default": "asc"}
                     },
                     "required": ["column"],
@@ -40,7 +40,7 @@ pub(crate) fn list_input(table: &Table, limits: &Limits) -> Map<String, Value> {
             "columns": {
                 "type": "array",
                 "description": "Columns to return (default: all).",
-                "items": {"enum": names},
+                "items": names,
                 "uniqueItems": true,
                 "minItems": 1
             },
@@ -236,10 +236,7 @@ pub(crate) fn no_input() -> Map<String, Value> {
 /// `describe_table`'s input: a table's name.
 /// (with their names as its `enum` when `name_tables` and there are not too many).
 pub(crate) fn describe_input(catalog: &Catalog, name_tables: bool) -> Map<String, Value> {
-    let mut table = json!({
-        "type": "string",
-        "description": "The table's name as list_tables gives it (schema.name outside the default schema)."
-    });
+    let mut table = json!({"type": "string", "description": "As list_tables names it."});
     if name_tables && catalog.tables().len() <= MAX_TABLE_ENUM {
         let names: Vec<String> = catalog.tables().iter().map(Table::display_name).collect();
         table["enum"] = json!(names);
@@ -424,7 +421,9 @@ struct Defs {
 }
 
 impl Defs {
-    /// Adds the `where` definition and returns the reference to it.
+    /// Adds the `where` definition and returns the reference to it. Each column refers to the
+    /// filter of its type (its operand, `null` when nullable, its operators), defined once
+    /// per type.
     fn filter(&mut self, table: &Table) -> Value {
         let mut properties = Map::new();
         for column in &table.columns {
@@ -432,24 +431,10 @@ impl Defs {
             if operators.is_empty() {
                 continue;
             }
-            let takes_values = operators
-                .iter()
-                .any(|op| !matches!(op, Operator::IsNull | Operator::Like | Operator::Ilike));
-            let operand = if takes_values {
-                self.operand(column)
-            } else {
-                Value::Null
-            };
-            let ops = self.operators(column, &operand, &operators);
-            let mut choices = Vec::new();
-            if operators.contains(&Operator::Eq) {
-                choices.push(operand);
-            }
-            if column.def.nullable {
-                choices.push(json!({"type": "null"}));
-            }
-            choices.push(ops);
-            properties.insert(column.def.name.to_owned(), json!({"anyOf": choices}));
+            properties.insert(
+                column.def.name.to_owned(),
+                self.column_filter(column, &operators),
+            );
         }
         let nested = json!({"$ref": "#/$defs/where"});
         properties.insert("and".to_owned(), json!({"type": "array", "items": nested}));
@@ -467,16 +452,24 @@ impl Defs {
         nested
     }
 
-    /// Adds (or reuses) the definition of a column's operand type; returns the reference.
-    fn operand(&mut self, column: &Column) -> Value {
-        let name = self.unique_name(&type_name(column), &column.operand);
-        self.defs.insert(name.clone(), column.operand.clone());
-        json!({"$ref": format!("#/$defs/{name}")})
-    }
-
-    /// Adds (or reuses) the operator object of a column type; returns the reference. The
+    /// Adds (or reuses) the filter of a column's type: its operand (a bare value means `eq`),
+    /// `null` when nullable, or an object of its operators; returns the reference. The
     /// comparisons (`eq ne gt gte lt lte`) take one operand, `in`/`nin` a list of them.
-    fn operators(&mut self, column: &Column, operand: &Value, operators: &[Operator]) -> Value {
+    fn column_filter(&mut self, column: &Column, operators: &[Operator]) -> Value {
+        let takes_values = operators
+            .iter()
+            .any(|op| !matches!(op, Operator::IsNull | Operator::Like | Operator::Ilike));
+        let operand = if !takes_values {
+            Value::Null
+        } else if column.operand.get("enum").is_some() {
+            // A list of values is written once, however many operators take it.
+            let base = format!("{}_enum", crate::tools::sanitize(column.def.name));
+            let name = self.unique_name(&base, &column.operand);
+            self.defs.insert(name.clone(), column.operand.clone());
+            json!({"$ref": format!("#/$defs/{name}")})
+        } else {
+            column.operand.clone()
+        };
         let mut properties = Map::new();
         let mut compares = false;
         for op in operators {
@@ -492,24 +485,44 @@ impl Defs {
             properties.insert(op.name().to_owned(), schema);
         }
         let names: Vec<&str> = operators.iter().map(|op| op.name()).collect();
-        let mut definition = json!({
+        let mut ops = json!({
             "type": "object",
             "propertyNames": {"enum": names},
             "properties": properties,
             "additionalProperties": if compares { operand.clone() } else { json!(false) }
         });
-        if properties_empty(&definition) {
-            definition
-                .as_object_mut()
-                .expect("an object")
-                .remove("properties");
+        if properties_empty(&ops) {
+            ops.as_object_mut().expect("an object").remove("properties");
         }
+        let mut choices = Vec::new();
+        if operators.contains(&Operator::Eq) {
+            choices.push(operand);
+        }
+        if column.def.nullable {
+            choices.push(json!({"type": "null"}));
+        }
+        choices.push(ops);
+        let definition = json!({"anyOf": choices});
         let mut base = type_name(column);
         if column.def.nullable {
             base.push_str("_or_null");
         }
-        base.push_str("_ops");
         let name = self.unique_name(&base, &definition);
+        self.defs.insert(name.clone(), definition);
+        json!({"$ref": format!("#/$defs/{name}")})
+    }
+
+    /// Adds an `enum` of column names, or reuses an equal one; returns the reference.
+    fn column_names(&mut self, base: &str, names: Vec<&str>) -> Value {
+        let definition = json!({"enum": names});
+        let name = self
+            .defs
+            .iter()
+            .find(|(_, existing)| **existing == definition)
+            .map_or_else(
+                || self.unique_name(base, &definition),
+                |(name, _)| name.clone(),
+            );
         self.defs.insert(name.clone(), definition);
         json!({"$ref": format!("#/$defs/{name}")})
     }
@@ -539,7 +552,8 @@ fn properties_empty(definition: &Value) -> bool {
         .is_some_and(Map::is_empty)
 }
 
-/// A readable name for a column's operand type: `integer`, `date`, `genre_values`.
+/// A readable name for a column's operand type: `integer`, `date`, `genre_values` (a
+/// column's own list of values). None is `where`, `column` or `orderable`.
 fn type_name(column: &Column) -> String {
     if column.operand.get("enum").is_some() {
         return format!("{}_values", crate::tools::sanitize(column.def.name));
@@ -705,6 +719,20 @@ pub(crate) fn list_routines_output() -> Map<String, Value> {
                         "routine": {
                             "type": "string",
                             "description": "What `call` takes as `routine` for it (where `call` is its tool)."
+                        },
+                        "parameters": {
+                            "type": "array",
+                            "description": "Its arguments: name, JSON Schema, and whether a call must give it.",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "schema": {},
+                                    "required": {"type": "boolean"}
+                                },
+                                "required": ["name", "schema", "required"],
+                                "additionalProperties": false
+                            }
                         }
                     },
                     "required": ["name", "schema", "kind", "signature", "read_only", "description", "tool"],
