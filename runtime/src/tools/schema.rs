@@ -18,8 +18,8 @@ const MAX_TABLE_ENUM: usize = 200;
 pub(crate) fn list_input(table: &Table, limits: &Limits) -> Map<String, Value> {
     let mut defs = Defs::default();
     let filter = defs.filter(table);
-    let names = defs.column_names("column", column_names(table, |_| true));
-    let orderable = defs.column_names("orderable", column_names(table, Column::orderable));
+    let names = defs.column_names("column", &column_names(table, |_| true));
+    let orderable = defs.column_names("orderable", &column_names(table, Column::orderable));
     object(json!({
         "type": "object",
         "properties": {
@@ -489,7 +489,7 @@ impl Defs {
             "type": "object",
             "propertyNames": {"enum": names},
             "properties": properties,
-            "additionalProperties": if compares { operand.clone() } else { json!(false) }
+            "additionalProperties": if compares { operand } else { json!(false) }
         });
         if properties_empty(&ops) {
             ops.as_object_mut().expect("an object").remove("properties");
@@ -513,7 +513,7 @@ impl Defs {
     }
 
     /// Adds an `enum` of column names, or reuses an equal one; returns the reference.
-    fn column_names(&mut self, base: &str, names: Vec<&str>) -> Value {
+    fn column_names(&mut self, base: &str, names: &[&str]) -> Value {
         let definition = json!({"enum": names});
         let name = self
             .defs
