@@ -485,11 +485,16 @@ impl Defs {
             properties.insert(op.name().to_owned(), schema);
         }
         let names: Vec<&str> = operators.iter().map(|op| op.name()).collect();
+        let others = if compares {
+            operand.clone()
+        } else {
+            json!(false)
+        };
         let mut ops = json!({
             "type": "object",
             "propertyNames": {"enum": names},
             "properties": properties,
-            "additionalProperties": if compares { operand } else { json!(false) }
+            "additionalProperties": others
         });
         if properties_empty(&ops) {
             ops.as_object_mut().expect("an object").remove("properties");
