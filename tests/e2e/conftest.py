@@ -272,6 +272,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    for title, table in reporting.TABLES.items():
+        terminalreporter.section(title)
+        for line in table.splitlines():
+            terminalreporter.write_line(line)
     if reporting.CONFORMANCE:
         terminalreporter.section("MCP conformance suite (conformance.json)")
         width = max(map(len, reporting.CONFORMANCE))

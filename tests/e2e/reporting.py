@@ -10,3 +10,12 @@ MEASUREMENTS: dict[str, Any] = {}
 
 CONFORMANCE: dict[str, dict[str, Any]] = {}
 """Each conformance scenario's result: {"status": "pass"|"fail", "reason": str, ...}."""
+
+TABLES: dict[str, str] = {}
+"""Markdown tables by title, printed in the run's summary (e.g. the sizes of each profile)."""
+
+
+def report(title: str, table: str) -> None:
+    """Prints `table` in the summary under `title`, and keeps it in report.json."""
+    TABLES[title] = table
+    MEASUREMENTS[title] = table

@@ -366,7 +366,7 @@ fn tool_description(table: &Table, verb: Verb, dialect: &dyn Dialect, limits: &L
     let what = describe_relation(table, dialect);
     match verb {
         Verb::List => format!(
-            "Rows of {what}: filter with `where`, sort with `order_by`, pick `columns`; pass `next_cursor` back as `cursor` for the next page.{}",
+            "Rows of {what}; pass next_cursor back as `cursor` for the next page.{}",
             suffix(table.def.description)
         ),
         Verb::Get => {

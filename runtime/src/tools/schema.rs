@@ -26,7 +26,6 @@ pub(crate) fn list_input(table: &Table, limits: &Limits) -> Map<String, Value> {
             "where": filter,
             "order_by": {
                 "type": "array",
-                "description": "Sort order, first key first.",
                 "items": {
                     "type": "object",
                     "properties": {
@@ -39,7 +38,6 @@ pub(crate) fn list_input(table: &Table, limits: &Limits) -> Map<String, Value> {
             },
             "columns": {
                 "type": "array",
-                "description": "Columns to return (default: all).",
                 "items": names,
                 "uniqueItems": true,
                 "minItems": 1
@@ -50,10 +48,7 @@ pub(crate) fn list_input(table: &Table, limits: &Limits) -> Map<String, Value> {
                 "maximum": limits.max_limit,
                 "default": limits.default_limit.min(limits.max_limit)
             },
-            "cursor": {
-                "type": "string",
-                "description": "next_cursor of the previous page."
-            }
+            "cursor": {"type": "string"}
         },
         "additionalProperties": false,
         "$defs": defs.into_value()
@@ -249,18 +244,14 @@ pub(crate) fn describe_input(catalog: &Catalog, name_tables: bool) -> Map<String
     }))
 }
 
-/// A row of the table: every column (`required`) or some of them.
+/// A row of the table in a result: every column (`required`) or some of them.
 fn row(table: &Table, all_required: bool) -> Value {
     let properties: Map<String, Value> = table
         .columns
         .iter()
         .map(|column| (column.def.name.to_owned(), column.schema.clone()))
         .collect();
-    let mut row = json!({
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": false
-    });
+    let mut row = json!({"type": "object", "properties": properties});
     if all_required {
         row["required"] = json!(column_names(table, |_| true));
     }
@@ -452,13 +443,41 @@ impl Defs {
         nested
     }
 
-    /// Adds (or reuses) the filter of a column's type: its operand (a bare value means `eq`),
-    /// `null` when nullable, or an object of its operators; returns the reference. The
-    /// comparisons (`eq ne gt gte lt lte`) take one operand, `in`/`nin` a list of them.
+    /// Adds (or reuses) the filter of a column's type: its operand (a bare value means `eq`)
+    /// or an object of its operators; returns the reference. A nullable column's filter is its
+    /// type's, `null`, or `{"is_null": BOOL}` (with any other operator it would add nothing: a
+    /// comparison is never true of NULL). The comparisons (`eq ne gt gte lt lte`) take one
+    /// operand, `in`/`nin` a list of them.
     fn column_filter(&mut self, column: &Column, operators: &[Operator]) -> Value {
+        let operators: Vec<Operator> = operators
+            .iter()
+            .copied()
+            .filter(|op| *op != Operator::IsNull)
+            .collect();
+        let of_type = (!operators.is_empty()).then(|| self.type_filter(column, &operators));
+        if !column.def.nullable {
+            return of_type.unwrap_or_else(|| json!(false));
+        }
+        let mut choices: Vec<Value> = of_type.into_iter().collect();
+        choices.push(json!({"type": "null"}));
+        choices.push(json!({
+            "type": "object",
+            "properties": {"is_null": {"type": "boolean"}},
+            "required": ["is_null"],
+            "additionalProperties": false
+        }));
+        let definition = json!({"anyOf": choices});
+        let name = self.unique_name(&format!("{}_or_null", type_name(column)), &definition);
+        self.defs.insert(name.clone(), definition);
+        json!({"$ref": format!("#/$defs/{name}")})
+    }
+
+    /// Adds (or reuses) the filter of a column's type, nulls aside: its operand or an object of
+    /// `operators`; returns the reference.
+    fn type_filter(&mut self, column: &Column, operators: &[Operator]) -> Value {
         let takes_values = operators
             .iter()
-            .any(|op| !matches!(op, Operator::IsNull | Operator::Like | Operator::Ilike));
+            .any(|op| !matches!(op, Operator::Like | Operator::Ilike));
         let operand = if !takes_values {
             Value::Null
         } else if column.operand.get("enum").is_some() {
@@ -499,20 +518,12 @@ impl Defs {
         if properties_empty(&ops) {
             ops.as_object_mut().expect("an object").remove("properties");
         }
-        let mut choices = Vec::new();
-        if operators.contains(&Operator::Eq) {
-            choices.push(operand);
-        }
-        if column.def.nullable {
-            choices.push(json!({"type": "null"}));
-        }
-        choices.push(ops);
-        let definition = json!({"anyOf": choices});
-        let mut base = type_name(column);
-        if column.def.nullable {
-            base.push_str("_or_null");
-        }
-        let name = self.unique_name(&base, &definition);
+        let definition = if operators.contains(&Operator::Eq) {
+            json!({"anyOf": [operand, ops]})
+        } else {
+            ops
+        };
+        let name = self.unique_name(&type_name(column), &definition);
         self.defs.insert(name.clone(), definition);
         json!({"$ref": format!("#/$defs/{name}")})
     }
