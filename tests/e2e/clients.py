@@ -22,6 +22,8 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.shared.exceptions import MCPError
 
+from servers import with_profile
+
 PAGE_LIMIT_GUARD = 20_000
 """The most pages one paging loop reads before it calls the cursor endless."""
 
@@ -65,9 +67,11 @@ def errors_of(validator: Any, instance: Any) -> list[str]:
 
 
 def stdio_parameters(binary: str, database_url: str, *extra: str) -> StdioServerParameters:
+    """`BINARY serve` over stdio with the typed tools (whatever the schema's size), unless
+    `extra` names another profile."""
     return StdioServerParameters(
         command=binary,
-        args=["serve", "--database-url", database_url, *extra],
+        args=["serve", "--database-url", database_url, *with_profile(extra)],
         env={"MCPGEN_LOG": "warn"},
     )
 
@@ -284,7 +288,7 @@ def stdio_messages(binary: Any, database_url: str, *lines: bytes | dict[str, Any
     sent = [STDIO_INITIALIZE, {"jsonrpc": "2.0", "method": "notifications/initialized"}, *lines]
     raw = b"".join((line if isinstance(line, bytes) else json.dumps(line).encode()) + b"\n" for line in sent)
     completed = subprocess.run(
-        [str(binary), "serve", "--database-url", database_url, *extra_args],
+        [str(binary), "serve", "--database-url", database_url, *with_profile(extra_args)],
         input=raw,
         capture_output=True,
         timeout=60,

@@ -26,6 +26,13 @@ BUILD_TIMEOUT_S = 1800
 HEALTH_TIMEOUT_S = 30
 
 
+def with_profile(args: tuple[str, ...]) -> tuple[str, ...]:
+    """`args`, with `--tools typed` unless they choose a profile: the tests of the typed tools
+    use them on schemas of every size (`auto` would serve compact tools past 64 KB)."""
+    return args if "--tools" in args else (*args, "--tools", "typed")
+
+
+
 class BuildError(Exception):
     """A command that builds or generates a server failed."""
 
@@ -148,7 +155,7 @@ class HttpServer:
             "--transport", "http",
             "--listen", f"127.0.0.1:{self.port}",
             "--database-url", sqlite_url(self.database) if isinstance(self.database, Path) else self.database,
-            *self.extra_args,
+            *with_profile(tuple(self.extra_args)),
         ]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
