@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 import database
-from clients import open_session, run
+from clients import open_session, run, stdio_parameters
+from servers import sqlite_url
 from contract import expected_tool_names
 
 INITIALIZE = {
@@ -96,6 +97,27 @@ def test_the_config_file_sets_the_default_and_the_largest_limit(sample_server, t
             capped = await session.call_raw("list_books", {"limit": 20})
             assert not capped.is_error, capped.content
             assert len(capped.structured_content["rows"]) == 5
+            # A page the cap cut says so, and its cursor gives the rest.
+            assert "truncated" not in default
+            assert capped.structured_content["next_cursor"]
+            assert capped.structured_content["truncated"] is True
+
+    run(check)
+
+
+def test_a_page_cut_by_max_result_bytes_says_truncated_and_its_cursor_gives_the_rest(chinook_live_server, tmp_path):
+    config = tmp_path / "mcpgen.toml"
+    config.write_text("[limits]\nmax_result_bytes = 2048\n")
+
+    async def check():
+        parameters = stdio_parameters(str(chinook_live_server.binary), sqlite_url(chinook_live_server.database), "--config", str(config))
+        async with open_session(parameters) as session:
+            first = await session.call("list_track", {"limit": 100})
+            assert 0 < len(first["rows"]) < 100
+            assert first["truncated"] is True
+            assert len(json.dumps(first["rows"], separators=(",", ":"))) <= 2048
+            second = await session.call("list_track", {"limit": 100, "cursor": first["next_cursor"]})
+            assert second["rows"][0]["TrackId"] == first["rows"][-1]["TrackId"] + 1
 
     run(check)
 

@@ -674,7 +674,18 @@ impl CallContext<'_> {
             page.push(row);
         }
         let next_cursor = plan.cursor_after(&rows, page.len());
-        Ok(json!({ "rows": page, "next_cursor": next_cursor }))
+        // A page with fewer rows than asked for (its size reached limits.max_result_bytes, or
+        // the limit was lowered to limits.max_limit) says so, when there are more.
+        let asked = arguments
+            .get("limit")
+            .and_then(Value::as_u64)
+            .unwrap_or(u64::from(plan.limit));
+        let truncated = next_cursor.is_some() && (page.len() as u64) < asked;
+        let mut result = json!({ "rows": page, "next_cursor": next_cursor });
+        if truncated {
+            result["truncated"] = json!(true);
+        }
+        Ok(result)
     }
 
     async fn get(&self, table: &Table, arguments: &Map<String, Value>) -> Result<Value, CallError> {

@@ -264,7 +264,11 @@ pub(crate) fn list_output(table: &Table) -> Map<String, Value> {
         "type": "object",
         "properties": {
             "rows": {"type": "array", "items": row(table, false)},
-            "next_cursor": {"type": ["string", "null"]}
+            "next_cursor": {"type": ["string", "null"]},
+            "truncated": {
+                "const": true,
+                "description": "Fewer rows than `limit`: a cap cut the page; next_cursor gives the rest."
+            }
         },
         "required": ["rows", "next_cursor"],
         "additionalProperties": false
