@@ -13,7 +13,8 @@
 //!    regenerating it unchanged (what a user regenerating sees), and after one table's module
 //!    changed (a doc line added to its struct: a new table description, so the derive's
 //!    expansion changes too); debug, then release;
-//! 4. serves it over stdio and pages through `tools/list` (bytes, tools, pages), checks that
+//! 4. serves it over stdio with the typed tools and pages through `tools/list` (bytes, tools,
+//!    pages; and the size of each profile's, typed and compact, read-only and with writes), checks that
 //!    every cursor works on its own and that listing again, and after a restart, gives
 //!    identical pages, then calls `count_T` and `list_T` on every table, timing each call.
 //!
@@ -724,9 +725,12 @@ struct Session {
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Session {
-    fn start(binary: &Path, url: &str) -> Result<Self, String> {
+    /// `binary serve` over stdio with `profile`'s tools (and `extra` arguments), initialized.
+    fn start(binary: &Path, url: &str, profile: &str, extra: &[&str]) -> Result<Self, String> {
         let mut child = Command::new(binary)
             .args(["serve", "--transport", "stdio", "--database-url", url])
+            .args(["--tools", profile])
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -834,6 +838,44 @@ fn serve_checks(label: &str, binary: &Path, url: &str, report: &mut Report) {
         report.row(label, "tools/list", "FAILED");
         report.problem(label, &format!("serving {}: {error}", binary.display()));
     }
+    if let Err(error) = profile_sizes(label, binary, url, report) {
+        report.row(label, "tools/list bytes per profile", "FAILED");
+        report.problem(label, &format!("listing each profile's tools: {error}"));
+    }
+}
+
+/// The size of `tools/list` (the tools as minified JSON) under each profile, read-only and
+/// with writes, as ratios of typed's.
+fn profile_sizes(label: &str, binary: &Path, url: &str, report: &mut Report) -> Result<(), String> {
+    for (writes, extra) in [("read-only", &[][..]), ("with writes", &["--allow-writes"][..])] {
+        let mut sizes = Vec::new();
+        for profile in ["typed", "compact"] {
+            let mut session = Session::start(binary, url, profile, extra)?;
+            let (pages, _) = session.list_all()?;
+            let tools: Vec<&Value> = pages
+                .iter()
+                .flat_map(|page| page["tools"].as_array().into_iter().flatten())
+                .collect();
+            let bytes = serde_json::to_string(&tools).map_or(0, |text| text.len());
+            sizes.push((profile, tools.len(), bytes));
+        }
+        let typed = sizes[0].2.max(1) as f64;
+        let cells: Vec<String> = sizes
+            .iter()
+            .map(|(profile, tools, bytes)| {
+                format!(
+                    "{profile} {bytes} bytes ({tools} tools, {:.4}x)",
+                    *bytes as f64 / typed
+                )
+            })
+            .collect();
+        report.row(
+            label,
+            &format!("tools/list bytes per profile, {writes}"),
+            cells.join("; "),
+        );
+    }
+    Ok(())
 }
 
 fn serve_checks_inner(
@@ -843,7 +885,7 @@ fn serve_checks_inner(
     report: &mut Report,
 ) -> Result<(), String> {
     let started = Instant::now();
-    let mut session = Session::start(binary, url)?;
+    let mut session = Session::start(binary, url, "typed", &[])?;
     report.row(
         label,
         "serve: start + initialize",
@@ -927,7 +969,7 @@ fn serve_checks_inner(
     let (again, _) = session.list_all()?;
     let bad_cursor = session.request("tools/list", &json!({"cursor": "bm90IGEgY3Vyc29y"}));
     drop(session);
-    let mut restarted = Session::start(binary, url)?;
+    let mut restarted = Session::start(binary, url, "typed", &[])?;
     let (after_restart, _) = restarted.list_all()?;
     if again != pages || after_restart != pages {
         stable = false;
