@@ -55,6 +55,10 @@ struct ServeArgs {
     /// Serve query_sql (read-only SQL, checked before it runs), as `[tools] sql = true` does.
     #[arg(long)]
     allow_sql: bool,
+    /// Serve HTTP on an address beyond loopback without authorization (behind a proxy that
+    /// authenticates); without it, such a server refuses to start.
+    #[arg(long)]
+    insecure_no_auth: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -102,6 +106,7 @@ async fn serve(builder: ServerBuilder, args: ServeArgs) -> Result<(), String> {
     };
     config.tools.writes |= args.allow_writes;
     config.tools.sql |= args.allow_sql;
+    config.http.insecure_no_auth |= args.insecure_no_auth;
     if let Some(profile) = args.tools {
         config.tools.profile = profile;
     }

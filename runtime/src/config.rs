@@ -101,6 +101,10 @@ pub struct HttpConfig {
     /// Seconds a session keeps a finished response stream for a client that reconnects with
     /// `Last-Event-ID` (0: not at all).
     pub session_reply_cache_s: u64,
+    /// Serve HTTP beyond loopback without authorization (`serve --insecure-no-auth` only:
+    /// never from the config file).
+    #[serde(skip)]
+    pub insecure_no_auth: bool,
 }
 
 impl Default for HttpConfig {
@@ -114,6 +118,7 @@ impl Default for HttpConfig {
             max_sessions: defaults::MAX_SESSIONS,
             session_idle_timeout_s: defaults::SESSION_IDLE_TIMEOUT_S,
             session_reply_cache_s: defaults::SESSION_REPLY_CACHE_S,
+            insecure_no_auth: false,
         }
     }
 }

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
+
+import httpx
 
 import database
 from clients import open_session, run, stdio_parameters
-from servers import sqlite_url
+from servers import free_port, sqlite_url
 from contract import expected_tool_names
 
 INITIALIZE = {
@@ -129,3 +132,38 @@ def test_an_invalid_config_file_fails_with_its_name_and_the_setting(sample_serve
     stderr = completed.stderr.decode(errors="replace")
     assert completed.returncode != 0
     assert "broken.toml" in stderr and "max_limt" in stderr, stderr
+
+
+def test_http_beyond_loopback_without_authorization_refuses_to_start(sample_server):
+    completed = serve(
+        sample_server.binary, "--transport", "http", "--listen", "0.0.0.0:0", "--database-url", sample_server.database_url
+    )
+    stderr = completed.stderr.decode(errors="replace")
+    assert completed.returncode != 0
+    assert "refusing to serve HTTP on 0.0.0.0" in stderr and "--insecure-no-auth" in stderr, stderr
+    assert "panicked" not in stderr
+
+
+def test_insecure_no_auth_serves_beyond_loopback_and_says_so_loudly(sample_server, tmp_path):
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(sample_server.binary), "serve", "--transport", "http", "--listen", f"0.0.0.0:{port}",
+             "--database-url", sample_server.database_url, "--insecure-no-auth"],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+        )
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"the server did not answer: {log.read_text()}")
+        assert "WITHOUT AUTHORIZATION" in log.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -55,6 +55,15 @@ pub async fn serve_http(
             source,
         })?;
     let address = listener.local_addr().map_err(TransportError::Http)?;
+    if !address.ip().is_loopback() {
+        if !http.insecure_no_auth {
+            return Err(TransportError::Unprotected { address });
+        }
+        tracing::warn!(
+            %address,
+            "serving HTTP beyond loopback WITHOUT AUTHORIZATION (--insecure-no-auth): anyone who can reach {address} can call every tool"
+        );
+    }
     let app = router(handler, http, address)?;
     let shutdown = app.shutdown.clone();
     tracing::info!("serving MCP over Streamable HTTP at http://{address}/mcp");

@@ -30,4 +30,13 @@ pub enum TransportError {
     /// The `[http]` settings cannot be used (what is wrong, naming the setting).
     #[error("{0}")]
     Settings(String),
+    /// HTTP would be served beyond loopback with no authorization, and `--insecure-no-auth`
+    /// does not say that is meant.
+    #[error(
+        "refusing to serve HTTP on {address} without authorization: anyone who can reach it could read every table this server serves. Listen on a loopback address (--listen 127.0.0.1:8080), or, behind a proxy that authenticates, pass --insecure-no-auth"
+    )]
+    Unprotected {
+        /// The address listened on.
+        address: std::net::SocketAddr,
+    },
 }
