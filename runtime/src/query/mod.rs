@@ -8,10 +8,12 @@
 //! - [`cursor`]: the opaque cursor between pages;
 //! - [`write`]: the arguments of `insert_T`, `update_T` and `delete_T`, and their guards;
 //! - [`call`]: the arguments of a routine's `call_R`;
+//! - [`df_filter`]: DreamFactory's filter and order strings, read into the arguments above;
 //! - [`GetRequest`], [`CountRequest`]: the arguments of `get_T` and `count_T`.
 
 pub mod call;
 pub mod cursor;
+pub mod df_filter;
 pub mod filter;
 pub mod page;
 pub mod write;
