@@ -743,7 +743,7 @@ fn row_object(table: &Table, selected: &[Selected], values: Vec<Value>) -> Value
         .zip(values)
         .filter_map(|(selected, value)| match selected {
             Selected::Column(column) => Some((table.column_name(*column).to_owned(), value)),
-            Selected::RowId(_) => None,
+            Selected::RowId(_) | Selected::Computed(_) => None,
         })
         .collect();
     Value::Object(row)
