@@ -51,7 +51,7 @@ pub fn parse(text: &str) -> Result<Option<Value>, ArgumentError> {
     let mut parser = Parser { tokens, next: 0 };
     let filter = parser.or(0)?;
     if let Some(token) = parser.peek() {
-        return Err(parser.invalid(
+        return Err(invalid(
             token,
             format!(
                 "unexpected {}: join conditions with AND or OR",
@@ -65,7 +65,7 @@ pub fn parse(text: &str) -> Result<Option<Value>, ArgumentError> {
 /// An order string (`Name ASC, "Unit Price" DESC`): each column's name and whether it is
 /// descending, in order.
 pub fn parse_order(text: &str) -> Result<Vec<(String, bool)>, ArgumentError> {
-    let tokens = lex(text).map_err(|error| retitled(error, "filter", "order"))?;
+    let tokens = lex(text).map_err(|error| retitled(&error, "filter", "order"))?;
     let invalid = |token: &Lexed, what: String| {
         ArgumentError::new(format!(
             "Invalid order at character {}: {what}; write it as `column ASC, column2 DESC`",
@@ -110,22 +110,28 @@ pub fn parse_order(text: &str) -> Result<Vec<(String, bool)>, ArgumentError> {
     Ok(keys)
 }
 
-/// A filter string read as a checked [`Filter`] of `table`; `None` when it is blank. Errors
-/// name the filter as DreamFactory does ("Invalid or unparsable filter: ...") and, for a
-/// mistake the filter reader finds, show the filter as it was read.
-pub fn read(table: &Table, text: &str) -> Result<Option<Filter>, ArgumentError> {
+/// A filter string read for `table`: the JSON filter its literals make ([`read_literals`]),
+/// and that filter checked; `None` when the text is blank. Errors name the filter as
+/// DreamFactory does ("Invalid or unparsable filter: ...") and, for a mistake the filter
+/// reader finds, show the filter as it was read.
+pub fn read(table: &Table, text: &str) -> Result<Option<(Value, Filter)>, ArgumentError> {
     let Some(mut value) = parse(text)? else {
         return Ok(None);
     };
     read_literals(table, &mut value);
-    Filter::parse_at(table, &value, "filter")
-        .map(Some)
-        .map_err(|error| {
-            ArgumentError::new(format!(
-                "Invalid filter: {error} (the filter as read: {})",
-                super::filter::brief_to(&value, 300)
-            ))
-        })
+    let filter = check(table, &value, "filter")?;
+    Ok(Some((value, filter)))
+}
+
+/// A JSON filter made from the argument `argument` read by the one filter reader; the error
+/// names the argument and shows the filter as it was read.
+pub fn check(table: &Table, filter: &Value, argument: &str) -> Result<Filter, ArgumentError> {
+    Filter::parse_at(table, filter, argument).map_err(|error| {
+        ArgumentError::new(format!(
+            "Invalid {argument}: {error} (as read: {})",
+            super::filter::brief_to(filter, 300)
+        ))
+    })
 }
 
 /// The column of `table` that `name` names: as the database spells it, else the one column
@@ -482,13 +488,6 @@ impl Parser {
         })
     }
 
-    fn invalid(&self, token: &Lexed, what: String) -> ArgumentError {
-        ArgumentError::new(format!(
-            "Invalid or unparsable filter at character {}: {what}",
-            token.at
-        ))
-    }
-
     /// The error for a filter that ends where `what` is expected.
     fn missing(&self, what: &str) -> ArgumentError {
         ArgumentError::new(format!(
@@ -502,9 +501,9 @@ impl Parser {
         self.advance().ok_or_else(|| self.missing(what))
     }
 
-    fn nesting(&self, depth: usize, token: &Lexed) -> Result<(), ArgumentError> {
+    fn nesting(depth: usize, token: &Lexed) -> Result<(), ArgumentError> {
         if depth >= MAX_NESTING {
-            return Err(self.invalid(
+            return Err(invalid(
                 token,
                 format!("parentheses and NOTs nest more than {MAX_NESTING} levels deep"),
             ));
@@ -529,7 +528,7 @@ impl Parser {
             if let Some(join) = join
                 && join != this
             {
-                return Err(self.invalid(
+                return Err(invalid(
                     token,
                     format!(
                         "{} after {}: put parentheses around each group, as in (a {} b) {} c",
@@ -590,16 +589,16 @@ impl Parser {
     fn unary(&mut self, depth: usize) -> Result<Value, ArgumentError> {
         let token = self.expect("a condition")?;
         if token.kind.is("not") {
-            self.nesting(depth, &token)?;
+            Self::nesting(depth, &token)?;
             let operand = self.unary(depth + 1)?;
             return Ok(json!({ "not": operand }));
         }
         if token.kind == Kind::Symbol("(") {
-            self.nesting(depth, &token)?;
+            Self::nesting(depth, &token)?;
             let inner = self.or(depth + 1)?;
             return match self.advance() {
                 Some(close) if close.kind == Kind::Symbol(")") => Ok(inner),
-                Some(other) => Err(self.invalid(
+                Some(other) => Err(invalid(
                     &other,
                     format!(
                         "expected `)` to close the `(` at character {}, found {}",
@@ -612,31 +611,31 @@ impl Parser {
                 }
             };
         }
-        self.condition(token)
+        self.condition(&token)
     }
 
     /// `field op value`, whose field is `token`.
-    fn condition(&mut self, token: Lexed) -> Result<Value, ArgumentError> {
+    fn condition(&mut self, token: &Lexed) -> Result<Value, ArgumentError> {
         let field = match &token.kind {
             Kind::Word(word)
                 if KEYWORDS
                     .iter()
                     .any(|keyword| word.eq_ignore_ascii_case(keyword)) =>
             {
-                return Err(self.invalid(
-                    &token,
+                return Err(invalid(
+                    token,
                     format!(
                         "expected a field name, found the word {word}; quote a field named so with \"..\" or `..`"
                     ),
                 ));
             }
             Kind::Word(word) if word.starts_with(':') => {
-                return Err(self.invalid(&token, parameter(word)));
+                return Err(invalid(token, parameter(word)));
             }
             Kind::Word(word) | Kind::DoubleQuoted(word) | Kind::Backticked(word) => word.clone(),
             Kind::Quoted(text) => {
-                return Err(self.invalid(
-                    &token,
+                return Err(invalid(
+                    token,
                     format!(
                         "expected a field name, found the value '{}' (a field's name is written bare, or quoted with \"..\" or `..`)",
                         shortened(text)
@@ -644,9 +643,10 @@ impl Parser {
                 ));
             }
             Kind::Symbol(symbol) => {
-                return Err(
-                    self.invalid(&token, format!("expected a field name, found `{symbol}`"))
-                );
+                return Err(invalid(
+                    token,
+                    format!("expected a field name, found `{symbol}`"),
+                ));
             }
         };
         let mut operator = self.expect(&format!("an operator after {}", token.kind.describe()))?;
@@ -677,7 +677,7 @@ impl Parser {
             return match (comparison, value) {
                 (Comparison::Eq, Value::Null) => Ok(on(json!({"is_null": true}))),
                 (Comparison::Ne, Value::Null) => Ok(on(json!({"is_null": false}))),
-                (_, Value::Null) => Err(self.invalid(
+                (_, Value::Null) => Err(invalid(
                     operator,
                     "NULL is neither greater nor less than a value: test it with IS NULL or IS NOT NULL".to_owned(),
                 )),
@@ -685,7 +685,7 @@ impl Parser {
             };
         }
         let Kind::Word(word) = &operator.kind else {
-            return Err(self.unknown_operator(operator));
+            return Err(Self::unknown_operator(operator));
         };
         match word.to_ascii_lowercase().as_str() {
             "in" => {
@@ -705,7 +705,7 @@ impl Parser {
                 match self.advance() {
                     Some(with) if with.kind.is("with") => {}
                     Some(other) => {
-                        return Err(self.invalid(
+                        return Err(invalid(
                             &other,
                             format!("expected WITH after {word}, found {}", other.kind.describe()),
                         ));
@@ -725,7 +725,7 @@ impl Parser {
                 match self.advance() {
                     Some(and) if and.kind.is("and") => {}
                     Some(other) => {
-                        return Err(self.invalid(
+                        return Err(invalid(
                             &other,
                             format!(
                                 "expected AND between the two bounds of BETWEEN, found {}",
@@ -737,7 +737,7 @@ impl Parser {
                 }
                 let high = self.value(operator)?;
                 if low.is_null() || high.is_null() {
-                    return Err(self.invalid(
+                    return Err(invalid(
                         operator,
                         "BETWEEN takes two values, not NULL".to_owned(),
                     ));
@@ -746,7 +746,7 @@ impl Parser {
             }
             "is" => {
                 if negated {
-                    return Err(self.invalid(
+                    return Err(invalid(
                         operator,
                         format!("write `{field} IS NOT NULL`, not `{field} NOT IS NULL`"),
                     ));
@@ -757,7 +757,7 @@ impl Parser {
                     next = self.expect("NULL after IS NOT")?;
                 }
                 if !next.kind.is("null") {
-                    return Err(self.invalid(
+                    return Err(invalid(
                         &next,
                         format!(
                             "expected NULL after IS{}, found {}",
@@ -768,20 +768,20 @@ impl Parser {
                 }
                 Ok(on(json!({ "is_null": is_null })))
             }
-            "all" => Err(self.invalid(
+            "all" => Err(invalid(
                 operator,
                 "ALL (a comparison with every value of a list) is not supported; use IN, or join conditions with AND".to_owned(),
             )),
-            "does" => Err(self.invalid(
+            "does" => Err(invalid(
                 operator,
                 "DOES EXIST and DOES NOT EXIST are for document databases; test a column with IS NOT NULL or IS NULL".to_owned(),
             )),
-            _ => Err(self.unknown_operator(operator)),
+            _ => Err(Self::unknown_operator(operator)),
         }
     }
 
-    fn unknown_operator(&self, operator: &Lexed) -> ArgumentError {
-        self.invalid(
+    fn unknown_operator(operator: &Lexed) -> ArgumentError {
+        invalid(
             operator,
             format!(
                 "expected an operator (= != <> > >= < <=, EQ NE GT GTE LT LTE, IN, NOT IN, LIKE, CONTAINS, STARTS WITH, ENDS WITH, BETWEEN, IS NULL, IS NOT NULL), found {}",
@@ -793,28 +793,34 @@ impl Parser {
     /// A value after `operator`.
     fn value(&mut self, operator: &Lexed) -> Result<Value, ArgumentError> {
         let token = self.expect(&format!("a value after {}", operator.kind.describe()))?;
-        self.literal(&token)
+        Self::literal(&token)
     }
 
-    fn literal(&self, token: &Lexed) -> Result<Value, ArgumentError> {
+    fn literal(token: &Lexed) -> Result<Value, ArgumentError> {
         match &token.kind {
             Kind::Quoted(text) | Kind::DoubleQuoted(text) => Ok(Value::String(text.clone())),
-            Kind::Backticked(name) => Err(self.invalid(
+            Kind::Backticked(name) => Err(invalid(
                 token,
                 format!(
                     "`{}` names a column where a value is expected; comparing two columns is not supported",
                     shortened(name)
                 ),
             )),
-            Kind::Symbol(symbol) => Err(self.invalid(
+            Kind::Symbol(symbol) => Err(invalid(
                 token,
                 format!("expected a value, found `{symbol}`"),
             )),
-            Kind::Word(word) if word.starts_with(':') => Err(self.invalid(token, parameter(word))),
-            Kind::Word(word) if KEYWORDS.iter().any(|keyword| word.eq_ignore_ascii_case(keyword)) => {
-                Err(self.invalid(
+            Kind::Word(word) if word.starts_with(':') => Err(invalid(token, parameter(word))),
+            Kind::Word(word)
+                if KEYWORDS
+                    .iter()
+                    .any(|keyword| word.eq_ignore_ascii_case(keyword)) =>
+            {
+                Err(invalid(
                     token,
-                    format!("expected a value, found the word {word}; quote it ('{word}') to mean the text"),
+                    format!(
+                        "expected a value, found the word {word}; quote it ('{word}') to mean the text"
+                    ),
                 ))
             }
             Kind::Word(word) => Ok(unquoted(word)),
@@ -824,8 +830,8 @@ impl Parser {
     /// A pattern or text after `operator`: a quoted text, or an unquoted word as written.
     fn pattern(&mut self, operator: &Lexed) -> Result<String, ArgumentError> {
         let token = self.expect(&format!("a text after {}", operator.kind.describe()))?;
-        match (&token.kind, self.literal(&token)?) {
-            (_, Value::Null) => Err(self.invalid(
+        match (&token.kind, Self::literal(&token)?) {
+            (_, Value::Null) => Err(invalid(
                 &token,
                 format!(
                     "{} takes a text, not NULL; test NULL with IS NULL",
@@ -845,7 +851,7 @@ impl Parser {
             Kind::Symbol("(") => ")",
             Kind::Symbol("[") => "]",
             _ => {
-                return Err(self.invalid(
+                return Err(invalid(
                     &open,
                     format!(
                         "expected `(` after {}, found {}: write IN ('a', 'b')",
@@ -868,16 +874,16 @@ impl Parser {
                 "a value of the list opened at character {}",
                 open.at
             ))?;
-            let value = self.literal(&token)?;
+            let value = Self::literal(&token)?;
             if value.is_null() {
-                return Err(self.invalid(
+                return Err(invalid(
                     &token,
                     "NULL in an IN list matches nothing: test it with IS NULL".to_owned(),
                 ));
             }
             values.push(value);
             if values.len() > MAX_CONDITIONS {
-                return Err(self.invalid(
+                return Err(invalid(
                     &token,
                     format!("an IN list holds at most {MAX_CONDITIONS} values"),
                 ));
@@ -886,7 +892,7 @@ impl Parser {
                 Some(token) if token.kind == Kind::Symbol(",") => {}
                 Some(token) if token.kind == Kind::Symbol(close) => return Ok(values),
                 Some(token) => {
-                    return Err(self.invalid(
+                    return Err(invalid(
                         &token,
                         format!(
                             "expected `,` or `{close}` in the list opened at character {}, found {}",
@@ -904,6 +910,14 @@ impl Parser {
             }
         }
     }
+}
+
+/// The error for a mistake at `token`.
+fn invalid(token: &Lexed, what: impl std::fmt::Display) -> ArgumentError {
+    ArgumentError::new(format!(
+        "Invalid or unparsable filter at character {}: {what}",
+        token.at
+    ))
 }
 
 /// The refusal of a `:name` placeholder.
@@ -991,7 +1005,7 @@ fn conditions(filter: &Value) -> usize {
 }
 
 /// `error` with its title's `from` replaced by `to` (the lexer's messages name a filter).
-fn retitled(error: ArgumentError, from: &str, to: &str) -> ArgumentError {
+fn retitled(error: &ArgumentError, from: &str, to: &str) -> ArgumentError {
     ArgumentError::new(error.to_string().replacen(from, to, 1))
 }
 
