@@ -174,8 +174,9 @@ fn table_name() -> Value {
     json!({"type": "string", "description": TABLE_NAME})
 }
 
+/// Names: an array, or (as DreamFactory's query strings carry them) a comma-separated string.
 fn names(description: &str) -> Value {
-    json!({"type": "array", "items": {"type": "string"}, "description": description})
+    json!({"type": ["array", "string"], "items": {"type": "string"}, "description": description})
 }
 
 fn records() -> Value {
