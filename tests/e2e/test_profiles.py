@@ -398,3 +398,68 @@ def test_dreamfactory_writes_what_it_says(chinook):
                 c.ask(f"DELETE FROM {c.q('Genre')} WHERE {c.q('GenreId')} = %s", (9001,))
 
     run(check)
+
+
+# --- DreamFactory's routine tools -----------------------------------------------------------------
+
+ROUTINE_CALLS = {
+    # label: (kind, name, parameters), each called through typed call_R and DreamFactory's tool.
+    "pg_routines": [
+        ("function", "price_with_tax", {"p_price": "10.00"}),
+        ("function", "notes_in_mood", {"p_mood": "happy"}),
+        ("function", "note_stats", {}),
+        ("function", "Note Lengths", {"min_length": 3}),
+        ("function", "billing.double_it", {"x": 21}),
+        ("function", "numbers", {"n": 3}),
+    ],
+    "my_routines": [
+        ("function", "price_with_tax", {"p_price": "10.00", "p_rate": "0.20"}),
+        ("function", "day_after", {"d": "2024-02-28"}),
+        ("procedure", "numbers", {"n": 3}),
+        ("procedure", "notes_of_size", {"p_size": "S"}),
+        ("procedure", "note_stats", {"p_scale": 2}),
+        ("procedure", "two_result_sets", {}),
+    ],
+}
+
+
+@pytest.mark.parametrize("label", sorted(ROUTINE_CALLS))
+def test_dreamfactory_routines_answer_as_the_typed_calls(served, label):
+    """Each routine called through call_stored_function/call_stored_procedure gives what its
+    typed call_R gives, in DreamFactory's shape: rows under resource, a function's value as
+    value, OUT values by name. Only routines that read are served without writes."""
+    target = served(label)
+
+    def params(profile: str, *extra: str) -> Any:
+        return stdio_parameters(str(target.binary), target.database.url, "--tools", profile, *extra)
+
+    async def check():
+        async with open_session(params("typed")) as typed, open_session(params("dreamfactory")) as df:
+            listed = (await typed.call("list_routines"))["routines"]
+            tool_of = {routine["routine"]: routine["tool"] for routine in listed}
+            for kind in ("function", "procedure"):
+                names = sorted(routine["routine"] for routine in listed if routine["kind"] == kind)
+                if not names:
+                    assert f"get_stored_{kind}s" not in df.tools and f"call_stored_{kind}" not in df.tools
+                    continue
+                served_names = sorted(entry["name"] for entry in (await df.call(f"get_stored_{kind}s"))["resource"])
+                assert served_names == names, f"get_stored_{kind}s lists other routines than list_routines"
+                assert df.tool(f"call_stored_{kind}").annotations.read_only_hint is False
+            for kind, name, parameters in ROUTINE_CALLS[label]:
+                expected = await typed.call(tool_of[name], parameters)
+                shaped: dict[str, Any] = dict(expected.get("out", {}))
+                if "value" in expected:
+                    shaped["value"] = expected["value"]
+                if "rows" in expected:
+                    shaped["resource"] = expected["rows"]
+                answer = await df.call(f"call_stored_{kind}", {f"{kind}_name": name, "parameters": parameters})
+                assert answer == shaped, f"{name}: DreamFactory's answer differs from call_R's {expected}"
+                other = "procedure" if kind == "function" else "function"
+                if f"call_stored_{other}" in df.tools:
+                    error = await df.call_error(f"call_stored_{other}", {f"{other}_name": name, "parameters": parameters})
+                    assert f"is not a {other}" in error
+            if label == "my_routines":
+                wrapped = await df.call("call_stored_procedure", {"procedure_name": "numbers", "parameters": [{"name": "n", "value": 2}], "wrapper": "numbers"})
+                assert list(wrapped) == ["numbers"] and len(wrapped["numbers"]) == 2
+
+    run(check)

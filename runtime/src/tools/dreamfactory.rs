@@ -417,7 +417,7 @@ fn definition(
             };
             let mut properties = json!({
                 name: {"type": "string", "description": format!("The {kind} as get_stored_{kind}s lists it.")},
-                "parameters": {"type": "object", "description": "Its parameters by name (get_stored_*s lists them)."},
+                "parameters": {"type": ["object", "array"], "description": "Its parameters by name (get_stored_*s lists them); or DreamFactory's older list of {\"name\": .., \"value\": ..}."},
                 "returns": {"type": "string", "description": "Accepted; values come back as the routine's own types."}
             });
             if tool == DfTool::CallStoredProcedure {
