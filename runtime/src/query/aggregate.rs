@@ -324,3 +324,115 @@ fn known_column(table: &Table, name: &str, path: &str) -> Result<usize, Argument
     column_named(table, name.trim())
         .ok_or_else(|| super::filter::unknown_column(table, name, path, ""))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::fixtures;
+
+    /// Every mistake in the arguments of `aggregate_data`, with its message.
+    #[test]
+    fn aggregate_mistakes_are_explained() {
+        let many: Vec<Value> = (0..=MAX_AGGREGATES)
+            .map(|_| json!({"function": "COUNT", "field": "*"}))
+            .collect();
+        let cases = [
+            (json!(null), json!(null)),
+            (json!([]), json!(null)),
+            (json!({"function": "SUM"}), json!(null)),
+            (json!(["SUM(price)"]), json!(null)),
+            (json!([{"function": "SUM"}]), json!(null)),
+            (json!([{"field": "price"}]), json!(null)),
+            (
+                json!([{"function": "MEDIAN", "field": "price"}]),
+                json!(null),
+            ),
+            (json!([{"function": "SUM", "field": "*"}]), json!(null)),
+            (json!([{"function": "SUM", "field": "nope"}]), json!(null)),
+            (json!([{"function": "SUM", "field": "title"}]), json!(null)),
+            (
+                json!([{"function": "AVG", "field": "released"}]),
+                json!(null),
+            ),
+            (
+                json!([{"function": "MIN", "field": "available"}]),
+                json!(null),
+            ),
+            (json!([{"function": "SUM", "field": 1}]), json!(null)),
+            (
+                json!([{"function": "SUM", "field": "price", "as": "x"}]),
+                json!(null),
+            ),
+            (
+                json!([{"function": "SUM", "field": "price", "alias": " "}]),
+                json!(null),
+            ),
+            (
+                json!([{"function": "COUNT", "field": "*"}, {"function": "count", "field": "*"}]),
+                json!(null),
+            ),
+            (
+                json!([{"function": "COUNT", "field": "*", "alias": "rating"}]),
+                json!(["rating"]),
+            ),
+            (
+                json!([{"function": "COUNT", "field": "*"}]),
+                json!(["nope"]),
+            ),
+            (json!([{"function": "COUNT", "field": "*"}]), json!([1])),
+            (
+                json!([{"function": "COUNT", "field": "*"}]),
+                json!({"rating": 1}),
+            ),
+            (Value::Array(many), json!(null)),
+        ];
+        let catalog = fixtures::catalog();
+        let film = catalog.table(0);
+        let limits = Limits::default();
+        let mut out = String::new();
+        for (aggregates, group_by) in cases {
+            let error =
+                AggregateRequest::parse(film, Some(&aggregates), Some(&group_by), None, &limits)
+                    .err()
+                    .unwrap_or_else(|| panic!("{aggregates} grouped by {group_by} is refused"));
+            let _ = writeln!(out, "{} by {group_by}\n  {error}\n", brief(&aggregates));
+        }
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn names_and_reads_follow_the_functions() {
+        let catalog = fixtures::catalog();
+        let film = catalog.table(0);
+        let request = AggregateRequest::parse(
+            film,
+            Some(&json!([
+                {"function": "count", "field": "*"},
+                {"function": "Sum", "field": "PRICE"},
+                {"function": "MAX", "field": "title", "alias": "last"}
+            ])),
+            Some(&json!("Rating, released")),
+            None,
+            &Limits::default(),
+        )
+        .expect("valid");
+        assert_eq!(request.group_by, vec![2, 8]);
+        let read: Vec<(&str, Computed)> = request
+            .aggregates
+            .iter()
+            .map(|aggregate| (aggregate.alias.as_str(), aggregate.value))
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                ("count", Computed::Integer),
+                ("sum_price", Computed::Decimal),
+                ("last", Computed::Column(1)),
+            ]
+        );
+    }
+}
