@@ -984,9 +984,16 @@ impl CallContext<'_> {
             typed.insert("columns".to_owned(), json!(names));
         }
         // DreamFactory reads a limit below 1, above the most, or none, as the most.
-        let limit = match arguments.count("limit")? {
-            Some(limit) if limit >= 1 => limit.min(u64::from(self.limits.max_limit)),
-            _ => u64::from(self.limits.max_limit),
+        let most = u64::from(self.limits.max_limit);
+        let below_one = arguments
+            .get("limit")
+            .and_then(Value::as_f64)
+            .is_some_and(|limit| limit < 1.0);
+        let limit = match arguments.count("limit") {
+            _ if below_one => most,
+            Ok(Some(limit)) if limit >= 1 => limit.min(most),
+            Ok(_) => most,
+            Err(error) => return Err(error.into()),
         };
         typed.insert("limit".to_owned(), json!(limit));
         let offset = arguments.count("offset")?.unwrap_or(0);
