@@ -25,6 +25,10 @@ pub trait Dialect: Send + Sync {
     }
     /// Appends `expression` converted to text.
     fn push_cast_to_text(&self, out: &mut String, expression: &str);
+    /// Appends `expression` converted to a 64-bit integer (an aggregate read as one).
+    fn push_cast_to_integer(&self, out: &mut String, expression: &str);
+    /// Appends `expression` converted to a double-precision float (an aggregate read as one).
+    fn push_cast_to_float(&self, out: &mut String, expression: &str);
     /// Whether a column of an enum type is compared as its text: the database compares an
     /// enum only with values of its own type, and parameters are bound as text.
     fn compares_enums_as_text(&self) -> bool {

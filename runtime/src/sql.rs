@@ -7,6 +7,7 @@
 
 use crate::catalog::{Operand, Operator, Table};
 use crate::dialect::Dialect;
+use crate::query::aggregate::{AggregateRequest, Computed};
 use crate::query::{CountRequest, Filter, GetRequest, PagePlan, PageStart, Selected, Target};
 use crate::table::ColumnKind;
 
@@ -35,6 +36,74 @@ pub enum Param {
     Text(String),
     /// An integer (`LIMIT`, `OFFSET`, row ids).
     Integer(i64),
+}
+
+/// `SELECT` of `aggregate_data`: the grouped columns, then each aggregate, of the rows the
+/// filter lets through, one row per group in the order of the grouped columns, one more than a
+/// result holds. Columns are referred to by position in `GROUP BY` and `ORDER BY`, so each is
+/// written once.
+pub fn select_aggregate(
+    dialect: &dyn Dialect,
+    table: &Table,
+    request: &AggregateRequest,
+) -> Statement {
+    let mut writer = Writer::new(dialect, table);
+    let mut columns = Vec::with_capacity(request.group_by.len() + request.aggregates.len());
+    writer.push("SELECT ");
+    for &column in &request.group_by {
+        if !columns.is_empty() {
+            writer.push(", ");
+        }
+        writer.push_column(column);
+        columns.push(Selected::Column(column));
+    }
+    for aggregate in &request.aggregates {
+        if !columns.is_empty() {
+            writer.push(", ");
+        }
+        let mut call = String::from(aggregate.function.sql());
+        call.push('(');
+        match aggregate.column {
+            Some(column) => call.push_str(&writer.column_expression(column)),
+            None => call.push('*'),
+        }
+        call.push(')');
+        let mut expression = String::new();
+        match aggregate.value {
+            Computed::Integer => dialect.push_cast_to_integer(&mut expression, &call),
+            Computed::Float => dialect.push_cast_to_float(&mut expression, &call),
+            Computed::Decimal | Computed::Column(_) => expression = call,
+        }
+        writer.push(&expression);
+        columns.push(Selected::Computed(aggregate.value));
+    }
+    writer.push(" FROM ");
+    writer.push_table();
+    if let Some(filter) = &request.filter {
+        writer.push(" WHERE ");
+        writer.push_filter(filter);
+    }
+    if !request.group_by.is_empty() {
+        let positions: Vec<String> = (1..=request.group_by.len())
+            .map(|position| position.to_string())
+            .collect();
+        writer.push(" GROUP BY ");
+        writer.push(&positions.join(", "));
+        writer.push(" ORDER BY ");
+        for (i, position) in positions.iter().enumerate() {
+            if i > 0 {
+                writer.push(", ");
+            }
+            writer.push(position);
+            writer.push(" ASC");
+            writer.push(dialect.nulls_lowest(false));
+        }
+    }
+    writer.push(" LIMIT ");
+    writer.push_param(Param::Integer(
+        i64::try_from(request.rows_to_fetch()).unwrap_or(i64::MAX),
+    ));
+    writer.finish(columns)
 }
 
 /// `SELECT` of one page of `list_T`, as the plan says: its selected values, its conditions,
@@ -147,6 +216,9 @@ impl<'a> Writer<'a> {
             match value {
                 Selected::Column(column) => self.push_column(*column),
                 Selected::RowId(alias) => self.push(alias),
+                // Pages and rows by key select no computed value; NULL keeps the statement
+                // whole if one ever did.
+                Selected::Computed(_) => self.push("NULL"),
             }
         }
         self.push(" FROM ");

@@ -29,6 +29,7 @@ pub(crate) use self::codec::{Codecs, TableCodec, register, register_routine};
 use crate::catalog::Table;
 use crate::dialect::{Dialect, WriteStatement};
 use crate::query::Selected;
+use crate::query::aggregate::Computed;
 use crate::sql::{Param, Statement};
 use crate::table::FieldType;
 
@@ -70,6 +71,9 @@ pub(crate) trait Backend: Send + Sync + Sized + 'static {
 
     /// Reads value number `index` of `row` as `F`; the error says why it cannot be.
     fn decode<F: FieldType>(row: &Row<Self>, index: usize) -> Result<F, String>;
+
+    /// Whether value number `index` of `row` is NULL (`false` when there is no such value).
+    fn is_null(row: &Row<Self>, index: usize) -> bool;
 
     /// Reads value number `index` of `row` as JSON by its own type, for rows whose columns
     /// are known only when they come (a procedure's result sets).
@@ -661,6 +665,25 @@ fn count_of<B: Backend>(row: &Row<B>) -> Result<i64, DatabaseError> {
     })
 }
 
+/// A computed value (an aggregate): `null` for NULL, else read as `computed` says.
+fn decode_computed<B: Backend>(
+    codec: &dyn TableCodec<B>,
+    computed: Computed,
+    row: &Row<B>,
+    index: usize,
+) -> Result<Value, String> {
+    if B::is_null(row, index) {
+        return Ok(Value::Null);
+    }
+    let json = |result: Result<Value, serde_json::Error>| result.map_err(|error| error.to_string());
+    match computed {
+        Computed::Integer => B::decode::<i64>(row, index).map(Value::from),
+        Computed::Float => json(B::decode::<f64>(row, index)?.to_json()),
+        Computed::Decimal => json(B::decode::<crate::types::Decimal>(row, index)?.to_json()),
+        Computed::Column(column) => codec.decode(column, row, index),
+    }
+}
+
 /// Each row's values, as the statement selects them, decoded through the columns' types.
 fn decode_rows<B: Backend>(
     table: &Table,
@@ -687,6 +710,11 @@ fn decode_rows<B: Backend>(
                         .map(Value::from)
                         .map_err(|message| DatabaseError::Decode {
                             column: (*alias).to_owned(),
+                            message,
+                        }),
+                    Selected::Computed(computed) => decode_computed(codec, *computed, row, index)
+                        .map_err(|message| DatabaseError::Decode {
+                            column: format!("value {} of the result", index + 1),
                             message,
                         }),
                 })

@@ -56,6 +56,20 @@ impl Dialect for MysqlDialect {
         out.push_str(" AS CHAR)");
     }
 
+    fn push_cast_to_integer(&self, out: &mut String, expression: &str) {
+        out.push_str("CAST(");
+        out.push_str(expression);
+        out.push_str(" AS SIGNED)");
+    }
+
+    fn push_cast_to_float(&self, out: &mut String, expression: &str) {
+        // Adding a DOUBLE makes a DOUBLE, in MySQL and in every MariaDB (which casts `AS
+        // DOUBLE` only since 10.4).
+        out.push('(');
+        out.push_str(expression);
+        out.push_str(" + 0e0)");
+    }
+
     fn nulls_lowest(&self, _descending: bool) -> &'static str {
         // MySQL already sorts NULL before every other value.
         ""
@@ -193,6 +207,11 @@ impl Backend for MysqlBackend {
         arguments: &mut MySqlArguments,
     ) -> Result<(), sqlx::error::BoxDynError> {
         arguments.add(value)
+    }
+
+    fn is_null(row: &MySqlRow, index: usize) -> bool {
+        row.try_get_raw(index)
+            .is_ok_and(|value| sqlx::ValueRef::is_null(&value))
     }
 
     fn decode<F: FieldType>(row: &MySqlRow, index: usize) -> Result<F, String> {

@@ -57,6 +57,18 @@ impl Dialect for PostgresDialect {
         out.push_str(") END");
     }
 
+    fn push_cast_to_integer(&self, out: &mut String, expression: &str) {
+        out.push_str("CAST(");
+        out.push_str(expression);
+        out.push_str(" AS BIGINT)");
+    }
+
+    fn push_cast_to_float(&self, out: &mut String, expression: &str) {
+        out.push_str("CAST(");
+        out.push_str(expression);
+        out.push_str(" AS DOUBLE PRECISION)");
+    }
+
     fn returning(&self, _statement: WriteStatement) -> bool {
         true
     }
@@ -232,6 +244,11 @@ impl Backend for PostgresBackend {
     }
 
     /// Reads a value as `F` when its type reads as `F` ([`readable_as`]).
+    fn is_null(row: &PgRow, index: usize) -> bool {
+        row.try_get_raw(index)
+            .is_ok_and(|value| sqlx::ValueRef::is_null(&value))
+    }
+
     fn decode<F: FieldType>(row: &PgRow, index: usize) -> Result<F, String> {
         let value = row.try_get_raw(index).map_err(|error| error.to_string())?;
         if !value.is_null() {

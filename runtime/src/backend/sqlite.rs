@@ -72,6 +72,18 @@ impl Dialect for SqliteDialect {
         out.push_str(" AS TEXT)");
     }
 
+    fn push_cast_to_integer(&self, out: &mut String, expression: &str) {
+        out.push_str("CAST(");
+        out.push_str(expression);
+        out.push_str(" AS INTEGER)");
+    }
+
+    fn push_cast_to_float(&self, out: &mut String, expression: &str) {
+        out.push_str("CAST(");
+        out.push_str(expression);
+        out.push_str(" AS REAL)");
+    }
+
     fn nulls_lowest(&self, _descending: bool) -> &'static str {
         // SQLite already sorts NULL before every other value.
         ""
@@ -264,6 +276,11 @@ impl Backend for SqliteBackend {
         arguments: &mut SqliteArguments,
     ) -> Result<(), sqlx::error::BoxDynError> {
         arguments.add(value)
+    }
+
+    fn is_null(row: &SqliteRow, index: usize) -> bool {
+        row.try_get_raw(index)
+            .is_ok_and(|value| sqlx::ValueRef::is_null(&value))
     }
 
     fn decode<F: FieldType>(row: &SqliteRow, index: usize) -> Result<F, String> {

@@ -81,11 +81,16 @@ pub enum Filter {
 impl Filter {
     /// Reads a `where` argument.
     pub fn parse(table: &Table, value: &Value) -> Result<Filter, ArgumentError> {
+        Self::parse_at(table, value, "where")
+    }
+
+    /// Reads a filter that messages call `path` (the argument it came from).
+    pub fn parse_at(table: &Table, value: &Value, path: &str) -> Result<Filter, ArgumentError> {
         let mut reader = Reader {
             table,
             conditions: 0,
         };
-        reader.filter(value, "where", 0)
+        reader.filter(value, path, 0)
     }
 
     /// Whether it tests anything: a filter made of empty `and`s and `or`s tests nothing.
@@ -472,9 +477,14 @@ fn operator_names(column: &Column) -> String {
 
 /// A value, shortened for messages.
 pub(crate) fn brief(value: &Value) -> String {
+    brief_to(value, 60)
+}
+
+/// A value's JSON, cut to at most `chars` characters for messages.
+pub(crate) fn brief_to(value: &Value, chars: usize) -> String {
     let text = value.to_string();
-    if text.chars().count() > 60 {
-        let cut: String = text.chars().take(57).collect();
+    if text.chars().count() > chars {
+        let cut: String = text.chars().take(chars.saturating_sub(3)).collect();
         format!("{cut}...")
     } else {
         text

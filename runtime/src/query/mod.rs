@@ -8,16 +8,21 @@
 //! - [`cursor`]: the opaque cursor between pages;
 //! - [`write`]: the arguments of `insert_T`, `update_T` and `delete_T`, and their guards;
 //! - [`call`]: the arguments of a routine's `call_R`;
+//! - [`df_filter`]: DreamFactory's filter and order strings, read into the arguments above;
+//! - [`aggregate`]: the arguments of `aggregate_data`;
 //! - [`GetRequest`], [`CountRequest`]: the arguments of `get_T` and `count_T`.
 
+pub mod aggregate;
 pub mod call;
 pub mod cursor;
+pub mod df_filter;
 pub mod filter;
 pub mod page;
 pub mod write;
 
 use serde_json::{Map, Value};
 
+pub use aggregate::AggregateRequest;
 pub use call::CallRequest;
 pub use filter::{Filter, Target};
 pub use page::{PagePlan, PageStart, Selected, SortKey};

@@ -11,6 +11,7 @@
 
 use serde_json::{Map, Value};
 
+use super::aggregate::Computed;
 use super::cursor::{self, Position};
 use super::filter::{Filter, Target, brief, compare, read_operand, unknown_column};
 use super::{ArgumentError, parse_where, reject_unknown};
@@ -18,6 +19,10 @@ use crate::catalog::{Operand, Operator, PageKey, Table};
 use crate::config::Limits;
 
 const LIST_ARGUMENTS: &[&str] = &["where", "order_by", "columns", "limit", "cursor"];
+
+/// The most rows a page may skip with [`PagePlan::skip`]: the database reads every row it
+/// skips, so deeper pages are reached with a filter past the last row seen instead.
+pub const MAX_OFFSET: u64 = 100_000;
 
 /// One key of an `ORDER BY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +40,8 @@ pub enum Selected {
     Column(usize),
     /// SQLite's row id, under this alias.
     RowId(&'static str),
+    /// A value computed over rows (an aggregate of `aggregate_data`); never part of a page.
+    Computed(Computed),
 }
 
 /// Where a page starts.
@@ -133,6 +140,23 @@ impl PagePlan {
             keyset,
             fingerprint,
         })
+    }
+
+    /// Starts the page after the first `offset` rows of its order (DreamFactory's `offset`),
+    /// at most [`MAX_OFFSET`]. The order is total, so pages at successive offsets hold every
+    /// row once while the table does not change.
+    pub fn skip(&mut self, offset: u64) -> Result<(), ArgumentError> {
+        if offset > MAX_OFFSET {
+            return Err(ArgumentError::new(format!(
+                "offset is at most {MAX_OFFSET} (the database reads every row it skips); to go further, filter past the last row you have, e.g. `key > last`, sorted by that key"
+            )));
+        }
+        self.start = if offset == 0 {
+            PageStart::First
+        } else {
+            PageStart::Offset(offset)
+        };
+        Ok(())
     }
 
     /// How many rows the `SELECT` asks for: one more than a page, which only tells that

@@ -9,7 +9,7 @@ use super::*;
 use crate::catalog::{Catalog, Table};
 use crate::config::Limits;
 use crate::fixtures;
-use crate::query::{CountRequest, GetRequest, PagePlan};
+use crate::query::{AggregateRequest, CountRequest, Filter, GetRequest, PagePlan};
 
 /// What a case asks of which table.
 enum Case {
@@ -19,6 +19,10 @@ enum Case {
     NextPage(&'static str, Value, Vec<Value>),
     Get(&'static str, Value),
     Count(&'static str, Value),
+    /// `list_T` with these arguments, from this offset (DreamFactory's `offset`).
+    ListFrom(&'static str, Value, u64),
+    /// `aggregate_data` of these aggregates, grouped by these columns, with this filter.
+    Aggregate(&'static str, Value, Value, Value),
 }
 
 fn cases() -> Vec<(&'static str, Case)> {
@@ -121,7 +125,58 @@ fn cases() -> Vec<(&'static str, Case)> {
             "a count with a filter",
             Count("film", json!({"where": {"rating": {"lte": "PG"}}})),
         ),
+        (
+            "a page from an offset, in the order of the primary key",
+            ListFrom(
+                "film",
+                json!({"order_by": [{"column": "title"}], "limit": 10}),
+                20,
+            ),
+        ),
+        (
+            "a page of a table without a key, from an offset",
+            ListFrom("notes", json!({"limit": 5}), 5),
+        ),
+        (
+            "aggregates over every row: counts, a sum of decimals, an average, the least date",
+            Aggregate(
+                "film",
+                json!([
+                    {"function": "COUNT", "field": "*"},
+                    {"function": "count", "field": "rating", "alias": "rated"},
+                    {"function": "SUM", "field": "price"},
+                    {"function": "AVG", "field": "price"},
+                    {"function": "MIN", "field": "released"},
+                    {"function": "MAX", "field": "film_id"}
+                ]),
+                json!([]),
+                json!(null),
+            ),
+        ),
+        (
+            "aggregates grouped by two columns, of the rows a filter lets through",
+            Aggregate(
+                "film",
+                json!([{"function": "SUM", "field": "film_id", "alias": "ids"}]),
+                json!(["rating", "released"]),
+                json!({"available": true}),
+            ),
+        ),
+        (
+            "a float column's sum and its least value",
+            Aggregate(
+                "totals",
+                json!([{"function": "SUM", "field": "total"}, {"function": "MIN", "field": "total"}]),
+                json!("name"),
+                json!(null),
+            ),
+        ),
     ]
+}
+
+/// Whether an aggregate request has a filter, for its title line.
+fn filter_shown(request: &AggregateRequest) -> Value {
+    Value::Bool(request.filter.is_some())
 }
 
 fn arguments(value: &Value) -> serde_json::Map<String, Value> {
@@ -157,6 +212,28 @@ fn statements(dialect: &dyn Dialect) -> String {
                 let table = catalog.table(catalog.find(table).expect("a fixture"));
                 let get = GetRequest::parse(table, &arguments(&request)).expect("valid");
                 (table, request, select_by_key(dialect, table, &get))
+            }
+            Case::ListFrom(table, request, offset) => {
+                let table = catalog.table(catalog.find(table).expect("a fixture"));
+                let mut plan =
+                    PagePlan::parse(table, &arguments(&request), &limits).expect("valid");
+                plan.skip(offset).expect("a valid offset");
+                (table, request, select_page(dialect, table, &plan))
+            }
+            Case::Aggregate(table, aggregates, group_by, filter) => {
+                let table = catalog.table(catalog.find(table).expect("a fixture"));
+                let filter =
+                    (!filter.is_null()).then(|| Filter::parse(table, &filter).expect("valid"));
+                let request = AggregateRequest::parse(
+                    table,
+                    Some(&aggregates),
+                    Some(&group_by),
+                    filter,
+                    &limits,
+                )
+                .expect("valid");
+                let shown = json!({"aggregates": aggregates, "group_by": group_by, "filter": filter_shown(&request)});
+                (table, shown, select_aggregate(dialect, table, &request))
             }
             Case::Count(table, request) => {
                 let table = catalog.table(catalog.find(table).expect("a fixture"));

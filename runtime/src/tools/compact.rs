@@ -383,7 +383,7 @@ impl CallContext<'_> {
 
     /// The served routine `name` names: as list_routines gives it (`schema.name` outside the
     /// default schema), or as the `R` of its typed tool (which tells overloads apart).
-    fn find_routine(&self, name: &str) -> Result<usize, CallError> {
+    pub(super) fn find_routine(&self, name: &str) -> Result<usize, CallError> {
         let served = self.tools.served_routines();
         let matches: Vec<usize> = served
             .iter()

@@ -3,6 +3,7 @@
 //! ([`crate::backend`]) and shape the result.
 
 mod compact;
+mod dreamfactory;
 mod routine;
 mod schema;
 mod write;
@@ -15,6 +16,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rmcp::ErrorData;
 use rmcp::model::{CallToolResult, ContentBlock, Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
+
+pub use dreamfactory::DfTool;
 
 use crate::backend::{Database, DatabaseError};
 use crate::dialect::Dialect;
@@ -54,6 +57,8 @@ pub enum Action {
     AnyTable(Verb),
     /// The compact `call`, of the routine its `routine` argument names.
     AnyRoutine,
+    /// A tool of the `dreamfactory` profile.
+    DreamFactory(DfTool),
 }
 
 /// The tools of a server, in a fixed order: `list_tables`, `describe_table`, then each table's
@@ -80,7 +85,7 @@ impl ToolSet {
         match options.profile {
             Profile::Typed => Self::typed(catalog, dialect, limits, writes),
             Profile::Compact => Self::compact(catalog, dialect, limits, writes),
-            Profile::Dreamfactory => Self::compact(catalog, dialect, limits, writes),
+            Profile::Dreamfactory => Self::dreamfactory(catalog, dialect, limits, writes),
             Profile::Auto => {
                 let typed = Self::typed(catalog, dialect, limits, writes);
                 if typed.list_bytes() <= defaults::AUTO_TYPED_MAX_BYTES {
@@ -494,6 +499,7 @@ impl CallContext<'_> {
             Action::ListRoutines => self.list_routines(arguments),
             Action::AnyTable(verb) => self.any_table(verb, arguments).await,
             Action::AnyRoutine => self.any_routine(arguments).await,
+            Action::DreamFactory(tool) => self.dreamfactory(tool, arguments).await,
             Action::Routine { routine } => {
                 self.call_routine(self.catalog.routine(routine), arguments)
                     .await
@@ -654,7 +660,12 @@ impl CallContext<'_> {
         arguments: &Map<String, Value>,
     ) -> Result<Value, CallError> {
         let plan = PagePlan::parse(table, arguments, self.limits)?;
-        let statement = sql::select_page(self.dialect(), table, &plan);
+        self.list_plan(table, &plan).await
+    }
+
+    /// The page `plan` plans: `{"rows": [..], "next_cursor": ..}`.
+    async fn list_plan(&self, table: &Table, plan: &PagePlan) -> Result<Value, CallError> {
+        let statement = sql::select_page(self.dialect(), table, plan);
         let rows = self.database.fetch_rows(table, &statement).await?;
         // A page ends at `limit` rows, or earlier where its rows would pass the size a result
         // may have: the next page starts after the last row sent.
@@ -776,7 +787,7 @@ fn row_object(table: &Table, selected: &[Selected], values: Vec<Value>) -> Value
         .zip(values)
         .filter_map(|(selected, value)| match selected {
             Selected::Column(column) => Some((table.column_name(*column).to_owned(), value)),
-            Selected::RowId(_) => None,
+            Selected::RowId(_) | Selected::Computed(_) => None,
         })
         .collect();
     Value::Object(row)
