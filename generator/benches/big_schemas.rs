@@ -847,7 +847,10 @@ fn serve_checks(label: &str, binary: &Path, url: &str, report: &mut Report) {
 /// The size of `tools/list` (the tools as minified JSON) under each profile, read-only and
 /// with writes, as ratios of typed's.
 fn profile_sizes(label: &str, binary: &Path, url: &str, report: &mut Report) -> Result<(), String> {
-    for (writes, extra) in [("read-only", &[][..]), ("with writes", &["--allow-writes"][..])] {
+    for (writes, extra) in [
+        ("read-only", &[][..]),
+        ("with writes", &["--allow-writes"][..]),
+    ] {
         let mut sizes = Vec::new();
         for profile in ["typed", "compact"] {
             let mut session = Session::start(binary, url, profile, extra)?;

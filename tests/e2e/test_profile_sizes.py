@@ -99,6 +99,7 @@ def schemas(served: Any, chinook_live_server: Any, generated_server: Callable[..
 PROFILES = [
     ("typed", ()), ("typed", ("--allow-writes",)),
     ("compact", ()), ("compact", ("--allow-writes",)),
+    ("dreamfactory", ()), ("dreamfactory", ("--allow-writes",)),
 ]
 
 
@@ -126,12 +127,11 @@ def test_the_sizes_of_each_profile_fit_their_promises(schemas: Any) -> None:
         if f"tool profile {chosen} (auto:" not in stderr:
             failures.append(f"{label}: the server did not say which profile auto chose and why: {stderr[-500:]}")
         rows.append(figures)
-    lines = ["| schema | typed | typed rw | compact | compact rw | auto |", "|---|---|---|---|---|---|"]
+    columns = [profile + (" rw" if extra else "") for profile, extra in PROFILES]
+    lines = ["| schema | " + " | ".join(columns) + " | auto |", "|---|" + "---|" * (len(columns) + 1)]
     for r in rows:
-        lines.append(
-            f"| {r['schema']} | {r['typed']:,} ({r['typed tools']}) | {r['typed rw']:,} ({r['typed rw tools']}) "
-            f"| {r['compact']:,} ({r['compact tools']}) | {r['compact rw']:,} ({r['compact rw tools']}) | {r['auto']} |"
-        )
+        cells = [f"{r[column]:,} ({r[column + ' tools']})" for column in columns]
+        lines.append(f"| {r['schema']} | " + " | ".join(cells) + f" | {r['auto']} |")
     report("tools/list bytes per profile (tools in parentheses)", "\n".join(lines))
     assert not failures, "\n".join(failures)
     by_label = {r["schema"]: r for r in rows}

@@ -444,7 +444,9 @@ def test_dreamfactory_routines_answer_as_the_typed_calls(served, label):
                     continue
                 served_names = sorted(entry["name"] for entry in (await df.call(f"get_stored_{kind}s"))["resource"])
                 assert served_names == names, f"get_stored_{kind}s lists other routines than list_routines"
-                assert df.tool(f"call_stored_{kind}").annotations.read_only_hint is False
+                # Without writes every routine served only reads, and the tool says so.
+                assert all(routine["read_only"] for routine in listed if routine["kind"] == kind)
+                assert df.tool(f"call_stored_{kind}").annotations.read_only_hint is True
             for kind, name, parameters in ROUTINE_CALLS[label]:
                 expected = await typed.call(tool_of[name], parameters)
                 shaped: dict[str, Any] = dict(expected.get("out", {}))

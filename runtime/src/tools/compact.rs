@@ -101,7 +101,7 @@ fn verb_tool(verb: Verb, limits: &Limits) -> (Map<String, Value>, Map<String, Va
             }),
             json!({
                 "type": "object",
-                "properties": {"rows": row_objects(), "next_cursor": {"type": ["string", "null"]}, "truncated": {"const": true}},
+                "properties": {"rows": row_objects(), "next_cursor": {"type": ["string", "null"]}},
                 "required": ["rows", "next_cursor"]
             }),
             "Rows of a table or view; pass next_cursor back as `cursor` for the next page.",

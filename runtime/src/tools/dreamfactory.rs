@@ -15,7 +15,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{CallContext, CallError, ToolSet, row_object, schema, served_routines};
+use super::{CallContext, CallError, ToolSet, read_only, row_object, schema, served_routines};
 use crate::catalog::{Catalog, Routine, Table};
 use crate::config::{Limits, Profile};
 use crate::dialect::Dialect;
@@ -219,6 +219,7 @@ fn meta() -> Value {
         "properties": {
             "count": {"type": "integer", "minimum": 0},
             "next_offset": {"type": "integer", "minimum": 0},
+            "truncated": {"const": true, "description": "limits.max_result_bytes ended the page before `limit` rows; next_offset gives the rest."},
             "schema": {"type": "object"}
         }
     })
@@ -475,13 +476,27 @@ impl ToolSet {
         if serves(RoutineKind::Function) {
             tools.extend([DfTool::GetStoredFunctions, DfTool::CallStoredFunction]);
         }
+        // A call tool whose every routine only reads says so (the contract's rule for
+        // read-only routines); DreamFactory's own says it may write.
+        let only_reads = |kind: RoutineKind| {
+            served
+                .iter()
+                .map(|&index| catalog.routine(index).def)
+                .filter(|def| def.kind == kind)
+                .all(|def| def.read_only)
+        };
         for tool in tools {
             let (description, input, output) = definition(tool, dialect, limits);
+            let annotations = match tool {
+                DfTool::CallStoredProcedure if only_reads(RoutineKind::Procedure) => read_only(),
+                DfTool::CallStoredFunction if only_reads(RoutineKind::Function) => read_only(),
+                _ => tool.annotations(),
+            };
             set.push(
                 super::Action::DreamFactory(tool),
                 Tool::new(tool.name(), description, input),
                 output,
-                tool.annotations(),
+                annotations,
             );
         }
         set.routines = served;
@@ -999,7 +1014,9 @@ impl CallContext<'_> {
         let offset = arguments.count("offset")?.unwrap_or(0);
         let mut plan = PagePlan::parse(table, &typed, self.limits)?;
         plan.skip(offset)?;
-        let page = self.list_plan(table, &plan).await?;
+        // DreamFactory lowers a larger limit to the largest: only a page cut by its size is
+        // truncated.
+        let page = self.list_plan(table, &plan, u64::from(plan.limit)).await?;
         let rows = page["rows"].as_array().cloned().unwrap_or_default();
         let mut meta = Map::new();
         if let Some(count) = counted {
@@ -1007,6 +1024,9 @@ impl CallContext<'_> {
         }
         if !page["next_cursor"].is_null() {
             meta.insert("next_offset".to_owned(), json!(offset + rows.len() as u64));
+        }
+        if page.get("truncated").is_some() {
+            meta.insert("truncated".to_owned(), json!(true));
         }
         if arguments.flag("include_schema")? {
             meta.insert("schema".to_owned(), self.table_schema(table));

@@ -660,11 +660,22 @@ impl CallContext<'_> {
         arguments: &Map<String, Value>,
     ) -> Result<Value, CallError> {
         let plan = PagePlan::parse(table, arguments, self.limits)?;
-        self.list_plan(table, &plan).await
+        let asked = arguments
+            .get("limit")
+            .and_then(Value::as_u64)
+            .unwrap_or(u64::from(plan.limit));
+        self.list_plan(table, &plan, asked).await
     }
 
-    /// The page `plan` plans: `{"rows": [..], "next_cursor": ..}`.
-    async fn list_plan(&self, table: &Table, plan: &PagePlan) -> Result<Value, CallError> {
+    /// The page `plan` plans: `{"rows": [..], "next_cursor": ..}`, and `"truncated": true`
+    /// when it holds fewer than the `asked` rows (its size reached limits.max_result_bytes, or
+    /// the limit was lowered to limits.max_limit) and more follow.
+    async fn list_plan(
+        &self,
+        table: &Table,
+        plan: &PagePlan,
+        asked: u64,
+    ) -> Result<Value, CallError> {
         let statement = sql::select_page(self.dialect(), table, plan);
         let rows = self.database.fetch_rows(table, &statement).await?;
         // A page ends at `limit` rows, or earlier where its rows would pass the size a result
@@ -685,12 +696,6 @@ impl CallContext<'_> {
             page.push(row);
         }
         let next_cursor = plan.cursor_after(&rows, page.len());
-        // A page with fewer rows than asked for (its size reached limits.max_result_bytes, or
-        // the limit was lowered to limits.max_limit) says so, when there are more.
-        let asked = arguments
-            .get("limit")
-            .and_then(Value::as_u64)
-            .unwrap_or(u64::from(plan.limit));
         let truncated = next_cursor.is_some() && (page.len() as u64) < asked;
         let mut result = json!({ "rows": page, "next_cursor": next_cursor });
         if truncated {

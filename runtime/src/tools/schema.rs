@@ -265,10 +265,7 @@ pub(crate) fn list_output(table: &Table) -> Map<String, Value> {
         "properties": {
             "rows": {"type": "array", "items": row(table, false)},
             "next_cursor": {"type": ["string", "null"]},
-            "truncated": {
-                "const": true,
-                "description": "Fewer rows than `limit`: a cap cut the page; next_cursor gives the rest."
-            }
+            "truncated": {"const": true}
         },
         "required": ["rows", "next_cursor"],
         "additionalProperties": false
