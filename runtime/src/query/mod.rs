@@ -8,12 +8,14 @@
 //! - [`cursor`]: the opaque cursor between pages;
 //! - [`write`]: the arguments of `insert_T`, `update_T` and `delete_T`, and their guards;
 //! - [`call`]: the arguments of a routine's `call_R`;
+//! - [`sql_check`]: the statement of `query_sql`, checked to read only what is served;
 //! - [`GetRequest`], [`CountRequest`]: the arguments of `get_T` and `count_T`.
 
 pub mod call;
 pub mod cursor;
 pub mod filter;
 pub mod page;
+pub mod sql_check;
 pub mod write;
 
 use serde_json::{Map, Value};
@@ -21,6 +23,7 @@ use serde_json::{Map, Value};
 pub use call::CallRequest;
 pub use filter::{Filter, Target};
 pub use page::{PagePlan, PageStart, Selected, SortKey};
+pub use sql_check::{CheckedSql, Engine, SqlRequest, SqlValue};
 pub use write::{DeleteRequest, InsertRequest, InsertRule, UpdateRequest};
 
 use crate::catalog::{Operand, Table};
