@@ -16,6 +16,7 @@ use super::{
     Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec, Violation, ViolationKind,
     WriteStatement,
 };
+use crate::query::Engine;
 use crate::table::{ColumnDef, FieldType, ValueKind};
 
 /// SQLite's spelling of SQL.
@@ -112,6 +113,10 @@ impl Dialect for SqliteDialect {
     fn name(&self) -> &'static str {
         "SQLite"
     }
+
+    fn engine(&self) -> Engine {
+        Engine::Sqlite
+    }
 }
 
 /// The one spelling in which SQLite's date and time functions write a value of a date or time
@@ -201,6 +206,8 @@ fn push_glob_literal(glob: &mut String, c: char) {
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
     statement_timeout: Option<Duration>,
+    /// Whether the file is open for writing.
+    writes: bool,
 }
 
 impl Backend for SqliteBackend {
@@ -228,6 +235,7 @@ impl Backend for SqliteBackend {
         Ok(Self {
             pool,
             statement_timeout: options.statement_timeout,
+            writes: options.writes,
         })
     }
 
@@ -278,10 +286,20 @@ impl Backend for SqliteBackend {
     }
 
     /// A writer's `BEGIN IMMEDIATE` takes the database's write lock first, so two writers wait
-    /// for each other (up to the busy timeout) instead of one failing midway.
+    /// for each other (up to the busy timeout) instead of one failing midway. With the file
+    /// open for writing, a reader's transaction cannot write all the same
+    /// (`PRAGMA query_only`, which a writer's turns off again on its connection).
     async fn begin(&self, writes: bool) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
         let statement = if writes { "BEGIN IMMEDIATE" } else { "BEGIN" };
         let mut transaction = self.pool.begin_with(statement).await?;
+        if self.writes {
+            let query_only = if writes {
+                "PRAGMA query_only = OFF"
+            } else {
+                "PRAGMA query_only = ON"
+            };
+            sqlx::query(query_only).execute(&mut *transaction).await?;
+        }
         if let Some(limit) = self.statement_timeout {
             let deadline = Instant::now() + limit;
             transaction

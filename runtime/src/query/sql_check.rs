@@ -1770,7 +1770,12 @@ fn statement_kind(statement: &Statement) -> String {
         [first, ..] => (*first).to_owned(),
         [] => "an empty statement".to_owned(),
     };
-    format!("a {kind} statement")
+    let article = if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {kind} statement")
 }
 
 fn wildcard_options(options: &WildcardAdditionalOptions) -> Checked {

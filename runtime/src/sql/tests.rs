@@ -174,6 +174,7 @@ fn statements(dialect: &dyn Dialect) -> String {
                 }
                 Param::Text(text) => format!("{text:?}"),
                 Param::Integer(integer) => integer.to_string(),
+                Param::Plain(value) => format!("{value:?}"),
             };
             let _ = writeln!(out, "  {}: {param}", index + 1);
         }
@@ -269,6 +270,7 @@ fn write_statements(dialect: &dyn Dialect) -> String {
                 }
                 Param::Text(text) => format!("{text:?}"),
                 Param::Integer(integer) => integer.to_string(),
+                Param::Plain(value) => format!("{value:?}"),
             };
             let _ = writeln!(out, "  {}: {param}", index + 1);
         }
@@ -422,6 +424,7 @@ fn call_statements(dialect: &dyn Dialect) -> String {
                     }
                     Param::Text(text) => format!("{text:?}"),
                     Param::Integer(integer) => integer.to_string(),
+                    Param::Plain(value) => format!("{value:?}"),
                 };
                 let _ = writeln!(out, "  {}: {shown}", position + 1);
             }

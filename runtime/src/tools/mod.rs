@@ -3,6 +3,7 @@
 //! ([`crate::backend`]) and shape the result.
 
 mod compact;
+mod query_sql;
 mod routine;
 mod schema;
 mod write;
@@ -54,6 +55,8 @@ pub enum Action {
     AnyTable(Verb),
     /// The compact `call`, of the routine its `routine` argument names.
     AnyRoutine,
+    /// `query_sql`: one read-only statement the client writes.
+    QuerySql,
 }
 
 /// The tools of a server, in a fixed order: `list_tables`, `describe_table`, then each table's
@@ -77,7 +80,7 @@ impl ToolSet {
         options: &ToolsConfig,
     ) -> Self {
         let writes = options.writes;
-        match options.profile {
+        let mut set = match options.profile {
             Profile::Typed => Self::typed(catalog, dialect, limits, writes),
             Profile::Compact => Self::compact(catalog, dialect, limits, writes),
             Profile::Dreamfactory => Self::compact(catalog, dialect, limits, writes),
@@ -89,7 +92,11 @@ impl ToolSet {
                     Self::compact(catalog, dialect, limits, writes)
                 }
             }
+        };
+        if options.sql {
+            set.push_query_sql(dialect, limits);
         }
+        set
     }
 
     fn empty(profile: Profile) -> Self {
@@ -472,6 +479,7 @@ impl CallContext<'_> {
             Action::ListRoutines => self.list_routines(arguments),
             Action::AnyTable(verb) => self.any_table(verb, arguments).await,
             Action::AnyRoutine => self.any_routine(arguments).await,
+            Action::QuerySql => self.query_sql(arguments).await,
             Action::Routine { routine } => {
                 self.call_routine(self.catalog.routine(routine), arguments)
                     .await
