@@ -287,19 +287,24 @@ impl Backend for SqliteBackend {
 
     /// A writer's `BEGIN IMMEDIATE` takes the database's write lock first, so two writers wait
     /// for each other (up to the busy timeout) instead of one failing midway. With the file
-    /// open for writing, a reader's transaction cannot write all the same
-    /// (`PRAGMA query_only`, which a writer's turns off again on its connection).
+    /// open for writing, a reader's transaction cannot write all the same: its connection is
+    /// made `query_only`, and a writer's made writable again, before `BEGIN` (`BEGIN
+    /// IMMEDIATE` on a `query_only` connection cannot take the write lock).
     async fn begin(&self, writes: bool) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+        use sqlx::SqlSafeStr as _;
+
         let statement = if writes { "BEGIN IMMEDIATE" } else { "BEGIN" };
-        let mut transaction = self.pool.begin_with(statement).await?;
+        let mut connection = self.pool.acquire().await?;
         if self.writes {
             let query_only = if writes {
                 "PRAGMA query_only = OFF"
             } else {
                 "PRAGMA query_only = ON"
             };
-            sqlx::query(query_only).execute(&mut *transaction).await?;
+            sqlx::query(query_only).execute(&mut *connection).await?;
         }
+        let mut transaction =
+            sqlx::Transaction::begin(connection, Some(statement.into_sql_str())).await?;
         if let Some(limit) = self.statement_timeout {
             let deadline = Instant::now() + limit;
             transaction
