@@ -685,21 +685,19 @@ impl<'a> Checker<'a> {
                 return refuse("GLOBAL JOIN is not accepted");
             }
             self.table_factor(relation)?;
-            let constraint = match join_operator {
-                JoinOperator::Join(constraint)
-                | JoinOperator::Inner(constraint)
-                | JoinOperator::Left(constraint)
-                | JoinOperator::LeftOuter(constraint)
-                | JoinOperator::Right(constraint)
-                | JoinOperator::RightOuter(constraint)
-                | JoinOperator::FullOuter(constraint)
-                | JoinOperator::CrossJoin(constraint)
-                | JoinOperator::StraightJoin(constraint) => constraint,
-                _ => {
-                    return refuse(
-                        "this kind of JOIN is not accepted: use [INNER|LEFT|RIGHT|FULL|CROSS] JOIN",
-                    );
-                }
+            let (JoinOperator::Join(constraint)
+            | JoinOperator::Inner(constraint)
+            | JoinOperator::Left(constraint)
+            | JoinOperator::LeftOuter(constraint)
+            | JoinOperator::Right(constraint)
+            | JoinOperator::RightOuter(constraint)
+            | JoinOperator::FullOuter(constraint)
+            | JoinOperator::CrossJoin(constraint)
+            | JoinOperator::StraightJoin(constraint)) = join_operator
+            else {
+                return refuse(
+                    "this kind of JOIN is not accepted: use [INNER|LEFT|RIGHT|FULL|CROSS] JOIN",
+                );
             };
             match constraint {
                 JoinConstraint::On(expr) => self.expr(expr)?,
@@ -1010,8 +1008,14 @@ impl<'a> Checker<'a> {
     }
 
     fn expr_inner(&mut self, expr: &mut Expr) -> Checked {
+        if self.engine == Engine::Postgres {
+            postgres_ceil_and_floor(expr);
+        }
         match expr {
-            Expr::Identifier(ident) => self.ident(ident),
+            Expr::Identifier(ident) => {
+                self.ident(ident)?;
+                self.bare_name(ident)
+            }
             Expr::CompoundIdentifier(parts) => self.column_reference(parts),
             Expr::CompoundFieldAccess { root, access_chain } => {
                 self.expr(root)?;
@@ -1312,6 +1316,25 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A name alone, which the database reads as a column, unless it is one of the functions
+    /// called without parentheses: those that read the session (`CURRENT_USER`,
+    /// `current_schema`) are refused; the current date and time are accepted.
+    fn bare_name(&self, ident: &Ident) -> Checked {
+        if ident.quote_style.is_some() {
+            return Ok(());
+        }
+        let name = ident.value.to_ascii_lowercase();
+        if builtins::without_parentheses(self.engine, &name)
+            && builtins::kind(self.engine, &name) != Some(Kind::Keyword)
+        {
+            return refuse(format!(
+                "{} reads the session; it is not accepted",
+                ident.value
+            ));
+        }
+        Ok(())
+    }
+
     /// `t.c`: at most a qualifier and a column. In PostgreSQL, `t.f` where `t` has no column
     /// `f` calls a function `f(t)`: a qualifier naming a served table must be followed by one
     /// of the columns this server serves.
@@ -1374,19 +1397,16 @@ impl<'a> Checker<'a> {
         {
             return refuse(format!("this form of calling {name} is not accepted"));
         }
-        let kind = match self.builtin(name) {
-            Some(kind) => kind,
-            None => {
-                let Some(routine) = self.served_function(name)? else {
-                    return refuse(format!(
-                        "the function {name} is not accepted: query_sql calls only pure built-in functions (the tool's description lists them) and the read-only functions this server serves (list_routines)"
-                    ));
-                };
-                if !within_group.is_empty() || filter.is_some() || over.is_some() {
-                    return refuse(format!("{name} is no aggregate or window function"));
-                }
-                return self.routine_call(name, args, routine);
+        let Some(kind) = self.builtin(name) else {
+            let Some(routine) = self.served_function(name)? else {
+                return refuse(format!(
+                    "the function {name} is not accepted: query_sql calls only pure built-in functions (the tool's description lists them) and the read-only functions this server serves (list_routines)"
+                ));
+            };
+            if !within_group.is_empty() || filter.is_some() || over.is_some() {
+                return refuse(format!("{name} is no aggregate or window function"));
             }
+            return self.routine_call(name, args, routine);
         };
         let aggregate = matches!(kind, Kind::Aggregate);
         match args {
@@ -1481,28 +1501,38 @@ impl<'a> Checker<'a> {
                 .and_then(ObjectNamePart::as_ident)
                 .map(|ident| ident.value.to_ascii_lowercase())
                 .unwrap_or_default();
-            name.0 = vec![
-                ObjectNamePart::Identifier(Ident::new("pg_catalog")),
-                ObjectNamePart::Identifier(Ident::new(function)),
-            ];
+            *name = pg_catalog(&function);
         }
         Ok(())
     }
 
     /// The kind of the built-in `name` calls, when it is one query_sql accepts: unquoted, and
     /// in PostgreSQL optionally qualified with `pg_catalog`.
+    ///
+    /// In PostgreSQL a quoted name in lower case is the same name unquoted; elsewhere a quoted
+    /// name could be the schema's own function's (MySQL calls `` `abs`() `` a stored function).
     fn builtin(&self, name: &ObjectName) -> Option<Kind> {
         let parts: Vec<&Ident> = name.0.iter().filter_map(ObjectNamePart::as_ident).collect();
-        if parts.len() != name.0.len() || parts.iter().any(|part| part.quote_style.is_some()) {
+        let plain = |ident: &Ident| match ident.quote_style {
+            None => Some(ident.value.to_ascii_lowercase()),
+            Some('"')
+                if self.engine == Engine::Postgres
+                    && !ident.value.chars().any(|c| c.is_ascii_uppercase()) =>
+            {
+                Some(ident.value.clone())
+            }
+            Some(_) => None,
+        };
+        if parts.len() != name.0.len() {
             return None;
         }
         match parts.as_slice() {
-            [function] => builtins::kind(self.engine, &function.value.to_ascii_lowercase()),
+            [function] => builtins::kind(self.engine, &plain(function)?),
             [schema, function]
                 if self.engine == Engine::Postgres
-                    && schema.value.eq_ignore_ascii_case("pg_catalog") =>
+                    && plain(schema).as_deref() == Some("pg_catalog") =>
             {
-                builtins::kind(self.engine, &function.value.to_ascii_lowercase())
+                builtins::kind(self.engine, &plain(function)?)
                     .filter(|kind| matches!(kind, Kind::Scalar | Kind::Aggregate | Kind::Window))
             }
             _ => None,
@@ -1734,6 +1764,44 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// PostgreSQL reads `CEIL(x)` and `FLOOR(x)` as calls found along the search path, where a
+/// function of the schema's own could take the name: they become calls of `pg_catalog`'s.
+fn postgres_ceil_and_floor(expr: &mut Expr) {
+    let plain = CeilFloorKind::DateTimeField(sqlparser::ast::DateTimeField::NoDateTime);
+    let (name, inner) = match expr {
+        Expr::Ceil { expr: inner, field } if *field == plain => ("ceil", inner),
+        Expr::Floor { expr: inner, field } if *field == plain => ("floor", inner),
+        _ => return,
+    };
+    let argument = std::mem::replace(&mut **inner, Expr::value(SqlLiteral::Null));
+    *expr = Expr::Function(Function {
+        name: pg_catalog(name),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: vec![FunctionArg::Unnamed(FunctionArgExpr::Expr(argument))],
+            clauses: Vec::new(),
+        }),
+        within_group: Vec::new(),
+        filter: None,
+        null_treatment: None,
+        over: None,
+    });
+}
+
+/// `pg_catalog.function`, the name quoted where sqlparser would not read it back as a call
+/// (`pg_catalog.ceil(x)`, `pg_catalog.substr(x)`).
+fn pg_catalog(function: &str) -> ObjectName {
+    let unquoted = format!("SELECT pg_catalog.{function}(1)");
+    let function = if Parser::parse_sql(&PostgreSqlDialect {}, &unquoted).is_ok() {
+        Ident::new(function)
+    } else {
+        Ident::with_quote('"', function)
+    };
+    ObjectName::from(vec![Ident::new("pg_catalog"), function])
 }
 
 fn plain_part(part: &ObjectNamePart) -> Result<&Ident, Refusal> {
@@ -1981,7 +2049,7 @@ pub mod builtins {
         lower lcase upper ucase length char_length character_length octet_length bit_length \
         substr substring substring_index mid left right ltrim rtrim replace reverse concat \
         concat_ws locate instr field find_in_set elt ascii ord hex unhex md5 sha1 sha2 strcmp \
-        format soundex regexp_replace regexp_substr regexp_instr regexp_like \
+        format soundex regexp_replace regexp_substr regexp_instr \
         date time year month monthname day dayofmonth dayofweek dayname dayofyear week weekday \
         weekofyear yearweek quarter hour minute second microsecond date_format time_format \
         str_to_date date_add date_sub adddate subdate addtime subtime datediff timediff \
@@ -1990,6 +2058,16 @@ pub mod builtins {
         utc_date utc_timestamp \
         json_extract json_unquote json_object json_array json_length json_type json_keys \
         json_contains json_valid json_value";
+
+    /// Names each database reads as a call without parentheses, never as a column.
+    const POSTGRES_BARE: &str = "current_date current_time current_timestamp localtime \
+        localtimestamp current_role current_user user session_user current_catalog \
+        current_schema system_user";
+
+    const MYSQL_BARE: &str = "current_date current_time current_timestamp localtime \
+        localtimestamp utc_date utc_time utc_timestamp current_user current_role";
+
+    const SQLITE_BARE: &str = "current_date current_time current_timestamp";
 
     const MYSQL_KEYWORDS: &str = "current_date current_time current_timestamp";
 
@@ -2035,6 +2113,16 @@ pub mod builtins {
             .into_iter()
             .find(|(names, _)| names.split_whitespace().any(|listed| listed == name))
             .map(|(_, kind)| kind)
+    }
+
+    /// Whether `engine` reads the name `name` (lower case) alone as a call, not a column.
+    pub fn without_parentheses(engine: Engine, name: &str) -> bool {
+        let names = match engine {
+            Engine::Postgres => POSTGRES_BARE,
+            Engine::Mysql => MYSQL_BARE,
+            Engine::Sqlite => SQLITE_BARE,
+        };
+        names.split_whitespace().any(|listed| listed == name)
     }
 
     /// Every built-in `engine` accepts, sorted, for the tool's description.

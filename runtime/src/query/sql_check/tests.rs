@@ -388,6 +388,61 @@ fn strings_run_in_a_spelling_every_setting_reads_alike() {
 }
 
 #[test]
+fn postgresql_ceil_and_floor_are_pg_catalog_s() {
+    assert_eq!(
+        runs(
+            Engine::Postgres,
+            "SELECT CEIL(milliseconds / 1000.0), floor(1.5) FROM track"
+        ),
+        "SELECT pg_catalog.\"ceil\"(milliseconds / 1000.0), pg_catalog.\"floor\"(1.5) FROM \"track\""
+    );
+}
+
+#[test]
+fn every_built_in_is_accepted_as_it_is_listed() {
+    for engine in ENGINES {
+        for name in builtins::names(engine) {
+            let sql = match builtins::kind(engine, name) {
+                Some(Kind::Window) => format!("SELECT {name}(1) OVER ()"),
+                Some(Kind::Keyword) => format!("SELECT {name}"),
+                Some(Kind::Aggregate) => format!("SELECT {name}(1) FROM Album"),
+                _ => format!("SELECT {name}(1)"),
+            };
+            let sql = if engine == Engine::Postgres {
+                sql.replace("Album", "album")
+            } else {
+                sql
+            };
+            runs(engine, &sql);
+        }
+    }
+}
+
+#[test]
+fn names_that_read_the_session_are_refused_and_the_current_date_is_not() {
+    refused(
+        Engine::Postgres,
+        "SELECT current_role",
+        "current_role reads the session",
+    );
+    refused(
+        Engine::Mysql,
+        "SELECT CURRENT_USER",
+        "CURRENT_USER reads the session",
+    );
+    refused(
+        Engine::Postgres,
+        "SELECT session_user",
+        "the function session_user",
+    );
+    assert_eq!(
+        runs(Engine::Postgres, "SELECT current_date, now()"),
+        "SELECT current_date, pg_catalog.now()"
+    );
+    runs(Engine::Sqlite, "SELECT CURRENT_TIMESTAMP");
+}
+
+#[test]
 fn a_statement_that_does_not_read_back_the_same_is_refused() {
     // Written out, `- - 1` would become `--1`: a comment.
     refused(
@@ -620,12 +675,14 @@ fn functions_outside_the_allow_list_are_refused() {
             "is not accepted: query_sql calls only pure built-in",
         );
     }
-    // Quoted, a name is no built-in: it could be the schema's own function.
+    // Quoted in capitals (PostgreSQL) or at all (MySQL), a name is no built-in: it could be
+    // the schema's own function.
     refused(
         Engine::Postgres,
-        "SELECT \"lower\"('A')",
-        "the function \"lower\"",
+        "SELECT \"LOWER\"('A')",
+        "the function \"LOWER\"",
     );
+    refused(Engine::Mysql, "SELECT `abs`(1)", "the function `abs`");
     refused(
         Engine::Postgres,
         "SELECT row_number() FROM album",
