@@ -311,3 +311,43 @@ def test_query_sql_is_listed_read_only_with_its_schemas(target: Target) -> None:
             assert "query_sql" not in session.tools
 
     run(check)
+
+
+def test_explain_of_a_query_runs(target: Target) -> None:
+    async def check() -> None:
+        async with open_session(target.stdio()) as session:
+            result = await session.call("query_sql", {"sql": _sql(target, "EXPLAIN SELECT * FROM {Album} WHERE {AlbumId} = 1")})
+            assert result["rows"], result
+
+    run(check)
+
+
+def test_the_time_limit_stops_a_statement_that_would_run_for_hours(target: Target, tmp_path: Path) -> None:
+    config = tmp_path / "mcpgen.toml"
+    config.write_text("[limits]\nstatement_timeout_ms = 300\n")
+    sql = _sql(target, "SELECT count(*) AS n FROM {Track} a, {Track} b, {Track} c")
+
+    async def check() -> None:
+        async with open_session(target.stdio("--config", str(config))) as session:
+            message = await session.call_error("query_sql", {"sql": sql})
+            assert "ran longer than this server allows (300 ms" in message, message
+            assert (await session.call("query_sql", {"sql": "SELECT 1 AS one"}))["rows"] == [{"one": 1}]
+
+    run(check)
+
+
+@pytest.mark.parametrize("engine", ["pg", "my"])
+def test_values_read_as_the_typed_tools_read_them(engine: str, served: Any) -> None:
+    """Integers, text, exact decimals and timestamps of Chinook's invoices, as `list_invoice`
+    gives them. (SQLite's values come as stored: it has no types for a query's columns.)"""
+    target: Target = PostgresTarget(served("pg_chinook")) if engine == "pg" else MariadbTarget(served("my_chinook"))
+    key = _names(target)["Invoice"] + ("_id" if engine == "pg" else "Id")
+
+    async def check() -> None:
+        async with open_session(target.stdio("--tools", "typed")) as session:
+            typed = await session.call("list_invoice", {"limit": 5, "order_by": [{"column": key, "direction": "asc"}]})
+            sql = _sql(target, "SELECT * FROM {Invoice} ORDER BY ") + key + " LIMIT 5"
+            result = await session.call("query_sql", {"sql": sql})
+            assert result["rows"] == typed["rows"]
+
+    run(check)

@@ -6,7 +6,7 @@
 //! statement; a query (`SELECT`, `WITH`, `VALUES`) or an `EXPLAIN` of one; relations that
 //! are served tables and views or the statement's own CTEs, resolved by the database's rules
 //! for names and scope; functions from a short list of pure built-ins per database
-//! ([`builtins`]) and the read-only functions the server serves; casts to plain types; no
+//! ([`allowed`]) and the read-only functions the server serves; casts to plain types; no
 //! `INTO`, locking clause, data-modifying CTE, table function, system catalog, session or user
 //! variable, optimizer hint.
 //!
@@ -19,10 +19,9 @@
 
 use serde_json::{Map, Value};
 use sqlparser::ast::{
-    ArrayElemTypeDef, BinaryOperator, CeilFloorKind, Cte, DataType, DescribeAlias, Distinct,
-    DuplicateTreatment, Expr, Fetch, Function, FunctionArg, FunctionArgExpr,
-    FunctionArgumentClause, FunctionArgumentList, FunctionArguments, GroupByExpr,
-    GroupByWithModifier, Ident, Join, JoinConstraint, JoinOperator, LimitClause,
+    CeilFloorKind, Cte, DescribeAlias, Distinct, DuplicateTreatment, Expr, Fetch, Function,
+    FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments,
+    GroupByExpr, GroupByWithModifier, Ident, Join, JoinConstraint, JoinOperator, LimitClause,
     NamedWindowDefinition, NamedWindowExpr, ObjectName, ObjectNamePart, Offset, OrderBy,
     OrderByExpr, OrderByKind, OrderByOptions, OrderBySort, Query, Select, SelectFlavor, SelectItem,
     SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier, Statement, Subscript,
@@ -35,9 +34,12 @@ use sqlparser::dialect::{
 };
 use sqlparser::parser::Parser;
 
+pub mod allowed;
+
 use super::ArgumentError;
 use crate::catalog::{Catalog, Routine};
 use crate::routine::{FieldRole, Returns, RoutineKind};
+pub use allowed::Kind;
 
 /// Which database's SQL a statement is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -370,11 +372,11 @@ impl<'a> Checker<'a> {
                 }
                 for option in options.iter().flatten() {
                     let name = option.name.value.to_ascii_lowercase();
-                    if !EXPLAIN_OPTIONS.contains(&name.as_str()) {
+                    if !allowed::EXPLAIN_OPTIONS.contains(&name.as_str()) {
                         return refuse(format!(
                             "EXPLAIN option {} is not accepted; these are: {}",
                             option.name,
-                            EXPLAIN_OPTIONS.join(", ")
+                            allowed::EXPLAIN_OPTIONS.join(", ")
                         ));
                     }
                     match &option.arg {
@@ -1100,7 +1102,7 @@ impl<'a> Checker<'a> {
                 self.expr(high)
             }
             Expr::BinaryOp { left, op, right } => {
-                binary_operator(op)?;
+                allowed::binary_operator(op)?;
                 self.expr(left)?;
                 self.expr(right)
             }
@@ -1159,7 +1161,7 @@ impl<'a> Checker<'a> {
                 compare_op,
                 right,
             } => {
-                binary_operator(compare_op)?;
+                allowed::binary_operator(compare_op)?;
                 self.expr(left)?;
                 self.expr(right)
             }
@@ -1190,7 +1192,7 @@ impl<'a> Checker<'a> {
                     return refuse("this form of CONVERT is not accepted");
                 }
                 if let Some(data_type) = data_type {
-                    data_type_allowed(data_type)?;
+                    allowed::data_type(data_type)?;
                 }
                 if let Some(charset) = charset {
                     for part in &charset.0 {
@@ -1212,7 +1214,7 @@ impl<'a> Checker<'a> {
                 {
                     return refuse("only CAST(x AS type) and x::type are accepted");
                 }
-                data_type_allowed(data_type)?;
+                allowed::data_type(data_type)?;
                 self.expr(expr)
             }
             Expr::Extract {
@@ -1278,7 +1280,7 @@ impl<'a> Checker<'a> {
                 if *uses_odbc_syntax {
                     return refuse("ODBC escapes ({d '...'}) are not accepted");
                 }
-                data_type_allowed(data_type)?;
+                allowed::data_type(data_type)?;
                 self.value(value)
             }
             Expr::Function(function) => self.function(function),
@@ -1324,8 +1326,8 @@ impl<'a> Checker<'a> {
             return Ok(());
         }
         let name = ident.value.to_ascii_lowercase();
-        if builtins::without_parentheses(self.engine, &name)
-            && builtins::kind(self.engine, &name) != Some(Kind::Keyword)
+        if allowed::called_without_parentheses(self.engine, &name)
+            && allowed::builtin(self.engine, &name) != Some(Kind::Keyword)
         {
             return refuse(format!(
                 "{} reads the session; it is not accepted",
@@ -1527,12 +1529,12 @@ impl<'a> Checker<'a> {
             return None;
         }
         match parts.as_slice() {
-            [function] => builtins::kind(self.engine, &plain(function)?),
+            [function] => allowed::builtin(self.engine, &plain(function)?),
             [schema, function]
                 if self.engine == Engine::Postgres
                     && plain(schema).as_deref() == Some("pg_catalog") =>
             {
-                builtins::kind(self.engine, &plain(function)?)
+                allowed::builtin(self.engine, &plain(function)?)
                     .filter(|kind| matches!(kind, Kind::Scalar | Kind::Aggregate | Kind::Window))
             }
             _ => None,
@@ -1866,275 +1868,6 @@ fn wildcard_options(options: &WildcardAdditionalOptions) -> Checked {
         return refuse("* takes no EXCLUDE, EXCEPT, REPLACE, RENAME or ILIKE");
     }
     Ok(())
-}
-
-/// The operators between two values query_sql accepts: arithmetic, comparison, logic, bits,
-/// string concatenation, pattern and JSON operators; not user-defined ones, nor assignment.
-fn binary_operator(op: &BinaryOperator) -> Checked {
-    use BinaryOperator as B;
-    match op {
-        B::Plus
-        | B::Minus
-        | B::Multiply
-        | B::Divide
-        | B::Modulo
-        | B::StringConcat
-        | B::Gt
-        | B::Lt
-        | B::GtEq
-        | B::LtEq
-        | B::Spaceship
-        | B::Eq
-        | B::NotEq
-        | B::And
-        | B::Or
-        | B::Xor
-        | B::BitwiseOr
-        | B::BitwiseAnd
-        | B::BitwiseXor
-        | B::MyIntegerDivide
-        | B::Regexp
-        | B::Glob
-        | B::PGBitwiseXor
-        | B::PGBitwiseShiftLeft
-        | B::PGBitwiseShiftRight
-        | B::PGExp
-        | B::PGOverlap
-        | B::PGRegexMatch
-        | B::PGRegexIMatch
-        | B::PGRegexNotMatch
-        | B::PGRegexNotIMatch
-        | B::PGLikeMatch
-        | B::PGILikeMatch
-        | B::PGNotLikeMatch
-        | B::PGNotILikeMatch
-        | B::PGStartsWith
-        | B::Arrow
-        | B::LongArrow
-        | B::HashArrow
-        | B::HashLongArrow
-        | B::AtArrow
-        | B::ArrowAt
-        | B::Question
-        | B::QuestionAnd
-        | B::QuestionPipe => Ok(()),
-        other => refuse(format!("the operator {other} is not accepted")),
-    }
-}
-
-/// The types a value may be cast to: numbers, text, booleans, dates and times, binary, UUID,
-/// JSON, and arrays of those. Not a type of the schema's own (a domain's CHECK can call any
-/// function), nor PostgreSQL's object identifiers (`regclass`, ...).
-fn data_type_allowed(data_type: &DataType) -> Checked {
-    use DataType as D;
-    match data_type {
-        D::Character(_)
-        | D::Char(_)
-        | D::CharacterVarying(_)
-        | D::CharVarying(_)
-        | D::Varchar(_)
-        | D::Nvarchar(_)
-        | D::Text
-        | D::Uuid
-        | D::Numeric(_)
-        | D::Decimal(_)
-        | D::Dec(_)
-        | D::Float(_)
-        | D::Real
-        | D::Double(_)
-        | D::DoublePrecision
-        | D::Float4
-        | D::Float8
-        | D::TinyInt(_)
-        | D::SmallInt(_)
-        | D::MediumInt(_)
-        | D::Int(_)
-        | D::Integer(_)
-        | D::BigInt(_)
-        | D::Int2(_)
-        | D::Int4(_)
-        | D::Int8(_)
-        | D::Signed
-        | D::SignedInteger
-        | D::Unsigned
-        | D::UnsignedInteger
-        | D::Bool
-        | D::Boolean
-        | D::Date
-        | D::Time(_, _)
-        | D::Datetime(_)
-        | D::Timestamp(_, _)
-        | D::Interval { .. }
-        | D::JSON
-        | D::JSONB
-        | D::Bytea
-        | D::Blob(_)
-        | D::Binary(_)
-        | D::Varbinary(_) => Ok(()),
-        D::Array(
-            ArrayElemTypeDef::SquareBracket(element, _) | ArrayElemTypeDef::AngleBracket(element),
-        ) => data_type_allowed(element),
-        other => refuse(format!(
-            "casting to {other} is not accepted; cast to a number, text, boolean, date or time, binary, UUID or JSON type"
-        )),
-    }
-}
-
-/// The options of PostgreSQL's `EXPLAIN (...)` query_sql accepts.
-const EXPLAIN_OPTIONS: &[&str] = &[
-    "analyze", "verbose", "costs", "settings", "buffers", "wal", "timing", "summary", "memory",
-    "format",
-];
-
-/// What a built-in function is, which decides where it may stand and how it is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A function of its arguments' values.
-    Scalar,
-    /// An aggregate (`DISTINCT`, `ORDER BY`, `FILTER`, `WITHIN GROUP`, `OVER` may follow).
-    Aggregate,
-    /// A window function (needs `OVER`).
-    Window,
-    /// Syntax that looks like a call (PostgreSQL's `COALESCE`, `GREATEST`): never qualified.
-    Construct,
-    /// A value without parentheses (`CURRENT_DATE`).
-    Keyword,
-}
-
-/// The built-in functions query_sql lets a statement call, per database: pure functions of
-/// their arguments (and the current date and time), aggregates and window functions. Nothing
-/// that sleeps, locks, reads or writes files, reaches the network or other databases, changes
-/// settings or sequences, reads the session, or builds values of unbounded size from a count
-/// (`repeat`, `lpad`, `printf` widths). Anything not listed is refused.
-pub mod builtins {
-    use super::{Engine, Kind};
-
-    const AGGREGATES: &str = "count sum avg min max";
-
-    const WINDOWS: &str = "row_number rank dense_rank percent_rank cume_dist ntile lag lead \
-        first_value last_value nth_value";
-
-    const POSTGRES_AGGREGATES: &str = "string_agg array_agg bool_and bool_or every bit_and \
-        bit_or stddev stddev_pop stddev_samp variance var_pop var_samp json_agg jsonb_agg \
-        json_object_agg jsonb_object_agg percentile_cont percentile_disc mode corr covar_pop \
-        covar_samp";
-
-    const POSTGRES_SCALARS: &str = "\
-        abs ceil ceiling floor round trunc sign mod div power sqrt cbrt exp ln log log10 pi \
-        degrees radians width_bucket \
-        lower upper initcap length char_length character_length octet_length bit_length substr \
-        left right ltrim rtrim btrim replace reverse split_part strpos concat concat_ws md5 \
-        starts_with translate ascii chr to_hex regexp_replace regexp_match string_to_array \
-        array_to_string array_length cardinality array_position encode decode \
-        date_trunc date_part age make_date make_time make_timestamp make_interval to_char \
-        to_date to_timestamp to_number justify_days justify_hours justify_interval isfinite \
-        date_bin now \
-        json_build_object jsonb_build_object json_build_array jsonb_build_array to_json to_jsonb \
-        json_array_length jsonb_array_length json_typeof jsonb_typeof json_extract_path_text \
-        jsonb_extract_path_text jsonb_pretty \
-        num_nulls num_nonnulls";
-
-    const POSTGRES_CONSTRUCTS: &str = "coalesce nullif greatest least";
-
-    const POSTGRES_KEYWORDS: &str =
-        "current_date current_time current_timestamp localtime localtimestamp";
-
-    const MYSQL_AGGREGATES: &str = "group_concat bit_and bit_or bit_xor std stddev stddev_pop \
-        stddev_samp variance var_pop var_samp json_arrayagg json_objectagg";
-
-    const MYSQL_SCALARS: &str = "\
-        abs ceil ceiling floor round truncate sign mod pow power sqrt exp ln log log2 log10 pi \
-        degrees radians \
-        coalesce ifnull nullif if isnull greatest least \
-        lower lcase upper ucase length char_length character_length octet_length bit_length \
-        substr substring substring_index mid left right ltrim rtrim replace reverse concat \
-        concat_ws locate instr field find_in_set elt ascii ord hex unhex md5 sha1 sha2 strcmp \
-        format soundex regexp_replace regexp_substr regexp_instr \
-        date time year month monthname day dayofmonth dayofweek dayname dayofyear week weekday \
-        weekofyear yearweek quarter hour minute second microsecond date_format time_format \
-        str_to_date date_add date_sub adddate subdate addtime subtime datediff timediff \
-        timestampdiff timestampadd last_day makedate maketime from_days to_days period_add \
-        period_diff sec_to_time time_to_sec from_unixtime convert_tz now curdate curtime \
-        utc_date utc_timestamp \
-        json_extract json_unquote json_object json_array json_length json_type json_keys \
-        json_contains json_valid json_value";
-
-    /// Names each database reads as a call without parentheses, never as a column.
-    const POSTGRES_BARE: &str = "current_date current_time current_timestamp localtime \
-        localtimestamp current_role current_user user session_user current_catalog \
-        current_schema system_user";
-
-    const MYSQL_BARE: &str = "current_date current_time current_timestamp localtime \
-        localtimestamp utc_date utc_time utc_timestamp current_user current_role";
-
-    const SQLITE_BARE: &str = "current_date current_time current_timestamp";
-
-    const MYSQL_KEYWORDS: &str = "current_date current_time current_timestamp";
-
-    const SQLITE_AGGREGATES: &str =
-        "total group_concat string_agg json_group_array json_group_object";
-
-    const SQLITE_SCALARS: &str = "\
-        abs round sign ceil ceiling floor trunc pow power sqrt exp ln log log2 log10 mod pi \
-        coalesce ifnull iif nullif \
-        lower upper length octet_length substr substring instr ltrim rtrim trim replace hex \
-        unhex unicode char typeof \
-        date time datetime julianday unixepoch strftime timediff \
-        json json_extract json_array json_object json_type json_array_length json_valid \
-        json_quote";
-
-    const SQLITE_KEYWORDS: &str = "current_date current_time current_timestamp";
-
-    /// The lists of `engine`, each with the kind of its functions.
-    fn lists(engine: Engine) -> [(&'static str, Kind); 6] {
-        let (aggregates, scalars, constructs, keywords) = match engine {
-            Engine::Postgres => (
-                POSTGRES_AGGREGATES,
-                POSTGRES_SCALARS,
-                POSTGRES_CONSTRUCTS,
-                POSTGRES_KEYWORDS,
-            ),
-            Engine::Mysql => (MYSQL_AGGREGATES, MYSQL_SCALARS, "", MYSQL_KEYWORDS),
-            Engine::Sqlite => (SQLITE_AGGREGATES, SQLITE_SCALARS, "", SQLITE_KEYWORDS),
-        };
-        [
-            (AGGREGATES, Kind::Aggregate),
-            (aggregates, Kind::Aggregate),
-            (WINDOWS, Kind::Window),
-            (scalars, Kind::Scalar),
-            (constructs, Kind::Construct),
-            (keywords, Kind::Keyword),
-        ]
-    }
-
-    /// What the built-in `name` (lower case) is in `engine`, when query_sql accepts it.
-    pub fn kind(engine: Engine, name: &str) -> Option<Kind> {
-        lists(engine)
-            .into_iter()
-            .find(|(names, _)| names.split_whitespace().any(|listed| listed == name))
-            .map(|(_, kind)| kind)
-    }
-
-    /// Whether `engine` reads the name `name` (lower case) alone as a call, not a column.
-    pub fn without_parentheses(engine: Engine, name: &str) -> bool {
-        let names = match engine {
-            Engine::Postgres => POSTGRES_BARE,
-            Engine::Mysql => MYSQL_BARE,
-            Engine::Sqlite => SQLITE_BARE,
-        };
-        names.split_whitespace().any(|listed| listed == name)
-    }
-
-    /// Every built-in `engine` accepts, sorted, for the tool's description.
-    pub fn names(engine: Engine) -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = lists(engine)
-            .into_iter()
-            .flat_map(|(names, _)| names.split_whitespace())
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names
-    }
 }
 
 #[cfg(test)]

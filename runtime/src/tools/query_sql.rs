@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::{Action, CallContext, CallError, ToolSet, read_only, schema};
 use crate::config::Limits;
 use crate::dialect::Dialect;
-use crate::query::sql_check::{MAX_PARAMS, MAX_SQL_BYTES, builtins};
+use crate::query::sql_check::{MAX_PARAMS, MAX_SQL_BYTES, allowed};
 use crate::query::{Engine, SqlRequest};
 use crate::sql;
 
@@ -63,7 +63,7 @@ fn description(dialect: &dyn Dialect, limits: &Limits) -> String {
         "Runs one read-only SQL statement on this {database} database, for what the other tools cannot say (joins, aggregates, grouping): a single SELECT, WITH ... SELECT, VALUES, or EXPLAIN of one, over the tables and views list_tables lists (named as the database spells them, schema.name outside the default schema {schema:?}). It is checked before it runs, and anything else is refused without running: statements that write, lock or set anything, several statements, system catalogs, variables, and functions other than these built-ins and the read-only functions list_routines lists: {functions}. Put values in `params`, bound in order to the placeholders {placeholders}. Returns `rows`, each an object by column name (name computed columns with AS), at most {max_limit} rows and {max_bytes} bytes of JSON; `truncated` is true when there were more: narrow the query or add LIMIT.",
         database = dialect.name(),
         schema = dialect.default_schema(),
-        functions = builtins::names(engine).join(", "),
+        functions = allowed::builtins(engine).join(", "),
         max_limit = limits.max_limit,
         max_bytes = limits.max_result_bytes,
     )
