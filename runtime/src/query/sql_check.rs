@@ -370,7 +370,7 @@ impl<'a> Checker<'a> {
                 if *query_plan && self.engine != Engine::Sqlite {
                     return refuse("EXPLAIN QUERY PLAN is SQLite's");
                 }
-                for option in options.iter().flatten() {
+                for option in options.iter_mut().flatten() {
                     let name = option.name.value.to_ascii_lowercase();
                     if !allowed::EXPLAIN_OPTIONS.contains(&name.as_str()) {
                         return refuse(format!(
@@ -379,8 +379,10 @@ impl<'a> Checker<'a> {
                             allowed::EXPLAIN_OPTIONS.join(", ")
                         ));
                     }
-                    match &option.arg {
-                        None | Some(Expr::Value(_)) | Some(Expr::Identifier(_)) => {}
+                    match &mut option.arg {
+                        None => {}
+                        Some(Expr::Value(value)) if !is_placeholder(value) => self.value(value)?,
+                        Some(Expr::Identifier(ident)) => self.ident(ident)?,
                         Some(other) => {
                             return refuse(format!(
                                 "EXPLAIN option {} takes a plain value, not `{other}`",
@@ -1804,6 +1806,10 @@ fn pg_catalog(function: &str) -> ObjectName {
         Ident::with_quote('"', function)
     };
     ObjectName::from(vec![Ident::new("pg_catalog"), function])
+}
+
+fn is_placeholder(value: &ValueWithSpan) -> bool {
+    matches!(value.value, SqlLiteral::Placeholder(_))
 }
 
 fn plain_part(part: &ObjectNamePart) -> Result<&Ident, Refusal> {

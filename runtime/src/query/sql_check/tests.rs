@@ -742,16 +742,42 @@ fn postgresql_function_notation_on_a_served_table_is_refused() {
 fn long_and_deep_statements_are_refused_without_overflowing() {
     let long = format!("SELECT '{}'", "x".repeat(MAX_SQL_BYTES));
     refused(Engine::Sqlite, &long, "bytes long");
-    let chain = format!("SELECT 1{}", "+1".repeat(8000));
-    refused(Engine::Sqlite, &chain, "nests more than");
-    let nested = format!("SELECT {}1{}", "(".repeat(500), ")".repeat(500));
-    for engine in ENGINES {
-        let refusal = checked(engine, &nested).expect_err("refused");
-        assert!(
-            refusal.contains("does not parse") || refusal.contains("nests more than"),
-            "{refusal}"
-        );
-    }
+    // The deepest trees the longest statement makes, checked on a thread with the stack of a
+    // tokio worker (2 MiB), which calls run on.
+    let deepest = |unit: &str| {
+        let room = MAX_SQL_BYTES - "SELECT 1".len();
+        format!("SELECT 1{}", unit.repeat(room / unit.len()))
+    };
+    let statements = [
+        deepest("+1"),
+        deepest("||1"),
+        deepest(" AND 1"),
+        format!("SELECT {}1{}", "(".repeat(8000), ")".repeat(8000)),
+        format!("SELECT {}1", "-".repeat(16000)),
+        format!("SELECT {}", "NOT ".repeat(4000)),
+        format!(
+            "SELECT * FROM {}Album{}",
+            "(".repeat(8000),
+            ")".repeat(8000)
+        ),
+    ];
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for engine in ENGINES {
+                for sql in &statements {
+                    assert!(sql.len() <= MAX_SQL_BYTES);
+                    let refusal = checked(engine, sql).expect_err("refused");
+                    assert!(
+                        refusal.contains("does not parse") || refusal.contains("nests more than"),
+                        "{refusal}"
+                    );
+                }
+            }
+        })
+        .expect("a thread")
+        .join()
+        .expect("no overflow");
 }
 
 // --- the corpus ------------------------------------------------------------------------------
