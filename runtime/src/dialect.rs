@@ -2,6 +2,7 @@
 //! writes is a method of [`Dialect`]. [`crate::sql`] writes statements through it; each
 //! backend ([`crate::backend`]) has one.
 
+use crate::query::Engine;
 use crate::table::{ColumnDef, TableDef};
 
 /// How a backend spells SQL. Every difference between databases in the statements the runtime
@@ -92,6 +93,9 @@ pub trait Dialect: Send + Sync {
     fn default_schema(&self) -> &str;
     /// The database's name, for descriptions.
     fn name(&self) -> &'static str;
+    /// Whose SQL a client writes to `query_sql`, checked in that database's dialect
+    /// ([`crate::query::sql_check`]).
+    fn engine(&self) -> Engine;
     /// How a routine declares that it only reads, for messages (`IMMUTABLE or STABLE`).
     fn read_only_routines(&self) -> &'static str {
         "declared read-only"

@@ -3,12 +3,16 @@
 //! what a request means, only how the database spells it.
 //!
 //! Injection-proof by construction: identifiers come only from the tables' derive metadata,
-//! and every value a client sends becomes a [`Param`], never SQL text.
+//! and every value a client sends becomes a [`Param`], never SQL text. The one statement a
+//! client writes, `query_sql`'s, comes here already checked and written out again
+//! ([`crate::query::sql_check`]); its values are parameters too.
 
 use crate::catalog::{Operand, Operator, Table};
 use crate::dialect::Dialect;
 use crate::query::aggregate::{AggregateRequest, Computed};
-use crate::query::{CountRequest, Filter, GetRequest, PagePlan, PageStart, Selected, Target};
+use crate::query::{
+    CountRequest, Filter, GetRequest, PagePlan, PageStart, Selected, SqlRequest, SqlValue, Target,
+};
 use crate::table::ColumnKind;
 
 /// A statement, its parameters in placeholder order, and what its result columns are.
@@ -36,6 +40,18 @@ pub enum Param {
     Text(String),
     /// An integer (`LIMIT`, `OFFSET`, row ids).
     Integer(i64),
+    /// A value of `query_sql`'s `params`, bound as the type its JSON type names.
+    Plain(SqlValue),
+}
+
+/// `query_sql`'s statement: the checked statement as it was written out again, and its
+/// parameters. Its columns are known only when its rows come.
+pub fn query_sql(request: &SqlRequest) -> Statement {
+    Statement {
+        sql: request.statement.sql.clone(),
+        params: request.params.iter().cloned().map(Param::Plain).collect(),
+        columns: Vec::new(),
+    }
 }
 
 /// `SELECT` of `aggregate_data`: the grouped columns, then each aggregate, of the rows the

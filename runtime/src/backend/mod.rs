@@ -28,8 +28,8 @@ use sqlx::pool::PoolConnection;
 pub(crate) use self::codec::{Codecs, TableCodec, register, register_routine};
 use crate::catalog::Table;
 use crate::dialect::{Dialect, WriteStatement};
-use crate::query::Selected;
 use crate::query::aggregate::Computed;
+use crate::query::{Selected, SqlValue};
 use crate::sql::{Param, Statement};
 use crate::table::FieldType;
 
@@ -41,7 +41,7 @@ pub(crate) type Row<B> = <<B as Backend>::Database as sqlx::Database>::Row;
 /// A database the runtime can serve, over a pool of sqlx connections.
 pub(crate) trait Backend: Send + Sync + Sized + 'static {
     /// sqlx's database: its connections, arguments and rows.
-    type Database: sqlx::Database;
+    type Database: sqlx::Database + sqlx::database::HasStatementCache;
 
     /// The URL schemes it serves (`postgres`, `postgresql`).
     const SCHEMES: &'static [&'static str];
@@ -78,7 +78,7 @@ pub(crate) trait Backend: Send + Sync + Sized + 'static {
     /// Reads value number `index` of `row` as JSON by its own type, for rows whose columns
     /// are known only when they come (a procedure's result sets).
     fn decode_any(row: &Row<Self>, index: usize) -> Result<Value, String> {
-        let value: crate::types::AnyValue = Self::decode(row, index)?;
+        let value: Option<crate::types::AnyValue> = Self::decode(row, index)?;
         value.to_json().map_err(|error| error.to_string())
     }
 
@@ -381,6 +381,11 @@ trait RunTransaction: Send {
         statement: &'a Statement,
         max_rows: usize,
     ) -> BoxFuture<'a, Result<Vec<Map<String, Value>>, DatabaseError>>;
+    fn fetch_plain<'a>(
+        &'a mut self,
+        statement: &'a Statement,
+        max_rows: usize,
+    ) -> BoxFuture<'a, Result<Vec<Map<String, Value>>, DatabaseError>>;
     fn execute<'a>(
         &'a mut self,
         table: &'a Table,
@@ -436,6 +441,17 @@ impl Transaction {
         self.inner.fetch_any(table, statement, max_rows).await
     }
 
+    /// Runs a statement whose parameters are plain values ([`Param::Plain`], `query_sql`'s)
+    /// and reads its rows as [`Transaction::fetch_any`] does: at most `max_rows`. The
+    /// statement is not kept prepared on the connection: each is a client's own.
+    pub async fn fetch_plain(
+        &mut self,
+        statement: &Statement,
+        max_rows: usize,
+    ) -> Result<Vec<Map<String, Value>>, DatabaseError> {
+        self.inner.fetch_plain(statement, max_rows).await
+    }
+
     /// Runs a statement that writes and returns no rows.
     pub async fn execute(
         &mut self,
@@ -469,7 +485,7 @@ where
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<Vec<Vec<Value>>, DatabaseError>> {
         Box::pin(async move {
-            let arguments = arguments::<B>(table, &statement.params)?;
+            let arguments = arguments::<B>(Some(table), &statement.params)?;
             // Identifiers from the table's metadata only; every value is in `arguments`.
             let rows = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
                 .fetch_all(&mut *self.transaction)
@@ -485,7 +501,7 @@ where
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<i64, DatabaseError>> {
         Box::pin(async move {
-            let arguments = arguments::<B>(table, &statement.params)?;
+            let arguments = arguments::<B>(Some(table), &statement.params)?;
             let row = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
                 .fetch_one(&mut *self.transaction)
                 .await
@@ -501,40 +517,36 @@ where
         max_rows: usize,
     ) -> BoxFuture<'a, Result<Vec<Map<String, Value>>, DatabaseError>> {
         Box::pin(async move {
-            use futures_util::TryStreamExt as _;
-            use sqlx::{Column as _, Row as _};
+            let arguments = arguments::<B>(Some(table), &statement.params)?;
+            let query = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments);
+            fetch_any_rows::<B>(
+                &mut self.transaction,
+                query,
+                max_rows,
+                self.statement_timeout,
+            )
+            .await
+        })
+    }
 
-            let arguments = arguments::<B>(table, &statement.params)?;
-            let statement_timeout = self.statement_timeout;
-            let mut stream =
-                sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
-                    .fetch(&mut *self.transaction);
-            let mut rows = Vec::new();
-            // Rows past `max_rows` are left unread: the driver skips them when the connection
-            // is next used.
-            while rows.len() < max_rows
-                && let Some(row) = stream
-                    .try_next()
-                    .await
-                    .map_err(|error| query_error::<B>(statement_timeout, error))?
-            {
-                let values = row
-                    .columns()
-                    .iter()
-                    .enumerate()
-                    .map(|(index, column)| {
-                        let value = B::decode_any(&row, index).map_err(|message| {
-                            DatabaseError::Decode {
-                                column: column.name().to_owned(),
-                                message,
-                            }
-                        })?;
-                        Ok((column.name().to_owned(), value))
-                    })
-                    .collect::<Result<Map<String, Value>, DatabaseError>>()?;
-                rows.push(values);
-            }
-            Ok(rows)
+    fn fetch_plain<'a>(
+        &'a mut self,
+        statement: &'a Statement,
+        max_rows: usize,
+    ) -> BoxFuture<'a, Result<Vec<Map<String, Value>>, DatabaseError>> {
+        Box::pin(async move {
+            let arguments = arguments::<B>(None, &statement.params)?;
+            // `query_sql`'s statement, checked and written out again by the runtime
+            // (`crate::query::sql_check`); every value is in `arguments`.
+            let query = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+                .persistent(false);
+            fetch_any_rows::<B>(
+                &mut self.transaction,
+                query,
+                max_rows,
+                self.statement_timeout,
+            )
+            .await
         })
     }
 
@@ -544,7 +556,7 @@ where
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<Executed, DatabaseError>> {
         Box::pin(async move {
-            let arguments = arguments::<B>(table, &statement.params)?;
+            let arguments = arguments::<B>(Some(table), &statement.params)?;
             let result = sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
                 .execute(&mut *self.transaction)
                 .await
@@ -565,6 +577,49 @@ where
                 .map_err(|error| query_error::<B>(timeout, error))
         })
     }
+}
+
+/// The rows of `query`, each value read by its own type and named by its column: at most
+/// `max_rows` of them. Rows past `max_rows` are left unread: the driver skips them when the
+/// connection is next used.
+async fn fetch_any_rows<'q, B: Backend>(
+    transaction: &mut sqlx::Transaction<'static, B::Database>,
+    query: sqlx::query::Query<'q, B::Database, Arguments<B>>,
+    max_rows: usize,
+    statement_timeout: Option<Duration>,
+) -> Result<Vec<Map<String, Value>>, DatabaseError>
+where
+    for<'c> &'c mut <B::Database as sqlx::Database>::Connection:
+        sqlx::Executor<'c, Database = B::Database>,
+    Arguments<B>: sqlx::IntoArguments<B::Database>,
+{
+    use futures_util::TryStreamExt as _;
+    use sqlx::{Column as _, Row as _};
+
+    let mut stream = query.fetch(&mut **transaction);
+    let mut rows = Vec::new();
+    while rows.len() < max_rows
+        && let Some(row) = stream
+            .try_next()
+            .await
+            .map_err(|error| query_error::<B>(statement_timeout, error))?
+    {
+        let values = row
+            .columns()
+            .iter()
+            .enumerate()
+            .map(|(index, column)| {
+                let value =
+                    B::decode_any(&row, index).map_err(|message| DatabaseError::Decode {
+                        column: column.name().to_owned(),
+                        message,
+                    })?;
+                Ok((column.name().to_owned(), value))
+            })
+            .collect::<Result<Map<String, Value>, DatabaseError>>()?;
+        rows.push(values);
+    }
+    Ok(rows)
 }
 
 /// A connected backend: runs statements, every backend the same way.
@@ -594,7 +649,7 @@ where
         table: &Table,
         statement: &Statement,
     ) -> Result<Vec<Row<B>>, DatabaseError> {
-        let arguments = arguments::<B>(table, &statement.params)?;
+        let arguments = arguments::<B>(Some(table), &statement.params)?;
         let mut connection = self.backend.acquire().await?;
         // The statement's text holds identifiers from the table's metadata only; every value
         // is in `arguments`.
@@ -633,20 +688,36 @@ fn query_error<B: Backend>(
     }
 }
 
-/// Binds a statement's parameters and decodes its rows, on any connection of backend `B`.
-fn arguments<B: Backend>(table: &Table, params: &[Param]) -> Result<Arguments<B>, DatabaseError> {
-    let codec = B::codec(codec::codecs(table));
+/// Binds a statement's parameters, on any connection of backend `B`: a column's value through
+/// the column's type (`table`'s codec), the others as their own type.
+fn arguments<B: Backend>(
+    table: Option<&Table>,
+    params: &[Param],
+) -> Result<Arguments<B>, DatabaseError> {
     let mut arguments = Arguments::<B>::default();
     for param in params {
         let (column, bound) = match param {
-            Param::Column { column, operand } => (
-                table.column_name(*column),
-                codec.bind(*column, operand, &mut arguments),
-            ),
-            Param::Text(text) => ("", B::bind(text, &mut arguments).map_err(|e| e.to_string())),
-            Param::Integer(integer) => (
+            Param::Column { column, operand } => match table {
+                Some(table) => (
+                    table.column_name(*column),
+                    B::codec(codec::codecs(table)).bind(*column, operand, &mut arguments),
+                ),
+                None => (
+                    "",
+                    Err("a column's value is bound with its table".to_owned()),
+                ),
+            },
+            Param::Text(text) => ("", bind::<B, _>(text, &mut arguments)),
+            Param::Integer(integer) => ("", bind::<B, _>(integer, &mut arguments)),
+            Param::Plain(value) => (
                 "",
-                B::bind(integer, &mut arguments).map_err(|e| e.to_string()),
+                match value {
+                    SqlValue::Null => bind::<B, _>(&None::<String>, &mut arguments),
+                    SqlValue::Boolean(value) => bind::<B, _>(value, &mut arguments),
+                    SqlValue::Integer(value) => bind::<B, _>(value, &mut arguments),
+                    SqlValue::Float(value) => bind::<B, _>(value, &mut arguments),
+                    SqlValue::Text(value) => bind::<B, _>(value, &mut arguments),
+                },
             ),
         };
         bound.map_err(|message| DatabaseError::Bind {
@@ -655,6 +726,11 @@ fn arguments<B: Backend>(table: &Table, params: &[Param]) -> Result<Arguments<B>
         })?;
     }
     Ok(arguments)
+}
+
+/// Adds `value` to `arguments` as its own type.
+fn bind<B: Backend, F: FieldType>(value: &F, arguments: &mut Arguments<B>) -> Result<(), String> {
+    B::bind(value, arguments).map_err(|error| error.to_string())
 }
 
 /// The integer of a `SELECT COUNT(*)`'s row.

@@ -18,6 +18,7 @@ use super::{
     Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec, Violation, ViolationKind,
     WriteStatement,
 };
+use crate::query::Engine;
 use crate::table::FieldType;
 
 /// MySQL's spelling of SQL.
@@ -110,6 +111,10 @@ impl Dialect for MysqlDialect {
 
     fn name(&self) -> &'static str {
         "MySQL"
+    }
+
+    fn engine(&self) -> Engine {
+        Engine::Mysql
     }
 
     fn read_only_routines(&self) -> &'static str {

@@ -16,6 +16,7 @@ use super::{
     Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec, Violation, ViolationKind,
     WriteStatement,
 };
+use crate::query::Engine;
 use crate::table::{ColumnDef, ColumnKind, FieldType, TableDef};
 
 /// PostgreSQL's spelling of SQL.
@@ -170,6 +171,10 @@ impl Dialect for PostgresDialect {
         "PostgreSQL"
     }
 
+    fn engine(&self) -> Engine {
+        Engine::Postgres
+    }
+
     fn read_only_routines(&self) -> &'static str {
         "IMMUTABLE or STABLE"
     }
@@ -268,6 +273,57 @@ impl Backend for PostgresBackend {
         &*codecs.postgres
     }
 
+    /// A value of a row whose columns are known only when it comes (`query_sql`'s), by its
+    /// type, as a column of that type is served (an enum as its label, a domain as its base
+    /// type, arrays of those types as arrays); a value of another type says to cast it.
+    fn decode_any(row: &PgRow, index: usize) -> Result<Value, String> {
+        use crate::types::{Bytes, Decimal, Uuid};
+        use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
+        let raw = row.try_get_raw(index).map_err(|error| error.to_string())?;
+        if raw.is_null() {
+            return Ok(Value::Null);
+        }
+        let ty = plain_type(&raw.type_info());
+        let json = |result: Result<Result<Value, serde_json::Error>, String>| {
+            result.and_then(|value| value.map_err(|error| error.to_string()))
+        };
+        match ty.name() {
+            "BOOL" => json(Self::decode::<bool>(row, index).map(|v| v.to_json())),
+            "INT2" => json(Self::decode::<i16>(row, index).map(|v| v.to_json())),
+            "INT4" => json(Self::decode::<i32>(row, index).map(|v| v.to_json())),
+            "INT8" => json(Self::decode::<i64>(row, index).map(|v| v.to_json())),
+            "FLOAT4" => json(Self::decode::<f32>(row, index).map(|v| v.to_json())),
+            "FLOAT8" => json(Self::decode::<f64>(row, index).map(|v| v.to_json())),
+            "NUMERIC" => json(Self::decode::<Decimal>(row, index).map(|v| v.to_json())),
+            "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "UNKNOWN" => {
+                json(Self::decode::<String>(row, index).map(|v| v.to_json()))
+            }
+            "BYTEA" => json(Self::decode::<Bytes>(row, index).map(|v| v.to_json())),
+            "UUID" => json(Self::decode::<Uuid>(row, index).map(|v| v.to_json())),
+            "DATE" => json(Self::decode::<NaiveDate>(row, index).map(|v| v.to_json())),
+            "TIME" => json(Self::decode::<NaiveTime>(row, index).map(|v| v.to_json())),
+            "TIMESTAMP" => json(Self::decode::<NaiveDateTime>(row, index).map(|v| v.to_json())),
+            "TIMESTAMPTZ" => json(Self::decode::<DateTime<Utc>>(row, index).map(|v| v.to_json())),
+            "JSON" | "JSONB" => json(Self::decode::<Value>(row, index).map(|v| v.to_json())),
+            "BOOL[]" => array::<bool>(row, index),
+            "INT2[]" => array::<i16>(row, index),
+            "INT4[]" => array::<i32>(row, index),
+            "INT8[]" => array::<i64>(row, index),
+            "FLOAT4[]" => array::<f32>(row, index),
+            "FLOAT8[]" => array::<f64>(row, index),
+            "NUMERIC[]" => array::<Decimal>(row, index),
+            "TEXT[]" | "VARCHAR[]" | "BPCHAR[]" | "NAME[]" => array::<String>(row, index),
+            "UUID[]" => array::<Uuid>(row, index),
+            "DATE[]" => array::<NaiveDate>(row, index),
+            "TIMESTAMP[]" => array::<NaiveDateTime>(row, index),
+            "TIMESTAMPTZ[]" => array::<DateTime<Utc>>(row, index),
+            other => Err(format!(
+                "a value of PostgreSQL type {other} is not read here: cast it in the statement to text (CAST(x AS text)) or to a number"
+            )),
+        }
+    }
+
     async fn begin(
         &self,
         writes: bool,
@@ -330,6 +386,20 @@ fn push_string(out: &mut String, text: &str) {
 /// Whether a value of type `ty` reads as `F`: as sqlx says, or through the base type of a
 /// domain, or as text for an enum (whose binary form is its label); an array of domains or
 /// enums reads as an array of what its element reads as.
+/// An array value of `row` whose elements are `T`s, as a JSON array (`null` elements kept).
+fn array<T>(row: &PgRow, index: usize) -> Result<Value, String>
+where
+    T: FieldType + sqlx::postgres::PgHasArrayType + for<'r> sqlx::Decode<'r, Postgres>,
+{
+    let elements: Vec<Option<T>> = row.try_get(index).map_err(|error| error.to_string())?;
+    elements
+        .iter()
+        .map(|element| element.to_json())
+        .collect::<Result<Vec<Value>, _>>()
+        .map(Value::Array)
+        .map_err(|error| error.to_string())
+}
+
 fn readable_as<F: FieldType>(ty: &PgTypeInfo) -> bool {
     if <F as sqlx::Type<Postgres>>::compatible(ty) {
         return true;

@@ -16,6 +16,7 @@ use super::{
     Backend, Codecs, ConnectOptions, DatabaseError, Dialect, TableCodec, Violation, ViolationKind,
     WriteStatement,
 };
+use crate::query::Engine;
 use crate::table::{ColumnDef, FieldType, ValueKind};
 
 /// SQLite's spelling of SQL.
@@ -124,6 +125,10 @@ impl Dialect for SqliteDialect {
     fn name(&self) -> &'static str {
         "SQLite"
     }
+
+    fn engine(&self) -> Engine {
+        Engine::Sqlite
+    }
 }
 
 /// The one spelling in which SQLite's date and time functions write a value of a date or time
@@ -213,6 +218,8 @@ fn push_glob_literal(glob: &mut String, c: char) {
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
     statement_timeout: Option<Duration>,
+    /// Whether the file is open for writing.
+    writes: bool,
 }
 
 impl Backend for SqliteBackend {
@@ -240,6 +247,7 @@ impl Backend for SqliteBackend {
         Ok(Self {
             pool,
             statement_timeout: options.statement_timeout,
+            writes: options.writes,
         })
     }
 
@@ -295,10 +303,25 @@ impl Backend for SqliteBackend {
     }
 
     /// A writer's `BEGIN IMMEDIATE` takes the database's write lock first, so two writers wait
-    /// for each other (up to the busy timeout) instead of one failing midway.
+    /// for each other (up to the busy timeout) instead of one failing midway. With the file
+    /// open for writing, a reader's transaction cannot write all the same: its connection is
+    /// made `query_only`, and a writer's made writable again, before `BEGIN` (`BEGIN
+    /// IMMEDIATE` on a `query_only` connection cannot take the write lock).
     async fn begin(&self, writes: bool) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+        use sqlx::SqlSafeStr as _;
+
         let statement = if writes { "BEGIN IMMEDIATE" } else { "BEGIN" };
-        let mut transaction = self.pool.begin_with(statement).await?;
+        let mut connection = self.pool.acquire().await?;
+        if self.writes {
+            let query_only = if writes {
+                "PRAGMA query_only = OFF"
+            } else {
+                "PRAGMA query_only = ON"
+            };
+            sqlx::query(query_only).execute(&mut *connection).await?;
+        }
+        let mut transaction =
+            sqlx::Transaction::begin(connection, Some(statement.into_sql_str())).await?;
         if let Some(limit) = self.statement_timeout {
             let deadline = Instant::now() + limit;
             transaction

@@ -10,6 +10,7 @@
 //! - [`call`]: the arguments of a routine's `call_R`;
 //! - [`df_filter`]: DreamFactory's filter and order strings, read into the arguments above;
 //! - [`aggregate`]: the arguments of `aggregate_data`;
+//! - [`sql_check`]: the statement of `query_sql`, checked to read only what is served;
 //! - [`GetRequest`], [`CountRequest`]: the arguments of `get_T` and `count_T`.
 
 pub mod aggregate;
@@ -18,6 +19,7 @@ pub mod cursor;
 pub mod df_filter;
 pub mod filter;
 pub mod page;
+pub mod sql_check;
 pub mod write;
 
 use serde_json::{Map, Value};
@@ -26,6 +28,7 @@ pub use aggregate::AggregateRequest;
 pub use call::CallRequest;
 pub use filter::{Filter, Target};
 pub use page::{PagePlan, PageStart, Selected, SortKey};
+pub use sql_check::{CheckedSql, Engine, SqlRequest, SqlValue};
 pub use write::{DeleteRequest, InsertRequest, InsertRule, UpdateRequest};
 
 use crate::catalog::{Operand, Table};

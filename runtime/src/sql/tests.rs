@@ -251,6 +251,7 @@ fn statements(dialect: &dyn Dialect) -> String {
                 }
                 Param::Text(text) => format!("{text:?}"),
                 Param::Integer(integer) => integer.to_string(),
+                Param::Plain(value) => format!("{value:?}"),
             };
             let _ = writeln!(out, "  {}: {param}", index + 1);
         }
@@ -346,6 +347,7 @@ fn write_statements(dialect: &dyn Dialect) -> String {
                 }
                 Param::Text(text) => format!("{text:?}"),
                 Param::Integer(integer) => integer.to_string(),
+                Param::Plain(value) => format!("{value:?}"),
             };
             let _ = writeln!(out, "  {}: {param}", index + 1);
         }
@@ -499,6 +501,7 @@ fn call_statements(dialect: &dyn Dialect) -> String {
                     }
                     Param::Text(text) => format!("{text:?}"),
                     Param::Integer(integer) => integer.to_string(),
+                    Param::Plain(value) => format!("{value:?}"),
                 };
                 let _ = writeln!(out, "  {}: {shown}", position + 1);
             }

@@ -4,6 +4,7 @@
 
 mod compact;
 mod dreamfactory;
+mod query_sql;
 mod routine;
 mod schema;
 mod write;
@@ -59,6 +60,8 @@ pub enum Action {
     AnyRoutine,
     /// A tool of the `dreamfactory` profile.
     DreamFactory(DfTool),
+    /// `query_sql`: one read-only statement the client writes.
+    QuerySql,
 }
 
 /// The tools of a server, in a fixed order: `list_tables`, `describe_table`, then each table's
@@ -82,7 +85,7 @@ impl ToolSet {
         options: &ToolsConfig,
     ) -> Self {
         let writes = options.writes;
-        match options.profile {
+        let mut set = match options.profile {
             Profile::Typed => Self::typed(catalog, dialect, limits, writes),
             Profile::Compact => Self::compact(catalog, dialect, limits, writes),
             Profile::Dreamfactory => Self::dreamfactory(catalog, dialect, limits, writes),
@@ -94,7 +97,11 @@ impl ToolSet {
                     Self::compact(catalog, dialect, limits, writes)
                 }
             }
+        };
+        if options.sql {
+            set.push_query_sql(dialect, limits);
         }
+        set
     }
 
     fn empty(profile: Profile) -> Self {
@@ -500,6 +507,7 @@ impl CallContext<'_> {
             Action::AnyTable(verb) => self.any_table(verb, arguments).await,
             Action::AnyRoutine => self.any_routine(arguments).await,
             Action::DreamFactory(tool) => self.dreamfactory(tool, arguments).await,
+            Action::QuerySql => self.query_sql(arguments).await,
             Action::Routine { routine } => {
                 self.call_routine(self.catalog.routine(routine), arguments)
                     .await

@@ -97,7 +97,11 @@ impl CallContext<'_> {
 
     /// `rows` of a call's result: as many of `rows` as one result holds (`limits.max_limit`
     /// rows, `limits.max_result_bytes` of JSON), and `"truncated": true` when there were more.
-    fn insert_rows(&self, result: &mut Map<String, Value>, rows: impl Iterator<Item = Value>) {
+    pub(super) fn insert_rows(
+        &self,
+        result: &mut Map<String, Value>,
+        rows: impl Iterator<Item = Value>,
+    ) {
         let mut kept = Vec::new();
         let mut bytes = 0;
         let mut truncated = false;
