@@ -54,7 +54,8 @@ impl fmt::Display for Decimal {
 #[error("{0:?} is not a decimal number; write it like \"12.50\"")]
 pub struct DecimalError(String);
 
-fn is_decimal(text: &str) -> bool {
+/// Whether `text` spells a decimal number: `-12`, `3.5`, `.5`, `1e-3`.
+pub(crate) fn is_decimal(text: &str) -> bool {
     let body = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (mantissa, exponent) = match body.find(['e', 'E']) {
         Some(at) => (&body[..at], Some(&body[at + 1..])),

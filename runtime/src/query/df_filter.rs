@@ -937,7 +937,7 @@ fn unquoted(word: &str) -> Value {
         "null" => return Value::Null,
         _ => {}
     }
-    if is_number(word) {
+    if crate::types::is_decimal(word) {
         if let Ok(integer) = word.parse::<i64>() {
             return Value::from(integer);
         }
@@ -951,28 +951,6 @@ fn unquoted(word: &str) -> Value {
         }
     }
     Value::String(word.to_owned())
-}
-
-/// Whether `word` spells a number: `-12`, `3.5`, `.5`, `1e-3`.
-fn is_number(word: &str) -> bool {
-    let body = word.strip_prefix(['-', '+']).unwrap_or(word);
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(at) => (&body[..at], Some(&body[at + 1..])),
-        None => (body, None),
-    };
-    let (whole, fraction) = match mantissa.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (mantissa, None),
-    };
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = digits(whole)
-        && fraction.is_none_or(digits)
-        && (!whole.is_empty() || fraction.is_some_and(|f| !f.is_empty()));
-    let exponent_ok = exponent.is_none_or(|e| {
-        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        !e.is_empty() && digits(e)
-    });
-    mantissa_ok && exponent_ok
 }
 
 /// `text` as a `like` pattern that matches it literally: `%`, `_` and `\` escaped with `\`.
