@@ -86,7 +86,8 @@ impl TestServer {
             .await
             .expect("the test server starts");
         let address = "127.0.0.1:8080".parse().expect("an address");
-        let app = router(server.handler(), &config.http, address).expect("the router is built");
+        let app =
+            router(server.handler(), &config.http, address, None).expect("the router is built");
         Self {
             app,
             _database: database,

@@ -1,0 +1,21 @@
+//! Authorization over HTTP (CONTRACT section 7): who a caller is, from an API key of the store
+//! ([`keys`]) or, in `oidc` mode, a JWT of the identity provider ([`oidc`]), checked by the
+//! resource server ([`resource`]) in front of `/mcp`. What each tool needs of the caller's
+//! scopes is decided in [`crate::tools::scope`]. stdio is never authenticated: it is a local
+//! process of whoever started it.
+
+pub mod keys;
+pub mod oidc;
+pub mod resource;
+
+pub use crate::tools::scope::Scopes;
+
+/// Who is calling, as the resource server found out: put in each HTTP request's extensions,
+/// read by the MCP handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The token's `sub`, or `key:NAME` for an API key.
+    pub subject: String,
+    /// What it may do.
+    pub scopes: Scopes,
+}
