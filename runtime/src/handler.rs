@@ -15,11 +15,11 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use crate::auth::Caller;
 use crate::backend::Database;
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::tools::{CallContext, ToolSet, scope};
+use crate::tools::scope::{self, Caller};
+use crate::tools::{CallContext, ToolSet};
 
 /// How long clients may cache `tools/list`: the tools never change while a server runs.
 const TOOL_LIST_TTL_MS: u64 = 5 * 60 * 1000;

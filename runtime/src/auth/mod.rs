@@ -8,14 +8,4 @@ pub mod keys;
 pub mod oidc;
 pub mod resource;
 
-pub use crate::tools::scope::Scopes;
-
-/// Who is calling, as the resource server found out: put in each HTTP request's extensions,
-/// read by the MCP handler.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    /// The token's `sub`, or `key:NAME` for an API key.
-    pub subject: String,
-    /// What it may do.
-    pub scopes: Scopes,
-}
+pub use crate::tools::scope::{Caller, Scopes};
