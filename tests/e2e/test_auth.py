@@ -26,7 +26,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from clients import ToolSession, run, stateless_request
+from clients import ToolSession, open_session, run, stateless_request, stdio_parameters
 
 KID = "test-key-1"
 
@@ -59,20 +59,27 @@ class IdentityProvider:
             def log_message(self, *args: Any) -> None:
                 pass
 
+        self.kid = KID
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def rotate(self, kid: str) -> None:
+        """A new signing key under `kid`; the old one is gone from the JWKS."""
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = kid
+        self.jwk = {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key())), "kid": kid, "alg": "RS256", "use": "sig"}
+
     def token(self, audience: str, scope: str = "mcp:read", *, key: Any = None, lifetime: int = 300, **claims: Any) -> str:
         now = int(time.time())
         payload = {"iss": self.issuer, "aud": audience, "sub": "alice", "iat": now, "exp": now + lifetime, "scope": scope, **claims}
-        return jwt.encode(payload, key or self.key, algorithm="RS256", headers={"kid": KID})
+        return jwt.encode(payload, key or self.key, algorithm="RS256", headers={"kid": self.kid})
 
     def stop(self) -> None:
         self.server.shutdown()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def idp() -> Iterator[IdentityProvider]:
     provider = IdentityProvider()
     yield provider
@@ -196,6 +203,38 @@ def test_a_per_table_scope_lists_only_that_tables_tools(server, idp, http):
     refused = call_tool(http, server.process.url, token, "list_authors", {})
     assert refused.status_code == 403, refused.text
     assert 'scope="authors:read"' in challenge(refused)
+
+
+def test_scopes_are_applied_per_request_in_a_2025_11_25_session(server, idp):
+    token = idp.token(server.audience, "books:read")
+
+    async def check() -> set[str]:
+        async with session_with(server.process.url, token, mode="legacy") as session:
+            assert (await session.call("count_books", {}))["count"] > 0
+            return set(session.tools)
+
+    names = run(check)
+    assert {"list_books", "count_books"} <= names and "count_authors" not in names, names
+
+
+def test_stdio_is_not_authenticated_whatever_the_auth_mode(server, sample_server):
+    async def check() -> set[str]:
+        async with open_session(stdio_parameters(str(sample_server.binary), sample_server.database_url, "--config", str(server.config))) as session:
+            return set(session.tools)
+
+    assert "count_authors" in run(check)
+
+
+def test_a_rotated_signing_key_is_fetched_when_a_token_names_it(server, idp, http):
+    old = idp.token(server.audience, "mcp:read")
+    assert call_tool(http, server.process.url, old, "count_books", {}).status_code == 200
+    idp.rotate("test-key-2")
+    # Unknown key ids fetch the keys again at most every 10 s (a flood of made-up kids
+    # cannot make the server hammer the provider).
+    time.sleep(10.5)
+    new = idp.token(server.audience, "mcp:read")
+    assert call_tool(http, server.process.url, new, "count_books", {}).status_code == 200
+    assert call_tool(http, server.process.url, old, "count_books", {}).status_code == 401, "the provider no longer publishes the old key"
 
 
 def test_a_write_tool_without_mcp_write_is_refused_with_403_naming_the_scope(server, idp, http):
