@@ -17,7 +17,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use crate::backend::Database;
 use crate::catalog::Catalog;
-use crate::config::Config;
+use crate::config::{AuthMode, Config};
 use crate::tools::scope::{self, Caller};
 use crate::tools::{CallContext, ToolSet};
 
@@ -50,14 +50,20 @@ fn not_offered(method: &str) -> ErrorData {
     )
 }
 
-/// The caller the resource server found for this request (HTTP with an `[auth] mode`); `None`
-/// on stdio and without authorization, where every tool may be called.
-fn caller(context: &RequestContext<RoleServer>) -> Option<&Caller> {
-    context
-        .extensions
-        .get::<axum::http::request::Parts>()?
-        .extensions
-        .get::<Caller>()
+/// Whose scopes bound this request: the caller the resource server found (HTTP with an
+/// `[auth] mode`); `None` on stdio and over HTTP without authorization, where every tool may be
+/// called. An HTTP request that reached here without a caller in a mode that needs one (a
+/// router built without its resource server) may call nothing: this fails closed.
+fn caller(state: &ServerState, context: &RequestContext<RoleServer>) -> Option<Caller> {
+    let parts = context.extensions.get::<axum::http::request::Parts>()?;
+    match parts.extensions.get::<Caller>() {
+        Some(caller) => Some(caller.clone()),
+        None if state.config.auth.mode == AuthMode::None => None,
+        None => Some(Caller {
+            subject: "(no token checked)".to_owned(),
+            scopes: scope::Scopes::default(),
+        }),
+    }
 }
 
 /// The rmcp handler: cheap to clone, one per session or stateless request.
@@ -100,13 +106,13 @@ impl ServerHandler for McpHandler {
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let cursor = request.and_then(|request| request.cursor);
-        let caller = caller(&context);
         let state = &self.state;
+        let caller = caller(state, &context);
         let (tools, next_cursor) =
             state
                 .tools
                 .page(cursor.as_deref(), state.config.tools.page_size, |action| {
-                    caller.is_none_or(|caller| {
+                    caller.as_ref().is_none_or(|caller| {
                         scope::may_list(action, &state.catalog, &state.tools, &caller.scopes)
                     })
                 })?;
@@ -140,7 +146,7 @@ impl ServerHandler for McpHandler {
         let arguments = request.arguments.unwrap_or_default();
         // The resource server refuses such a call with 403 before it gets here; this check
         // stands for any way around it.
-        if let Some(caller) = caller(&context) {
+        if let Some(caller) = caller(&self.state, &context) {
             let need = scope::for_call(action, &arguments, &self.state.catalog, &self.state.tools);
             if !need.allows(&caller.scopes) {
                 return Ok(rmcp::model::CallToolResult::error(vec![

@@ -813,3 +813,36 @@ async fn an_api_key_lists_and_calls_only_what_its_scopes_allow() {
     let (_, text) = error_of(&message(insert).await);
     assert!(text.contains("books:write (or mcp:write)"), "{text}");
 }
+
+#[tokio::test]
+async fn a_router_built_without_its_resource_server_in_an_auth_mode_serves_nothing() {
+    let database = TempDatabase::create().await;
+    let mut config = Config::default();
+    config.auth.mode = crate::config::AuthMode::Oidc;
+    config.auth.issuer = Some("http://127.0.0.1:9".to_owned());
+    let built = crate::Server::builder()
+        .table::<Book>()
+        .build(Some(database.url()), config.clone())
+        .await
+        .expect("the test server starts");
+    let address = "127.0.0.1:8080".parse().expect("an address");
+    let server = AuthServer {
+        server: TestServer {
+            app: router(built.handler(), &config.http, address, None).expect("the router"),
+            _database: database,
+        },
+        keys: Vec::new(),
+        _store: TempDatabase(std::env::temp_dir().join("mcpgen-unused-store")),
+    };
+    let listed = message(server.stateless(None, "tools/list", json!({})).await).await;
+    assert_eq!(listed["result"]["tools"], json!([]));
+    let call = server
+        .stateless(
+            None,
+            "tools/call",
+            json!({"name": "count_books", "arguments": {}}),
+        )
+        .await;
+    let result = message(call).await;
+    assert_eq!(result["result"]["isError"], true, "{result}");
+}
