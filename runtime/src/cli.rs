@@ -309,7 +309,7 @@ fn check_scopes(scopes: &Scopes) -> Result<(), String> {
             "--scopes names no scope: give at least one, e.g. --scopes \"mcp:read\"".to_owned(),
         );
     }
-    for scope in scopes.to_string().split(' ') {
+    for scope in scopes.iter() {
         let known = match scope.rsplit_once(':') {
             Some(("mcp", kind)) => matches!(kind, "read" | "write" | "delete"),
             Some((base, kind)) => {

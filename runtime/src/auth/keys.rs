@@ -230,10 +230,11 @@ impl KeyStore {
             return Err(StoreError::NameTaken(name.to_owned()));
         }
         let (id, secret) = generate()?;
-        let hashed = tokio::task::spawn_blocking(move || (hash(&secret), secret))
-            .await
-            .map_err(|error| StoreError::Hash(error.to_string()))?;
-        let (hashed, secret) = (hashed.0?, hashed.1);
+        // argon2 takes a while on purpose: off the async threads.
+        let (hashed, secret) =
+            tokio::task::spawn_blocking(move || hash(&secret).map(|hashed| (hashed, secret)))
+                .await
+                .map_err(|error| StoreError::Hash(error.to_string()))??;
         let created = now();
         let expires = expires_in.map(|duration| {
             created.saturating_add(i64::try_from(duration.as_secs()).unwrap_or(i64::MAX))

@@ -47,9 +47,11 @@ pub struct ResourceServer {
 
 /// Why a request is refused.
 enum Refused {
-    /// No token, or one in the query string: ask for one.
-    NoToken(&'static str),
-    /// A token that is not valid.
+    /// No token: ask for one.
+    NoToken,
+    /// A token in the query string, which is never read.
+    TokenInQuery,
+    /// A token that is not valid, and why.
     InvalidToken(String),
 }
 
@@ -71,6 +73,19 @@ impl ResourceServer {
             .unwrap_or_else(|| format!("http://{address}"))
             .trim_end_matches('/')
             .to_owned();
+        if auth.resource.is_none() && !address.ip().is_loopback() {
+            tracing::warn!(
+                "auth.resource is not set: the metadata and challenges name {resource}, which clients beyond this machine may not reach; set it to this server's public URL"
+            );
+        }
+        if let Some(issuer) = &auth.issuer
+            && issuer.starts_with("http://")
+        {
+            tracing::warn!(
+                issuer = %issuer,
+                "auth.issuer is plain http: the identity provider's keys can be forged in transit; use https beyond a test"
+            );
+        }
         let keys = KeyStore::open(&auth.store_path())
             .await
             .map_err(|error| error.to_string())?;
@@ -173,13 +188,13 @@ impl ResourceServer {
     /// The 401 of a refused request.
     fn unauthorized(&self, refused: &Refused) -> Response {
         let (error, message) = match refused {
-            Refused::NoToken(message) => (
-                if message.contains("query") {
-                    Some(("invalid_request", *message))
-                } else {
-                    None
-                },
-                (*message).to_owned(),
+            Refused::NoToken => (
+                None,
+                "Unauthorized: this server needs Authorization: Bearer TOKEN (an OAuth access token or an API key)".to_owned(),
+            ),
+            Refused::TokenInQuery => (
+                Some(("invalid_request", "tokens are accepted only in the Authorization header")),
+                "Unauthorized: a token in the query string is never accepted; send it as Authorization: Bearer TOKEN".to_owned(),
             ),
             Refused::InvalidToken(why) => (
                 Some(("invalid_token", "the token is not valid")),
@@ -266,14 +281,10 @@ pub async fn require_token(
         tracing::warn!(
             "auth: refused a request with a token in its query string (accepted only in the Authorization header)"
         );
-        return server.unauthorized(&Refused::NoToken(
-            "Unauthorized: a token in the query string is never accepted; send it as Authorization: Bearer TOKEN",
-        ));
+        return server.unauthorized(&Refused::TokenInQuery);
     }
     let Some(token) = bearer(request.headers()) else {
-        return server.unauthorized(&Refused::NoToken(
-            "Unauthorized: this server needs Authorization: Bearer TOKEN (an OAuth access token or an API key)",
-        ));
+        return server.unauthorized(&Refused::NoToken);
     };
     let caller = match server.authenticate(token).await {
         Ok(caller) => caller,

@@ -40,6 +40,11 @@ impl Scopes {
         self.0.contains(scope)
     }
 
+    /// Each scope, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
     /// Whether no scope is held.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -54,8 +59,7 @@ impl FromIterator<String> for Scopes {
 
 impl fmt::Display for Scopes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scopes: Vec<&str> = self.0.iter().map(String::as_str).collect();
-        f.write_str(&scopes.join(" "))
+        f.write_str(&self.iter().collect::<Vec<_>>().join(" "))
     }
 }
 
