@@ -269,6 +269,24 @@ def test_a_delete_needs_the_elevated_scope(server, idp):
     assert "delete_authors" in names and "delete_books" not in names, names
 
 
+def test_scopes_come_from_the_claim_scopes_claim_names(sample_server, http_servers, idp, tmp_path):
+    """As Auth0 has them: an array in `permissions`."""
+    config = tmp_path / "permissions.toml"
+    config.write_text(f'[auth]\nmode = "oidc"\nissuer = "{idp.issuer}"\nscopes_claim = "permissions"\n')
+    started = AuthServer(sample_server, http_servers, config, "permissions")
+    try:
+        token = idp.token(started.audience, scope="", permissions=["books:read"])
+
+        async def check() -> set[str]:
+            async with session_with(started.process.url, token) as session:
+                return set(session.tools)
+
+        names = run(check)
+        assert "count_books" in names and "count_authors" not in names, names
+    finally:
+        started.process.stop()
+
+
 # --- attacks ---------------------------------------------------------------------------------
 
 def unsigned(idp: IdentityProvider, audience: str) -> str:

@@ -410,12 +410,19 @@ mod tests {
         let listed = store.list().await.unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].scopes, "books:write mcp:read");
+        let expired = store
+            .create("old", &Scopes::parse("mcp:read"), Some(Duration::ZERO))
+            .await
+            .unwrap();
+        let refused = store.authenticate(&expired).await.unwrap_err();
+        assert!(refused.contains("expired"), "{refused}");
         store.revoke("ci").await.unwrap();
         drop(store);
         let store = KeyStore::open(&path).await.unwrap();
         let refused = store.authenticate(&key).await.unwrap_err();
         assert!(refused.contains("revoked"), "{refused}");
-        assert!(store.list().await.unwrap()[0].revoked.is_some());
+        let listed = store.list().await.unwrap();
+        assert!(listed[0].revoked.is_some() && listed[1].expires.is_some());
         assert!(matches!(
             store.revoke("ci").await,
             Err(StoreError::NoSuchKey(_))
