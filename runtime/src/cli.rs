@@ -196,6 +196,7 @@ async fn keys_command(command: KeysCommand) -> Result<(), String> {
         Some(path) => Config::load(path).map_err(|error| error.to_string())?,
         None => Config::default(),
     };
+    config.auth.check_store()?;
     let path = config.auth.store_path();
     let store = KeyStore::open(&path)
         .await

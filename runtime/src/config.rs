@@ -228,12 +228,8 @@ impl AuthConfig {
         }
     }
 
-    /// Whether these settings can be served, once `serve --auth` has had its say: `oauth` is
-    /// not built yet, `oidc` needs an issuer, URLs must be URLs, and the store a file.
-    pub fn check(&self) -> Result<(), String> {
-        if self.mode == AuthMode::Oauth {
-            return Err("auth.mode = \"oauth\" needs the built-in OAuth authorization server, which is not available yet: use mode = \"oidc\" with your identity provider (Keycloak, Auth0, Entra, Google), where API keys (NAME keys create) work too".to_owned());
-        }
+    /// Whether `store` is a store this build has: a SQLite file.
+    pub fn check_store(&self) -> Result<(), String> {
         if self.store.contains("://") {
             return Err(format!(
                 "auth.store = {:?}: only a SQLite file is supported yet (a path such as \"{}\"); a shared Redis store is not available yet",
@@ -241,6 +237,16 @@ impl AuthConfig {
                 defaults::AUTH_STORE
             ));
         }
+        Ok(())
+    }
+
+    /// Whether these settings can be served, once `serve --auth` has had its say: `oauth` is
+    /// not built yet, `oidc` needs an issuer, URLs must be URLs, and the store a file.
+    pub fn check(&self) -> Result<(), String> {
+        if self.mode == AuthMode::Oauth {
+            return Err("auth.mode = \"oauth\" needs the built-in OAuth authorization server, which is not available yet: use mode = \"oidc\" with your identity provider (Keycloak, Auth0, Entra, Google), where API keys (NAME keys create) work too".to_owned());
+        }
+        self.check_store()?;
         for (name, value) in [
             ("auth.issuer", &self.issuer),
             ("auth.resource", &self.resource),
