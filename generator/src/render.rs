@@ -443,6 +443,9 @@ fn config_defaults() -> serde_json::Value {
         "writes": defaults::WRITES,
         "profile": toml_string(defaults::PROFILE),
         "sql": defaults::SQL,
+        "auth_mode": toml_string(defaults::AUTH_MODE),
+        "auth_store": toml_string(defaults::AUTH_STORE),
+        "auth_scopes_claim": toml_string(defaults::AUTH_SCOPES_CLAIM),
     })
 }
 

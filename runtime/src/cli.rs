@@ -1,7 +1,8 @@
 //! The command line of a server binary:
-//! `NAME serve [--transport stdio|http] [--listen ADDR] [--database-url URL] [--config FILE]`.
+//! `NAME serve [--transport stdio|http] [--listen ADDR] [--database-url URL] [--config FILE]`,
+//! and `NAME keys create|list|revoke`, the API keys of its `[auth] store`.
 
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,7 +11,9 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-use crate::config::{Config, Profile};
+use crate::auth::Scopes;
+use crate::auth::keys::{self, KeyStore};
+use crate::config::{AuthMode, Config, Profile};
 use crate::server::{ServerBuilder, Transport};
 
 /// The environment variable that sets which log lines are written (e.g. `debug`, or
@@ -28,6 +31,48 @@ struct Cli {
 enum Command {
     /// Serve the database's tables as MCP tools.
     Serve(ServeArgs),
+    /// Make, list and revoke API keys (sent as Authorization: Bearer KEY over HTTP).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make a key and print it, the only time it is shown.
+    Create {
+        /// The key's name, unique among live keys.
+        #[arg(long)]
+        name: String,
+        /// Its scopes, space-separated: mcp:read, mcp:write, mcp:delete, T:read, T:write,
+        /// T:delete, R:call.
+        #[arg(long, value_name = "\"S S\"")]
+        scopes: String,
+        /// How long it works: a number and s, m, h, d or w (30d) [default: until revoked].
+        #[arg(long, value_name = "DURATION")]
+        expires_in: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List the keys: names, scopes, dates; never a key.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke the live key named NAME: it is refused from then on.
+    Revoke {
+        /// The key's name.
+        name: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Args)]
+struct StoreArgs {
+    /// The config file whose [auth] store holds the keys [default: mcpgen-auth.sqlite in the
+    /// working directory].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -55,6 +100,9 @@ struct ServeArgs {
     /// Serve query_sql (read-only SQL, checked before it runs), as `[tools] sql = true` does.
     #[arg(long)]
     allow_sql: bool,
+    /// Who may call the tools over HTTP, as `[auth] mode` sets it.
+    #[arg(long, value_enum, value_name = "MODE")]
+    auth: Option<AuthMode>,
     /// Serve HTTP on an address beyond loopback without authorization (behind a proxy that
     /// authenticates); without it, such a server refuses to start.
     #[arg(long)]
@@ -89,8 +137,11 @@ pub(crate) async fn run(builder: ServerBuilder) -> ExitCode {
         }
     };
     init_logging();
-    let Command::Serve(args) = cli.command;
-    match serve(builder, args).await {
+    let outcome = match cli.command {
+        Command::Serve(args) => serve(builder, args).await,
+        Command::Keys(command) => keys_command(command).await,
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             report(&message);
@@ -109,6 +160,9 @@ async fn serve(builder: ServerBuilder, args: ServeArgs) -> Result<(), String> {
     config.http.insecure_no_auth |= args.insecure_no_auth;
     if let Some(profile) = args.tools {
         config.tools.profile = profile;
+    }
+    if let Some(mode) = args.auth {
+        config.auth.mode = mode;
     }
     let url = args.database_url.or_else(|| {
         std::env::var("DATABASE_URL")
@@ -129,6 +183,173 @@ async fn serve(builder: ServerBuilder, args: ServeArgs) -> Result<(), String> {
         .serve(transport)
         .await
         .map_err(|error| error.to_string())
+}
+
+/// `keys create|list|revoke`.
+async fn keys_command(command: KeysCommand) -> Result<(), String> {
+    let store_args = match &command {
+        KeysCommand::Create { store, .. }
+        | KeysCommand::List { store }
+        | KeysCommand::Revoke { store, .. } => store,
+    };
+    let config = match &store_args.config {
+        Some(path) => Config::load(path).map_err(|error| error.to_string())?,
+        None => Config::default(),
+    };
+    config.auth.check_store()?;
+    let path = config.auth.store_path();
+    let store = KeyStore::open(&path)
+        .await
+        .map_err(|error| error.to_string())?;
+    let mut stdout = std::io::stdout().lock();
+    let write_error = |error: std::io::Error| format!("cannot write to stdout: {error}");
+    match command {
+        KeysCommand::Create {
+            name,
+            scopes,
+            expires_in,
+            ..
+        } => {
+            check_key_name(&name)?;
+            let scopes = Scopes::parse(&scopes);
+            check_scopes(&scopes)?;
+            let expires_in = expires_in
+                .as_deref()
+                .map(keys::parse_duration)
+                .transpose()
+                .map_err(|error| format!("--expires-in {error}"))?;
+            let key = store
+                .create(&name, &scopes, expires_in)
+                .await
+                .map_err(|error| error.to_string())?;
+            let expires = expires_in.map_or_else(
+                || "never expires".to_owned(),
+                |duration| {
+                    let at = keys::now()
+                        .saturating_add(i64::try_from(duration.as_secs()).unwrap_or(i64::MAX));
+                    format!("expires {}", timestamp(Some(at)))
+                },
+            );
+            status(
+                "Created",
+                &format!(
+                    "API key `{name}` with scopes {scopes} ({expires}), in {}; it is shown once, below",
+                    path.display()
+                ),
+            );
+            writeln!(stdout, "{key}").map_err(write_error)?;
+            if config.auth.mode == AuthMode::None {
+                status(
+                    "Note",
+                    "keys are checked only when [auth] mode is not \"none\" (serve --auth oidc)",
+                );
+            }
+        }
+        KeysCommand::List { .. } => {
+            let keys = store.list().await.map_err(|error| error.to_string())?;
+            let rows: Vec<[String; 5]> = keys
+                .into_iter()
+                .map(|key| {
+                    [
+                        key.name,
+                        key.scopes,
+                        timestamp(Some(key.created)),
+                        timestamp(key.expires),
+                        timestamp(key.revoked),
+                    ]
+                })
+                .collect();
+            let header = ["NAME", "SCOPES", "CREATED", "EXPIRES", "REVOKED"].map(str::to_owned);
+            let mut widths = header.clone().map(|cell| cell.len());
+            for row in &rows {
+                for (width, cell) in widths.iter_mut().zip(row) {
+                    *width = (*width).max(cell.len());
+                }
+            }
+            for row in std::iter::once(&header).chain(&rows) {
+                let cells: Vec<String> = row
+                    .iter()
+                    .zip(widths)
+                    .map(|(cell, width)| format!("{cell:width$}"))
+                    .collect();
+                writeln!(stdout, "{}", cells.join("  ").trim_end()).map_err(write_error)?;
+            }
+        }
+        KeysCommand::Revoke { name, .. } => {
+            store
+                .revoke(&name)
+                .await
+                .map_err(|error| error.to_string())?;
+            status("Revoked", &format!("API key `{name}`"));
+        }
+    }
+    Ok(())
+}
+
+/// A key's name: what `keys list` can show and `keys revoke NAME` can name.
+fn check_key_name(name: &str) -> Result<(), String> {
+    let fits = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if fits {
+        Ok(())
+    } else {
+        Err(format!(
+            "--name {name:?}: a key's name is 1 to 64 letters, digits, `_`, `-` or `.`"
+        ))
+    }
+}
+
+/// Scopes a key may hold: `mcp:read`, `mcp:write`, `mcp:delete`, `T:read`, `T:write`,
+/// `T:delete` or `R:call`.
+fn check_scopes(scopes: &Scopes) -> Result<(), String> {
+    if scopes.is_empty() {
+        return Err(
+            "--scopes names no scope: give at least one, e.g. --scopes \"mcp:read\"".to_owned(),
+        );
+    }
+    for scope in scopes.iter() {
+        let known = match scope.rsplit_once(':') {
+            Some(("mcp", kind)) => matches!(kind, "read" | "write" | "delete"),
+            Some((base, kind)) => {
+                !base.is_empty()
+                    && base
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    && matches!(kind, "read" | "write" | "delete" | "call")
+            }
+            None => false,
+        };
+        if !known {
+            return Err(format!(
+                "--scopes: {scope:?} is not a scope: mcp:read, mcp:write, mcp:delete, or T:read, T:write, T:delete, R:call with T or R a tool's base name (the T of list_T)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A time as `keys list` shows it (UTC, to the second), or `-`.
+fn timestamp(seconds: Option<i64>) -> String {
+    seconds
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .map_or_else(
+            || "-".to_owned(),
+            |time| time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        )
+}
+
+/// Writes a cargo-style status line (`     Created ...`) to stderr.
+fn status(verb: &str, message: &str) {
+    let stderr = std::io::stderr();
+    let verb = if stderr.is_terminal() {
+        format!("\x1b[1;32m{verb:>12}\x1b[0m")
+    } else {
+        format!("{verb:>12}")
+    };
+    let _ = writeln!(stderr.lock(), "{verb} {message}");
 }
 
 /// Writes `error: MESSAGE` to stderr, as cargo and clap do.

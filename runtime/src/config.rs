@@ -1,7 +1,7 @@
 //! A server's settings, read from its TOML config file (`mcpgen.toml`); every setting has a
 //! default, so the file and each of its sections are optional.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mcpgen_rules::defaults;
 use serde::Deserialize;
@@ -18,6 +18,8 @@ pub struct Config {
     pub http: HttpConfig,
     /// `[tools]`
     pub tools: ToolsConfig,
+    /// `[auth]`
+    pub auth: AuthConfig,
 }
 
 /// `[database]`: where the data is.
@@ -178,6 +180,121 @@ impl Profile {
     }
 }
 
+/// `[auth]`: who may call the tools over HTTP (CONTRACT section 7).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// `none`, `oauth` or `oidc`; `serve --auth` overrides it.
+    pub mode: AuthMode,
+    /// The SQLite file of API keys and revocations; a relative path is relative to the
+    /// config file's directory.
+    pub store: String,
+    /// `oidc`: the identity provider's issuer URL (its discovery document is at
+    /// `ISSUER/.well-known/openid-configuration`).
+    pub issuer: Option<String>,
+    /// The audience tokens must carry (default: `resource`, or `resource/mcp`).
+    pub audience: Option<String>,
+    /// This server's public base URL, as clients reach it (default: `http://` and the
+    /// address it listens on).
+    pub resource: Option<String>,
+    /// `oidc`: the claim that holds a token's scopes.
+    pub scopes_claim: String,
+    /// The directory of the config file, which a relative `store` is in.
+    #[serde(skip)]
+    pub base_dir: Option<PathBuf>,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            mode: AuthMode::None,
+            store: defaults::AUTH_STORE.to_owned(),
+            issuer: None,
+            audience: None,
+            resource: None,
+            scopes_claim: defaults::AUTH_SCOPES_CLAIM.to_owned(),
+            base_dir: None,
+        }
+    }
+}
+
+impl AuthConfig {
+    /// The store's file: `store`, relative to the config file's directory.
+    pub fn store_path(&self) -> PathBuf {
+        let store = Path::new(&self.store);
+        match &self.base_dir {
+            Some(dir) if store.is_relative() => dir.join(store),
+            _ => store.to_path_buf(),
+        }
+    }
+
+    /// Whether `store` is a store this build has: a SQLite file.
+    pub fn check_store(&self) -> Result<(), String> {
+        if self.store.contains("://") {
+            return Err(format!(
+                "auth.store = {:?}: only a SQLite file is supported yet (a path such as \"{}\"); a shared Redis store is not available yet",
+                self.store,
+                defaults::AUTH_STORE
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether these settings can be served, once `serve --auth` has had its say: `oauth` is
+    /// not built yet, `oidc` needs an issuer, URLs must be URLs, and the store a file.
+    pub fn check(&self) -> Result<(), String> {
+        if self.mode == AuthMode::Oauth {
+            return Err("auth.mode = \"oauth\" needs the built-in OAuth authorization server, which is not available yet: use mode = \"oidc\" with your identity provider (Keycloak, Auth0, Entra, Google), where API keys (NAME keys create) work too".to_owned());
+        }
+        self.check_store()?;
+        for (name, value) in [
+            ("auth.issuer", &self.issuer),
+            ("auth.resource", &self.resource),
+        ] {
+            if let Some(url) = value
+                && !(url.starts_with("https://") || url.starts_with("http://"))
+            {
+                return Err(format!(
+                    "{name} = {url:?} is not an http(s) URL (e.g. \"https://login.example.com/realms/shop\")"
+                ));
+            }
+        }
+        if self.mode == AuthMode::Oidc && self.issuer.is_none() {
+            return Err(
+                "auth.mode = \"oidc\" needs auth.issuer, the identity provider's issuer URL"
+                    .to_owned(),
+            );
+        }
+        if self.scopes_claim.is_empty() {
+            return Err("auth.scopes_claim must name a claim (default \"scope\")".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// Who may call the tools over HTTP (`[auth] mode`, `serve --auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    /// Anyone who can reach the port.
+    None,
+    /// The server is its own OAuth authorization server (not available yet).
+    Oauth,
+    /// JWTs from an outside identity provider, and API keys.
+    Oidc,
+}
+
+impl AuthMode {
+    /// The name in the config file and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMode::None => "none",
+            AuthMode::Oauth => "oauth",
+            AuthMode::Oidc => "oidc",
+        }
+    }
+}
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|&item| item.to_owned()).collect()
 }
@@ -211,10 +328,12 @@ impl Config {
             path: display.clone(),
             source,
         })?;
-        Self::parse(&text).map_err(|message| ConfigError::Invalid {
+        let mut config = Self::parse(&text).map_err(|message| ConfigError::Invalid {
             path: display,
             message,
-        })
+        })?;
+        config.auth.base_dir = path.parent().map(Path::to_path_buf);
+        Ok(config)
     }
 
     /// Reads a config from TOML text.
@@ -337,6 +456,9 @@ mod tests {
         assert_eq!(config.http.max_body_bytes, defaults.max_body_bytes);
         assert_eq!(config.http.allowed_hosts, defaults.allowed_hosts);
         assert_eq!(config.http.allowed_origins, defaults.allowed_origins);
+        assert_eq!(config.auth.mode, AuthMode::None);
+        assert_eq!(config.auth.store, defaults::AUTH_STORE);
+        assert_eq!(config.auth.scopes_claim, defaults::AUTH_SCOPES_CLAIM);
     }
 
     #[test]
@@ -354,6 +476,48 @@ mod tests {
         }
         let error = Config::parse("[tools]\nprofile = \"small\"\n").unwrap_err();
         assert!(error.contains("compact"), "{error}");
+    }
+
+    #[test]
+    fn auth_defaults_to_none_with_a_store_beside_the_config_file() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.auth.mode, AuthMode::None);
+        assert_eq!(defaults::AUTH_MODE, AuthMode::None.name());
+        assert_eq!(config.auth.scopes_claim, "scope");
+        assert_eq!(
+            config.auth.store_path(),
+            PathBuf::from("mcpgen-auth.sqlite")
+        );
+        let dir = std::env::temp_dir().join(format!("mcpgen-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("mcpgen.toml");
+        std::fs::write(
+            &file,
+            "[auth]\nmode = \"oidc\"\nissuer = \"https://idp.example\"\n",
+        )
+        .unwrap();
+        let config = Config::load(&file).unwrap();
+        assert_eq!(config.auth.store_path(), dir.join("mcpgen-auth.sqlite"));
+        assert_eq!(config.auth.check(), Ok(()));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn oauth_mode_is_refused_saying_what_to_use_instead() {
+        let config = Config::parse("[auth]\nmode = \"oauth\"\n").unwrap();
+        let error = config.auth.check().unwrap_err();
+        assert!(error.contains("not available yet"), "{error}");
+        assert!(error.contains("oidc"), "{error}");
+    }
+
+    #[test]
+    fn oidc_needs_an_issuer_and_urls_must_be_urls() {
+        let config = Config::parse("[auth]\nmode = \"oidc\"\n").unwrap();
+        assert!(config.auth.check().unwrap_err().contains("auth.issuer"));
+        let config = Config::parse("[auth]\nmode = \"oidc\"\nissuer = \"idp.example\"\n").unwrap();
+        assert!(config.auth.check().unwrap_err().contains("http(s)"));
+        let config = Config::parse("[auth]\nstore = \"redis://127.0.0.1\"\n").unwrap();
+        assert!(config.auth.check().unwrap_err().contains("Redis"));
     }
 
     #[test]

@@ -17,7 +17,8 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use crate::backend::Database;
 use crate::catalog::Catalog;
-use crate::config::Config;
+use crate::config::{AuthMode, Config};
+use crate::tools::scope::{self, Caller};
 use crate::tools::{CallContext, ToolSet};
 
 /// How long clients may cache `tools/list`: the tools never change while a server runs.
@@ -47,6 +48,22 @@ fn not_offered(method: &str) -> ErrorData {
         ),
         None,
     )
+}
+
+/// Whose scopes bound this request: the caller the resource server found (HTTP with an
+/// `[auth] mode`); `None` on stdio and over HTTP without authorization, where every tool may be
+/// called. An HTTP request that reached here without a caller in a mode that needs one (a
+/// router built without its resource server) may call nothing: this fails closed.
+fn caller(state: &ServerState, context: &RequestContext<RoleServer>) -> Option<Caller> {
+    let parts = context.extensions.get::<axum::http::request::Parts>()?;
+    match parts.extensions.get::<Caller>() {
+        Some(caller) => Some(caller.clone()),
+        None if state.config.auth.mode == AuthMode::None => None,
+        None => Some(Caller {
+            subject: "(no token checked)".to_owned(),
+            scopes: scope::Scopes::default(),
+        }),
+    }
 }
 
 /// The rmcp handler: cheap to clone, one per session or stateless request.
@@ -86,16 +103,28 @@ impl ServerHandler for McpHandler {
     async fn list_tools(
         &self,
         request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let cursor = request.and_then(|request| request.cursor);
-        let (tools, next_cursor) = self
-            .state
-            .tools
-            .page(cursor.as_deref(), self.state.config.tools.page_size)?;
+        let state = &self.state;
+        let caller = caller(state, &context);
+        let (tools, next_cursor) =
+            state
+                .tools
+                .page(cursor.as_deref(), state.config.tools.page_size, |action| {
+                    caller.as_ref().is_none_or(|caller| {
+                        scope::may_list(action, &state.catalog, &state.tools, &caller.scopes)
+                    })
+                })?;
+        // A list filtered by the caller's scopes is the caller's own.
+        let cache_scope = if caller.is_some() {
+            CacheScope::Private
+        } else {
+            CacheScope::Public
+        };
         let mut result = ListToolsResult::with_all_items(tools)
             .with_ttl_ms(TOOL_LIST_TTL_MS)
-            .with_cache_scope(CacheScope::Public);
+            .with_cache_scope(cache_scope);
         result.next_cursor = next_cursor;
         Ok(result)
     }
@@ -103,7 +132,7 @@ impl ServerHandler for McpHandler {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let action = self.state.tools.action(&request.name).ok_or_else(|| {
             ErrorData::invalid_params(
@@ -115,6 +144,21 @@ impl ServerHandler for McpHandler {
             )
         })?;
         let arguments = request.arguments.unwrap_or_default();
+        // The resource server refuses such a call with 403 before it gets here; this check
+        // stands for any way around it.
+        if let Some(caller) = caller(&self.state, &context) {
+            let need = scope::for_call(action, &arguments, &self.state.catalog, &self.state.tools);
+            if !need.allows(&caller.scopes) {
+                return Ok(rmcp::model::CallToolResult::error(vec![
+                    rmcp::model::ContentBlock::text(format!(
+                        "insufficient_scope: the tool {} needs the scope {}",
+                        request.name,
+                        need.describe()
+                    )),
+                ])
+                .into());
+            }
+        }
         let context = CallContext {
             catalog: &self.state.catalog,
             tools: &self.state.tools,

@@ -26,6 +26,7 @@
 //! [`dialect::Dialect`], and the [`backend`] runs it and decodes the rows through the struct's
 //! field types ([`catalog`]).
 
+pub mod auth;
 pub mod backend;
 pub mod catalog;
 mod cli;

@@ -35,6 +35,9 @@ pub enum ServeError {
         "no database URL: pass --database-url URL, set DATABASE_URL, or set database.url in the config file"
     )]
     NoDatabaseUrl,
+    /// The `[auth]` settings cannot be served.
+    #[error("{0}")]
+    Auth(String),
     /// The tables do not fit together.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
@@ -127,6 +130,7 @@ impl ServerBuilder {
 
     /// Connects to the database at `url` (or the builder's own URL) with `config`.
     pub async fn build(self, url: Option<String>, config: Config) -> Result<Server, ServeError> {
+        config.auth.check().map_err(ServeError::Auth)?;
         let url = url
             .or_else(|| config.database.url.clone())
             .or(self.database_url)

@@ -51,3 +51,13 @@ pub const SQL: bool = false;
 /// Under `profile = "auto"`, the largest `tools/list` (minified JSON bytes) the `typed`
 /// profile may have; beyond it, `compact` is served.
 pub const AUTO_TYPED_MAX_BYTES: usize = 64 * 1024;
+
+/// `[auth] mode`: who may call the tools over HTTP (`none`, `oauth` or `oidc`; stdio is
+/// never authenticated: it is a local process).
+pub const AUTH_MODE: &str = "none";
+/// `[auth] store`: the file of API keys and revocations, beside the config file (or in the
+/// working directory without one).
+pub const AUTH_STORE: &str = "mcpgen-auth.sqlite";
+/// `[auth] scopes_claim`: the claim of an `oidc` token that holds its scopes (a
+/// space-separated string or an array).
+pub const AUTH_SCOPES_CLAIM: &str = "scope";

@@ -7,6 +7,7 @@ mod dreamfactory;
 mod query_sql;
 mod routine;
 mod schema;
+pub mod scope;
 mod write;
 
 use std::collections::HashMap;
@@ -304,11 +305,13 @@ impl ToolSet {
         self.targets.get(name).map(|&(_, action)| action)
     }
 
-    /// One page of `tools/list`: the tools from `cursor` on, and the cursor of the next page.
+    /// One page of `tools/list`: the tools from `cursor` on that are `visible` (to the
+    /// caller), and the cursor of the next page.
     pub fn page(
         &self,
         cursor: Option<&str>,
         page_size: usize,
+        visible: impl Fn(Action) -> bool,
     ) -> Result<(Vec<Tool>, Option<String>), ErrorData> {
         let start = match cursor {
             None => 0,
@@ -325,12 +328,14 @@ impl ToolSet {
                     )
                 })?,
         };
-        let end = start.saturating_add(page_size.max(1)).min(self.tools.len());
-        let next = self
-            .tools
-            .get(end)
+        let mut shown = self.tools[start..]
+            .iter()
+            .filter(|tool| self.action(&tool.name).is_some_and(&visible));
+        let page: Vec<Tool> = shown.by_ref().take(page_size.max(1)).cloned().collect();
+        let next = shown
+            .next()
             .map(|tool| URL_SAFE_NO_PAD.encode(format!("tool:{}", tool.name)));
-        Ok((self.tools[start..end].to_vec(), next))
+        Ok((page, next))
     }
 }
 

@@ -4,7 +4,10 @@
 //! 1. the `Host` and `Origin` ([`super::dns_rebinding`]), on every route;
 //! 2. the body size (`http.max_body_bytes`), on every route, whatever the body's type and
 //!    whether or not it says its length;
-//! 3. on `/mcp`, each POSTed JSON message ([`super::framing`]), and the number of open
+//! 3. on `/mcp`, in every `[auth] mode` but `none`, a valid bearer token within its scopes
+//!    ([`crate::auth::resource`]), whose metadata is served at
+//!    `/.well-known/oauth-protected-resource`;
+//! 4. on `/mcp`, each POSTed JSON message ([`super::framing`]), and the number of open
 //!    sessions when it opens one ([`super::sessions`]).
 //!
 //! Every refusal is JSON: a JSON-RPC error response that says what is wrong and which setting
@@ -32,7 +35,8 @@ use super::TransportError;
 use super::dns_rebinding::AllowedPeers;
 use super::framing::{Refusal, check_message};
 use super::sessions::Sessions;
-use crate::config::HttpConfig;
+use crate::auth::resource::{self, ResourceServer};
+use crate::config::{AuthMode, HttpConfig};
 use crate::handler::{McpHandler, ServerState};
 
 /// The header that names a 2025-11-25 session.
@@ -55,7 +59,10 @@ pub async fn serve_http(
             source,
         })?;
     let address = listener.local_addr().map_err(TransportError::Http)?;
-    if !address.ip().is_loopback() {
+    let auth = ResourceServer::new(Arc::clone(handler.state()), address)
+        .await
+        .map_err(TransportError::Settings)?;
+    if !address.ip().is_loopback() && handler.state().config.auth.mode == AuthMode::None {
         if !http.insecure_no_auth {
             return Err(TransportError::Unprotected { address });
         }
@@ -64,7 +71,7 @@ pub async fn serve_http(
             "serving HTTP beyond loopback WITHOUT AUTHORIZATION (--insecure-no-auth): anyone who can reach {address} can call every tool"
         );
     }
-    let app = router(handler, http, address)?;
+    let app = router(handler, http, address, auth)?;
     let shutdown = app.shutdown.clone();
     tracing::info!("serving MCP over Streamable HTTP at http://{address}/mcp");
     axum::serve(
@@ -91,12 +98,14 @@ pub struct HttpApp {
     pub shutdown: CancellationToken,
 }
 
-/// The HTTP application of a server that listens on `address`; an error when
-/// `http.allowed_hosts` or `http.allowed_origins` holds an entry that is neither.
+/// The HTTP application of a server that listens on `address`, behind `auth` when a mode
+/// other than `none` gives one; an error when `http.allowed_hosts` or `http.allowed_origins`
+/// holds an entry that is neither.
 pub fn router(
     handler: McpHandler,
     http: &HttpConfig,
     address: SocketAddr,
+    auth: Option<Arc<ResourceServer>>,
 ) -> Result<HttpApp, TransportError> {
     let peers = AllowedPeers::new(&http.allowed_hosts, &http.allowed_origins)
         .map_err(TransportError::Settings)?;
@@ -118,7 +127,7 @@ pub fn router(
     let sessions = Arc::new(Sessions::new(http));
     let service =
         StreamableHttpService::new(move || Ok(handler.clone()), Arc::clone(&sessions), config);
-    let mcp = Router::new()
+    let mut mcp = Router::new()
         .nest_service("/mcp", service)
         .layer(middleware::from_fn_with_state(
             Arc::new(MessageCheck {
@@ -127,9 +136,17 @@ pub fn router(
             check_posted_message,
         ))
         .layer(middleware::map_response(session_deleted_is_no_content));
-    let router = Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .with_state(state)
+        .with_state(state);
+    if let Some(auth) = auth {
+        mcp = mcp.layer(middleware::from_fn_with_state(
+            Arc::clone(&auth),
+            resource::require_token,
+        ));
+        router = router.merge(resource::metadata_routes(auth));
+    }
+    let router = router
         .merge(mcp)
         .layer(middleware::from_fn_with_state(
             http.max_body_bytes,

@@ -33,7 +33,7 @@ pub enum TransportError {
     /// HTTP would be served beyond loopback with no authorization, and `--insecure-no-auth`
     /// does not say that is meant.
     #[error(
-        "refusing to serve HTTP on {address} without authorization: anyone who can reach it could read every table this server serves. Listen on a loopback address (--listen 127.0.0.1:8080), or, behind a proxy that authenticates, pass --insecure-no-auth"
+        "refusing to serve HTTP on {address} without authorization: anyone who can reach it could read every table this server serves. Listen on a loopback address (--listen 127.0.0.1:8080), require tokens ([auth] mode = \"oidc\", or serve --auth oidc), or, behind a proxy that authenticates, pass --insecure-no-auth"
     )]
     Unprotected {
         /// The address listened on.

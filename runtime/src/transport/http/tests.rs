@@ -86,7 +86,8 @@ impl TestServer {
             .await
             .expect("the test server starts");
         let address = "127.0.0.1:8080".parse().expect("an address");
-        let app = router(server.handler(), &config.http, address).expect("the router is built");
+        let app =
+            router(server.handler(), &config.http, address, None).expect("the router is built");
         Self {
             app,
             _database: database,
@@ -603,4 +604,245 @@ async fn deleting_sessions_ends_every_task_they_started() {
     }
     settle().await;
     assert_eq!(tasks(), before);
+}
+
+// --- authorization ---------------------------------------------------------------------------------
+
+/// A server of `Book` with writes on and `[auth] mode = "oidc"` (its issuer unreachable: only
+/// API keys get in), its store in a temporary file, and a key of each of `scopes`.
+struct AuthServer {
+    server: TestServer,
+    keys: Vec<String>,
+    _store: TempDatabase,
+}
+
+impl AuthServer {
+    async fn start(scopes: &[&str]) -> Self {
+        let database = TempDatabase::create().await;
+        let store = TempDatabase(database.0.with_extension("auth.sqlite"));
+        let mut config = Config::default();
+        config.tools.writes = true;
+        config.auth.mode = crate::config::AuthMode::Oidc;
+        config.auth.issuer = Some("http://127.0.0.1:9".to_owned());
+        config.auth.resource = Some("https://db.example.com/".to_owned());
+        config.auth.store = store.0.display().to_string();
+        let keys = crate::auth::keys::KeyStore::open(&store.0)
+            .await
+            .expect("the store opens");
+        let mut made = Vec::new();
+        for (index, scopes) in scopes.iter().enumerate() {
+            made.push(
+                keys.create(
+                    &format!("key{index}"),
+                    &crate::auth::Scopes::parse(scopes),
+                    None,
+                )
+                .await
+                .expect("a key is made"),
+            );
+        }
+        let built = crate::Server::builder()
+            .table::<Book>()
+            .build(Some(database.url()), config.clone())
+            .await
+            .expect("the test server starts");
+        let address = "127.0.0.1:8080".parse().expect("an address");
+        let auth = crate::auth::resource::ResourceServer::new(
+            std::sync::Arc::clone(built.handler().state()),
+            address,
+        )
+        .await
+        .expect("the resource server starts");
+        assert!(auth.is_some(), "oidc mode has a resource server");
+        let app = router(built.handler(), &config.http, address, auth).expect("the router");
+        Self {
+            server: TestServer {
+                app,
+                _database: database,
+            },
+            keys: made,
+            _store: store,
+        }
+    }
+
+    /// A 2026-07-28 request of `method` with `params`, with `token` as its bearer token.
+    async fn stateless(&self, token: Option<&str>, method: &str, params: Value) -> Response<Body> {
+        let mut params = params;
+        params["_meta"] = json!({
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": {},
+            "io.modelcontextprotocol/clientInfo": {"name": "mcpgen-test", "version": "0"}
+        });
+        let request = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let authorization = token.map(|token| format!("Bearer {token}"));
+        let mut headers = vec![
+            ("mcp-protocol-version", "2026-07-28"),
+            ("mcp-method", method),
+        ];
+        if let Some(name) = params["name"].as_str() {
+            headers.push(("mcp-name", name));
+        }
+        if let Some(value) = &authorization {
+            headers.push(("authorization", value));
+        }
+        self.server.post(request.to_string(), &headers).await
+    }
+}
+
+fn www_authenticate(response: &Response<Body>) -> String {
+    response
+        .headers()
+        .get(header::WWW_AUTHENTICATE)
+        .expect("a WWW-Authenticate challenge")
+        .to_str()
+        .expect("a text challenge")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_protected_resource_metadata_is_served_at_both_paths_without_a_token() {
+    let server = AuthServer::start(&[]).await;
+    for (path, resource) in [
+        (
+            "/.well-known/oauth-protected-resource",
+            "https://db.example.com",
+        ),
+        (
+            "/.well-known/oauth-protected-resource/mcp",
+            "https://db.example.com/mcp",
+        ),
+    ] {
+        let response = server.server.send(get(path, Some("localhost"))).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let metadata = message(response).await;
+        assert_eq!(metadata["resource"], resource);
+        assert_eq!(
+            metadata["authorization_servers"],
+            json!(["http://127.0.0.1:9"])
+        );
+        assert_eq!(metadata["bearer_methods_supported"], json!(["header"]));
+        let scopes = metadata["scopes_supported"].as_array().expect("scopes");
+        for scope in [
+            "mcp:read",
+            "mcp:write",
+            "mcp:delete",
+            "books:read",
+            "books:delete",
+        ] {
+            assert!(scopes.contains(&json!(scope)), "{scope} in {scopes:?}");
+        }
+    }
+    let refused = server
+        .server
+        .send(get(
+            "/.well-known/oauth-protected-resource",
+            Some("evil.example"),
+        ))
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "Host is checked here too"
+    );
+}
+
+#[tokio::test]
+async fn mcp_without_a_token_is_401_pointing_at_the_metadata() {
+    let server = AuthServer::start(&[]).await;
+    let response = server.stateless(None, "tools/list", json!({})).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let challenge = www_authenticate(&response);
+    assert!(
+        challenge.starts_with(
+            "Bearer resource_metadata=\"https://db.example.com/.well-known/oauth-protected-resource\""
+        ),
+        "{challenge}"
+    );
+    assert!(challenge.contains("scope=\"mcp:read\""), "{challenge}");
+    let response = server
+        .stateless(Some("mcpk_nope"), "tools/list", json!({}))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(www_authenticate(&response).contains("error=\"invalid_token\""));
+}
+
+#[tokio::test]
+async fn an_api_key_lists_and_calls_only_what_its_scopes_allow() {
+    let server = AuthServer::start(&["mcp:read"]).await;
+    let key = server.keys[0].clone();
+    let response = server.stateless(Some(&key), "tools/list", json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let listed = message(response).await;
+    let names: Vec<&str> = listed["result"]["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .filter_map(|tool| tool["name"].as_str())
+        .collect();
+    assert!(names.contains(&"list_books"), "{names:?}");
+    assert!(
+        !names.iter().any(|name| name.starts_with("insert_")),
+        "{names:?}"
+    );
+    let call = server
+        .stateless(
+            Some(&key),
+            "tools/call",
+            json!({"name": "count_books", "arguments": {}}),
+        )
+        .await;
+    assert_eq!(call.status(), StatusCode::OK);
+    assert_eq!(
+        message(call).await["result"]["structuredContent"]["count"],
+        0
+    );
+    let insert = server
+        .stateless(
+            Some(&key),
+            "tools/call",
+            json!({"name": "insert_books", "arguments": {"rows": [{"id": 1, "title": "x"}]}}),
+        )
+        .await;
+    assert_eq!(insert.status(), StatusCode::FORBIDDEN);
+    let challenge = www_authenticate(&insert);
+    assert!(
+        challenge.contains("error=\"insufficient_scope\"")
+            && challenge.contains("scope=\"books:write\""),
+        "{challenge}"
+    );
+    let (_, text) = error_of(&message(insert).await);
+    assert!(text.contains("books:write (or mcp:write)"), "{text}");
+}
+
+#[tokio::test]
+async fn a_router_built_without_its_resource_server_in_an_auth_mode_serves_nothing() {
+    let database = TempDatabase::create().await;
+    let mut config = Config::default();
+    config.auth.mode = crate::config::AuthMode::Oidc;
+    config.auth.issuer = Some("http://127.0.0.1:9".to_owned());
+    let built = crate::Server::builder()
+        .table::<Book>()
+        .build(Some(database.url()), config.clone())
+        .await
+        .expect("the test server starts");
+    let address = "127.0.0.1:8080".parse().expect("an address");
+    let server = AuthServer {
+        server: TestServer {
+            app: router(built.handler(), &config.http, address, None).expect("the router"),
+            _database: database,
+        },
+        keys: Vec::new(),
+        _store: TempDatabase(std::env::temp_dir().join("mcpgen-unused-store")),
+    };
+    let listed = message(server.stateless(None, "tools/list", json!({})).await).await;
+    assert_eq!(listed["result"]["tools"], json!([]));
+    let call = server
+        .stateless(
+            None,
+            "tools/call",
+            json!({"name": "count_books", "arguments": {}}),
+        )
+        .await;
+    let result = message(call).await;
+    assert_eq!(result["result"]["isError"], true, "{result}");
 }

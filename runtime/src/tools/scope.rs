@@ -1,0 +1,485 @@
+//! Which scope a tool call needs (CONTRACT section 7), decided here and nowhere else: for
+//! `tools/list` (a tool is listed when the caller may call it on something) and for
+//! `tools/call` (on the table or routine it names, when an argument names it).
+//!
+//! The scopes: `mcp:read` (every read), `mcp:write` (inserts, updates, routines that write),
+//! `mcp:delete` (deletes; elevated), and per table or routine `T:read`, `T:write`,
+//! `T:delete`, `R:call`, where `T` and `R` are the tools' base names (the `T` of `list_T`).
+//! An umbrella scope covers every table's scope of its kind; neither kind implies another
+//! (`mcp:write` does not grant reads, nor deletes). `query_sql` needs `mcp:read` itself: its
+//! statement may read any served table.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use mcpgen_rules::tools::Verb;
+use serde_json::{Map, Value};
+
+use super::{Action, DfTool, ToolSet};
+use crate::catalog::{Catalog, Routine, Table};
+use crate::routine::RoutineKind;
+
+/// Every read.
+pub const READ: &str = "mcp:read";
+/// Inserts, updates, and routines that write.
+pub const WRITE: &str = "mcp:write";
+/// Deletes (elevated: never granted by default).
+pub const DELETE: &str = "mcp:delete";
+
+/// The scopes a caller holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scopes(BTreeSet<String>);
+
+impl Scopes {
+    /// The scopes of a space-separated list (`"mcp:read books:write"`).
+    pub fn parse(text: &str) -> Self {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    /// Whether `scope` is held.
+    pub fn has(&self, scope: &str) -> bool {
+        self.0.contains(scope)
+    }
+
+    /// Each scope, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    /// Whether no scope is held.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<String> for Scopes {
+    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+impl fmt::Display for Scopes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.iter().collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// Who is calling, as the resource server ([`crate::auth::resource`]) found out: put in each
+/// HTTP request's extensions, read by the MCP handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The token's `sub`, or `key:NAME` for an API key.
+    pub subject: String,
+    /// What it may do.
+    pub scopes: Scopes,
+}
+
+/// What a call needs: any one of these scopes. The last is the narrowest, the one a client
+/// should ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    any_of: Vec<String>,
+}
+
+impl Need {
+    fn one(scope: &str) -> Self {
+        Self {
+            any_of: vec![scope.to_owned()],
+        }
+    }
+
+    /// Whether `scopes` meet it.
+    pub fn allows(&self, scopes: &Scopes) -> bool {
+        self.any_of.iter().any(|scope| scopes.has(scope))
+    }
+
+    /// The scope to ask for (`WWW-Authenticate: ... scope="..."`): the narrowest one.
+    pub fn requested(&self) -> &str {
+        self.any_of.last().map_or(READ, String::as_str)
+    }
+
+    /// The scopes that would do, as a sentence.
+    pub fn describe(&self) -> String {
+        match self.any_of.as_slice() {
+            [one] => one.clone(),
+            [umbrella, narrow] => format!("{narrow} (or {umbrella})"),
+            [umbrella, ..] => format!("{umbrella} (or a scope of a table or routine)"),
+            [] => READ.to_owned(),
+        }
+    }
+}
+
+/// What a verb does to a table, as a scope says it.
+fn access(verb: Verb) -> (&'static str, &'static str) {
+    match verb {
+        Verb::List | Verb::Get | Verb::Count => (READ, "read"),
+        Verb::Insert | Verb::Update => (WRITE, "write"),
+        Verb::Delete => (DELETE, "delete"),
+    }
+}
+
+/// `verb` on `table`: its umbrella scope or the table's own.
+fn table_need(table: &Table, verb: Verb) -> Need {
+    let (umbrella, kind) = access(verb);
+    Need {
+        any_of: vec![umbrella.to_owned(), format!("{}:{kind}", table.tool_base)],
+    }
+}
+
+/// A call of `routine`: `mcp:read` when it only reads, else `mcp:write`; or its own
+/// `R:call`.
+fn routine_need(routine: &Routine) -> Need {
+    let umbrella = if routine.def.read_only { READ } else { WRITE };
+    Need {
+        any_of: vec![
+            umbrella.to_owned(),
+            format!("{}:call", routine.fields.tool_base),
+        ],
+    }
+}
+
+/// The tools that show the catalog (names, columns, routines' signatures, no rows): any
+/// scope of this server.
+fn catalog_need(catalog: &Catalog, tools: &ToolSet) -> Need {
+    let mut any_of = vec![READ.to_owned(), WRITE.to_owned(), DELETE.to_owned()];
+    for table in catalog.tables() {
+        for kind in ["read", "write", "delete"] {
+            any_of.push(format!("{}:{kind}", table.tool_base));
+        }
+    }
+    for &index in tools.served_routines() {
+        any_of.push(format!("{}:call", catalog.routine(index).fields.tool_base));
+    }
+    Need { any_of }
+}
+
+/// `verb` on the table an argument names; an unknown name needs the umbrella scope (so a
+/// caller without it learns nothing of which names exist).
+fn named_table_need(catalog: &Catalog, name: Option<&str>, verb: Verb) -> Need {
+    match name.and_then(|name| catalog.find(name)) {
+        Some(index) => table_need(catalog.table(index), verb),
+        None => Need::one(access(verb).0),
+    }
+}
+
+/// A call of the served routine an argument names (as the compact and DreamFactory tools
+/// find it: by its tool base name, else its database name); a name that is unknown or names
+/// several routines needs the umbrella scope.
+fn named_routine_need(catalog: &Catalog, tools: &ToolSet, name: Option<&str>) -> Need {
+    let served = tools.served_routines();
+    let by_base = served
+        .iter()
+        .find(|&&index| Some(catalog.routine(index).fields.tool_base) == name);
+    let found = by_base.copied().or_else(|| {
+        let matches: Vec<usize> = served
+            .iter()
+            .copied()
+            .filter(|&index| {
+                let routine = catalog.routine(index);
+                name == Some(routine.display_name().as_str())
+                    || name == Some(routine.fields.def.name)
+            })
+            .collect();
+        match matches.as_slice() {
+            [index] => Some(*index),
+            _ => None,
+        }
+    });
+    match found {
+        Some(index) => routine_need(catalog.routine(index)),
+        None => Need::one(WRITE),
+    }
+}
+
+/// What calling `action` with `arguments` needs.
+pub fn for_call(
+    action: Action,
+    arguments: &Map<String, Value>,
+    catalog: &Catalog,
+    tools: &ToolSet,
+) -> Need {
+    let string = |name: &str| arguments.get(name).and_then(Value::as_str);
+    match action {
+        Action::ListTables | Action::ListRoutines => catalog_need(catalog, tools),
+        Action::DescribeTable => named_table_need(catalog, string("table"), Verb::List),
+        Action::Table { table, verb } => table_need(catalog.table(table), verb),
+        Action::Routine { routine } => routine_need(catalog.routine(routine)),
+        Action::AnyTable(verb) => named_table_need(catalog, string("table"), verb),
+        Action::AnyRoutine => named_routine_need(catalog, tools, string("routine")),
+        // A statement may read any served table (and call served read-only functions): the
+        // umbrella read scope, whatever tables it names.
+        Action::QuerySql => Need::one(READ),
+        Action::DreamFactory(tool) => match dreamfactory_target(tool) {
+            Target::Catalog => catalog_need(catalog, tools),
+            // `related` reads (or writes) other tables too: that takes the umbrella scope.
+            Target::Table(verb) if arguments.get("related").is_some_and(|v| !v.is_null()) => {
+                Need::one(access(verb).0)
+            }
+            Target::Table(verb) => named_table_need(catalog, string("table_name"), verb),
+            Target::Routine(kind) => {
+                let argument = match kind {
+                    RoutineKind::Procedure => "procedure_name",
+                    RoutineKind::Function => "function_name",
+                };
+                named_routine_need(catalog, tools, string(argument))
+            }
+        },
+    }
+}
+
+/// Whether `tools/list` shows `action` to a caller with `scopes`: it may call it on at
+/// least one table or routine.
+pub fn may_list(action: Action, catalog: &Catalog, tools: &ToolSet, scopes: &Scopes) -> bool {
+    let any_table = |verb: Verb| {
+        catalog
+            .tables()
+            .iter()
+            .any(|table| table_need(table, verb).allows(scopes))
+    };
+    let any_routine = |kind: Option<RoutineKind>| {
+        tools.served_routines().iter().any(|&index| {
+            let routine = catalog.routine(index);
+            kind.is_none_or(|kind| routine.def.kind == kind) && routine_need(routine).allows(scopes)
+        })
+    };
+    match action {
+        Action::ListTables | Action::ListRoutines => catalog_need(catalog, tools).allows(scopes),
+        Action::DescribeTable => any_table(Verb::List),
+        Action::Table { table, verb } => table_need(catalog.table(table), verb).allows(scopes),
+        Action::Routine { routine } => routine_need(catalog.routine(routine)).allows(scopes),
+        Action::AnyTable(verb) => any_table(verb),
+        Action::AnyRoutine => any_routine(None),
+        Action::QuerySql => Need::one(READ).allows(scopes),
+        Action::DreamFactory(tool) => match dreamfactory_target(tool) {
+            Target::Catalog => catalog_need(catalog, tools).allows(scopes),
+            Target::Table(verb) => any_table(verb),
+            Target::Routine(kind) => any_routine(Some(kind)),
+        },
+    }
+}
+
+/// What a DreamFactory tool acts on.
+enum Target {
+    /// The catalog: names and schemas, no rows.
+    Catalog,
+    /// The table `table_name` names.
+    Table(Verb),
+    /// The routine of this kind its `procedure_name` or `function_name` names.
+    Routine(RoutineKind),
+}
+
+fn dreamfactory_target(tool: DfTool) -> Target {
+    match tool {
+        DfTool::GetDataModel
+        | DfTool::GetTables
+        | DfTool::GetStoredProcedures
+        | DfTool::GetStoredFunctions => Target::Catalog,
+        DfTool::GetTableSchema
+        | DfTool::GetTableFields
+        | DfTool::GetTableRelationships
+        | DfTool::GetTableData
+        | DfTool::AggregateData => Target::Table(Verb::List),
+        DfTool::CreateRecords => Target::Table(Verb::Insert),
+        DfTool::UpdateRecords => Target::Table(Verb::Update),
+        DfTool::DeleteRecords => Target::Table(Verb::Delete),
+        DfTool::CallStoredProcedure => Target::Routine(RoutineKind::Procedure),
+        DfTool::CallStoredFunction => Target::Routine(RoutineKind::Function),
+    }
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::backend::sqlite::SqliteDialect;
+    use crate::config::{Limits, Profile, ToolsConfig};
+    use crate::fixtures;
+
+    /// The fixture tables' tools in `profile`, writes served.
+    fn tools(catalog: &Catalog, profile: Profile) -> ToolSet {
+        let options = ToolsConfig {
+            writes: true,
+            profile,
+            ..ToolsConfig::default()
+        };
+        ToolSet::new(catalog, &SqliteDialect, &Limits::default(), &options)
+    }
+
+    fn need(catalog: &Catalog, tools: &ToolSet, tool: &str, arguments: &Value) -> Need {
+        let action = tools
+            .action(tool)
+            .unwrap_or_else(|| panic!("no tool {tool}"));
+        for_call(action, arguments.as_object().unwrap(), catalog, tools)
+    }
+
+    fn allowed(need: &Need, scopes: &str) -> bool {
+        need.allows(&Scopes::parse(scopes))
+    }
+
+    fn listed(catalog: &Catalog, tools: &ToolSet, scopes: &str) -> Vec<String> {
+        let scopes = Scopes::parse(scopes);
+        let (page, _) = tools
+            .page(None, 1000, |action| {
+                may_list(action, catalog, tools, &scopes)
+            })
+            .unwrap();
+        page.into_iter().map(|tool| tool.name.to_string()).collect()
+    }
+
+    #[test]
+    fn a_table_tool_needs_its_umbrella_scope_or_the_tables_own() {
+        let catalog = fixtures::catalog();
+        let tools = tools(&catalog, Profile::Typed);
+        let no_arguments = json!({});
+        let read = need(&catalog, &tools, "list_film", &no_arguments);
+        assert!(allowed(&read, "mcp:read") && allowed(&read, "film:read"));
+        assert!(!allowed(&read, "sales_pairs:read film:write mcp:write"));
+        assert_eq!(read.requested(), "film:read");
+        let insert = need(&catalog, &tools, "insert_film", &no_arguments);
+        assert!(allowed(&insert, "mcp:write") && allowed(&insert, "film:write"));
+        assert!(!allowed(&insert, "mcp:read film:read"));
+        let update = need(&catalog, &tools, "update_sales_pairs", &no_arguments);
+        assert_eq!(update.requested(), "sales_pairs:write");
+    }
+
+    #[test]
+    fn query_sql_needs_the_umbrella_read_scope_whatever_tables_it_names() {
+        let catalog = fixtures::catalog();
+        let options = ToolsConfig {
+            sql: true,
+            profile: Profile::Typed,
+            ..ToolsConfig::default()
+        };
+        let tools = ToolSet::new(&catalog, &SqliteDialect, &Limits::default(), &options);
+        let query = need(
+            &catalog,
+            &tools,
+            "query_sql",
+            &json!({"sql": "SELECT 1 FROM film"}),
+        );
+        assert!(allowed(&query, "mcp:read"));
+        assert!(!allowed(&query, "film:read sales_pairs:read mcp:write"));
+        assert!(listed(&catalog, &tools, "mcp:read").contains(&"query_sql".to_owned()));
+        assert!(!listed(&catalog, &tools, "film:read").contains(&"query_sql".to_owned()));
+    }
+
+    #[test]
+    fn a_delete_needs_the_elevated_scope_which_write_does_not_give() {
+        let catalog = fixtures::catalog();
+        let tools = tools(&catalog, Profile::Typed);
+        let delete = need(&catalog, &tools, "delete_film", &json!({}));
+        assert!(allowed(&delete, "mcp:delete") && allowed(&delete, "film:delete"));
+        assert!(!allowed(&delete, "mcp:read mcp:write film:write"));
+        assert_eq!(delete.describe(), "film:delete (or mcp:delete)");
+    }
+
+    #[test]
+    fn a_routine_needs_call_or_the_umbrella_of_what_it_does() {
+        let catalog = fixtures::catalog();
+        let tools = tools(&catalog, Profile::Typed);
+        let reads = need(&catalog, &tools, "call_film_price", &json!({}));
+        assert!(allowed(&reads, "mcp:read") && allowed(&reads, "film_price:call"));
+        let writes = need(&catalog, &tools, "call_restock", &json!({}));
+        assert!(allowed(&writes, "mcp:write") && allowed(&writes, "restock:call"));
+        assert!(!allowed(&writes, "mcp:read film_price:call"));
+    }
+
+    #[test]
+    fn tools_list_shows_only_what_the_scopes_allow() {
+        let catalog = fixtures::catalog();
+        let tools = tools(&catalog, Profile::Typed);
+        let film = listed(&catalog, &tools, "film:read");
+        assert!(
+            film.contains(&"list_film".to_owned()) && film.contains(&"describe_table".to_owned())
+        );
+        assert!(
+            !film
+                .iter()
+                .any(|name| name.contains("pairs") || name.starts_with("insert_"))
+        );
+        let reader = listed(&catalog, &tools, "mcp:read");
+        assert!(reader.contains(&"call_film_price".to_owned()));
+        assert!(!reader.iter().any(|name| name.starts_with("insert_")
+            || name.starts_with("update_")
+            || name.starts_with("delete_")
+            || name == "call_restock"));
+        assert!(listed(&catalog, &tools, "").is_empty());
+        assert!(listed(&catalog, &tools, "other:read").is_empty());
+    }
+
+    #[test]
+    fn a_filtered_tools_list_pages_through_the_visible_tools_only() {
+        let catalog = fixtures::catalog();
+        let tools = tools(&catalog, Profile::Typed);
+        let scopes = Scopes::parse("mcp:read");
+        let visible = |action| may_list(action, &catalog, &tools, &scopes);
+        let all = listed(&catalog, &tools, "mcp:read");
+        let mut paged = Vec::new();
+        let mut cursor = None;
+        loop {
+            let (page, next) = tools.page(cursor.as_deref(), 2, visible).unwrap();
+            assert!(page.len() <= 2);
+            paged.extend(page.into_iter().map(|tool| tool.name.to_string()));
+            match next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(paged, all);
+    }
+
+    #[test]
+    fn compact_tools_are_checked_against_the_table_their_argument_names() {
+        let catalog = fixtures::catalog();
+        let tools = tools(&catalog, Profile::Compact);
+        let query = need(&catalog, &tools, "query", &json!({"table": "film"}));
+        assert!(allowed(&query, "film:read") && !allowed(&query, "sales_pairs:read"));
+        let query = need(&catalog, &tools, "query", &json!({"table": "sales.pairs"}));
+        assert!(allowed(&query, "sales_pairs:read"));
+        let unknown = need(&catalog, &tools, "query", &json!({"table": "nope"}));
+        assert!(allowed(&unknown, "mcp:read") && !allowed(&unknown, "film:read"));
+        let call = need(&catalog, &tools, "call", &json!({"routine": "restock"}));
+        assert!(allowed(&call, "restock:call") && !allowed(&call, "mcp:read"));
+        let delete = need(&catalog, &tools, "delete", &json!({"table": "film"}));
+        assert!(!allowed(&delete, "mcp:write film:write"));
+        let film = listed(&catalog, &tools, "film:read");
+        assert!(film.contains(&"query".to_owned()) && !film.contains(&"insert".to_owned()));
+        let writer = listed(&catalog, &tools, "mcp:read mcp:write");
+        assert!(writer.contains(&"insert".to_owned()) && !writer.contains(&"delete".to_owned()));
+    }
+
+    #[test]
+    fn dreamfactory_tools_are_checked_against_their_table_and_related_needs_the_umbrella() {
+        let catalog = fixtures::catalog();
+        let tools = tools(&catalog, Profile::Dreamfactory);
+        let data = need(
+            &catalog,
+            &tools,
+            "get_table_data",
+            &json!({"table_name": "film"}),
+        );
+        assert!(allowed(&data, "film:read"));
+        let related = need(
+            &catalog,
+            &tools,
+            "get_table_data",
+            &json!({"table_name": "film", "related": "*"}),
+        );
+        assert!(!allowed(&related, "film:read") && allowed(&related, "mcp:read"));
+        let delete = need(
+            &catalog,
+            &tools,
+            "delete_records",
+            &json!({"table_name": "film"}),
+        );
+        assert!(allowed(&delete, "film:delete") && !allowed(&delete, "mcp:write"));
+        let call = need(
+            &catalog,
+            &tools,
+            "call_stored_function",
+            &json!({"function_name": "film_price"}),
+        );
+        assert!(allowed(&call, "film_price:call"));
+    }
+}
