@@ -36,6 +36,8 @@ pub struct ServerState {
     pub config: Config,
     /// The server's name and version.
     pub implementation: Implementation,
+    /// The tables `query_sql` does not read, with the columns their structs leave out.
+    pub unreadable: crate::query::sql_check::Unreadable,
 }
 
 /// The answer to a method this server does not offer: `-32601` Method not found, saying what
@@ -165,6 +167,7 @@ impl ServerHandler for McpHandler {
             database: &self.state.database,
             limits: &self.state.config.limits,
             writes: self.state.config.tools.writes,
+            unreadable: &self.state.unreadable,
         };
         Ok(context.call(action, &arguments).await.into())
     }

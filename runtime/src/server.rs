@@ -8,6 +8,7 @@ use crate::backend::{self, ConnectOptions, Database, DatabaseError};
 use crate::catalog::{Catalog, CatalogError, Registration, RoutineRegistration};
 use crate::config::Config;
 use crate::handler::{McpHandler, ServerState};
+use crate::query::sql_check::Unreadable;
 use crate::routine::McpProcedure;
 use crate::table::McpTable;
 use crate::tools::ToolSet;
@@ -157,12 +158,18 @@ impl ServerBuilder {
             database = %mcpgen_rules::url::redact(&url),
             "server ready"
         );
+        let unreadable = if config.tools.sql {
+            unreadable_tables(&catalog, &database).await
+        } else {
+            Unreadable::new()
+        };
         let state = ServerState {
             catalog,
             tools,
             database,
             config,
             implementation,
+            unreadable,
         };
         Ok(Server {
             handler: McpHandler::new(Arc::new(state)),
@@ -199,4 +206,33 @@ fn announce_profile(options: &crate::config::ToolsConfig, tools: &ToolSet) {
             "tool profile {chosen}: tools/list is {bytes} bytes"
         );
     }
+}
+
+/// The served tables whose structs leave out columns the database has: `query_sql` could read
+/// those columns, so it does not read these tables. A table the database cannot describe is
+/// left out too.
+async fn unreadable_tables(catalog: &Catalog, database: &Database) -> Unreadable {
+    let mut unreadable = Unreadable::new();
+    for (index, table) in catalog.tables().iter().enumerate() {
+        let statement = crate::sql::select_all(database.dialect(), table);
+        let hidden = match database.column_names(&statement).await {
+            Ok(names) => names
+                .into_iter()
+                .filter(|name| table.columns.iter().all(|column| column.def.name != name))
+                .collect(),
+            Err(error) => vec![format!(
+                "unknown: the database did not describe it ({error})"
+            )],
+        };
+        if !hidden.is_empty() {
+            tracing::warn!(
+                table = %table.display_name(),
+                "query_sql does not read {}: its struct leaves out {}",
+                table.display_name(),
+                hidden.join(", ")
+            );
+            unreadable.insert(index, hidden);
+        }
+    }
+    unreadable
 }

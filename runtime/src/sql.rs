@@ -54,6 +54,17 @@ pub fn query_sql(request: &SqlRequest) -> Statement {
     }
 }
 
+/// `SELECT * FROM` the table: what the database returns of every column it has.
+pub fn select_all(dialect: &dyn Dialect, table: &Table) -> String {
+    let mut sql = String::from("SELECT * FROM ");
+    if let Some(schema) = table.def.schema {
+        dialect.push_identifier(&mut sql, schema);
+        sql.push('.');
+    }
+    dialect.push_identifier(&mut sql, table.def.name);
+    sql
+}
+
 /// `SELECT` of `aggregate_data`: the grouped columns, then each aggregate, of the rows the
 /// filter lets through, one row per group in the order of the grouped columns, one more than a
 /// result holds. Columns are referred to by position in `GROUP BY` and `ORDER BY`, so each is

@@ -351,3 +351,32 @@ def test_values_read_as_the_typed_tools_read_them(engine: str, served: Any) -> N
             assert result["rows"] == typed["rows"]
 
     run(check)
+
+
+def test_a_table_with_columns_its_struct_leaves_out_is_not_read_by_query_sql(chinook_live_server: Any, tmp_path: Path) -> None:
+    """A column the database has but the served struct does not (added after generation, or
+    left out of a hand-written struct) is not served: query_sql does not read that table at
+    all, and the server says so at start; the other tables stay readable."""
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "chinook.sqlite"
+    shutil.copy(chinook_live_server.database, copy)
+    with sqlite3.connect(copy) as connection:
+        connection.execute("ALTER TABLE Album ADD COLUMN secret TEXT")
+        connection.execute("UPDATE Album SET secret = 'hunter2'")
+
+    async def check() -> None:
+        parameters = stdio_parameters(str(chinook_live_server.binary), sqlite_url(copy), "--allow-sql")
+        async with open_session(parameters) as session:
+            for sql in ("SELECT * FROM Album", "SELECT a.secret FROM Artist JOIN Album AS a USING (ArtistId)"):
+                message = await session.call_error("query_sql", {"sql": sql})
+                assert "does not serve (secret)" in message, message
+                assert "hunter2" not in message
+            artists = await session.call("query_sql", {"sql": "SELECT COUNT(*) AS n FROM Artist"})
+            assert artists["rows"] == [{"n": 275}]
+            # The typed tools serve the columns the struct has, as before.
+            album = await session.call("get_album", {"AlbumId": 1})
+            assert "secret" not in album["row"]
+
+    run(check)

@@ -328,6 +328,12 @@ impl Database {
         self.inner.ping().await
     }
 
+    /// The names of the columns `sql` returns, as the database describes the statement
+    /// (prepared, not run). `sql` is written by the runtime from the catalog's names.
+    pub async fn column_names(&self, sql: &str) -> Result<Vec<String>, DatabaseError> {
+        self.inner.column_names(sql).await
+    }
+
     /// A transaction on a connection of the pool: one that may write when `writes`, else one
     /// that reads only.
     pub async fn begin(&self, writes: bool) -> Result<Transaction, DatabaseError> {
@@ -361,6 +367,10 @@ trait Run: Send + Sync {
     ) -> BoxFuture<'a, Result<i64, DatabaseError>>;
     fn ping(&self) -> BoxFuture<'_, Result<(), DatabaseError>>;
     fn begin(&self, writes: bool) -> BoxFuture<'_, Result<Box<dyn RunTransaction>, DatabaseError>>;
+    fn column_names<'a>(
+        &'a self,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, DatabaseError>>;
 }
 
 /// What [`Transaction`] asks of its backend's transaction, with the backend's type erased.
@@ -856,6 +866,26 @@ where
                 .await
                 .map_err(|error| self.query_error(error))?;
             Ok(())
+        })
+    }
+
+    fn column_names<'a>(
+        &'a self,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, DatabaseError>> {
+        Box::pin(async move {
+            use sqlx::{Column as _, Executor as _, SqlSafeStr as _, Statement as _};
+            let mut connection = self.backend.acquire().await?;
+            // Prepared, never run: the database says which columns the statement returns.
+            let prepared = (&mut *connection)
+                .prepare(sqlx::AssertSqlSafe(sql.to_owned()).into_sql_str())
+                .await
+                .map_err(|error| self.query_error(error))?;
+            Ok(prepared
+                .columns()
+                .iter()
+                .map(|column| column.name().to_owned())
+                .collect())
         })
     }
 }

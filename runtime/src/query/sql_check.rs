@@ -52,6 +52,10 @@ pub enum Engine {
     Sqlite,
 }
 
+/// The served tables query_sql does not read, by catalog index, each with the columns the
+/// database has that its struct does not serve (found when the server starts).
+pub type Unreadable = std::collections::BTreeMap<usize, Vec<String>>;
+
 /// The longest statement `query_sql` reads, in bytes.
 pub const MAX_SQL_BYTES: usize = 16 * 1024;
 
@@ -99,6 +103,7 @@ impl SqlRequest {
     /// `params`, as many plain values as it has placeholders.
     pub fn parse(
         catalog: &Catalog,
+        unreadable: &Unreadable,
         engine: Engine,
         default_schema: &str,
         arguments: &Map<String, Value>,
@@ -135,7 +140,7 @@ impl SqlRequest {
                 params.len()
             )));
         }
-        let statement = check(catalog, engine, default_schema, sql)?;
+        let statement = check(catalog, unreadable, engine, default_schema, sql)?;
         if statement.placeholders != params.len() {
             let placeholder = match engine {
                 Engine::Postgres => "$1, $2, ...",
@@ -184,6 +189,7 @@ fn sql_value(index: usize, value: &Value) -> Result<SqlValue, ArgumentError> {
 /// one. Returns the statement to run, or says what to change.
 pub fn check(
     catalog: &Catalog,
+    unreadable: &Unreadable,
     engine: Engine,
     default_schema: &str,
     sql: &str,
@@ -217,6 +223,7 @@ pub fn check(
     };
     let mut checker = Checker {
         catalog,
+        unreadable,
         engine,
         default_schema,
         ctes: Vec::new(),
@@ -327,6 +334,7 @@ struct Binding {
 /// they must run.
 struct Checker<'a> {
     catalog: &'a Catalog,
+    unreadable: &'a Unreadable,
     engine: Engine,
     default_schema: &'a str,
     /// The CTE names in scope, innermost last.
@@ -845,6 +853,12 @@ impl<'a> Checker<'a> {
             return refuse(self.not_served(name, schema.is_some(), table));
         };
         let served = self.catalog.table(index);
+        if let Some(hidden) = self.unreadable.get(&index) {
+            return refuse(format!(
+                "{name} has columns this server does not serve ({}), which a statement could read; query_sql does not read it: use its own tools",
+                hidden.join(", ")
+            ));
+        }
         let quote = |value: &str| Ident::with_quote(engine.quote(), value);
         name.0 = match schema {
             Some(_) => vec![

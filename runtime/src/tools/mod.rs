@@ -488,6 +488,8 @@ pub struct CallContext<'a> {
     pub limits: &'a Limits,
     /// Writes are served.
     pub writes: bool,
+    /// The tables `query_sql` does not read (their structs leave columns out).
+    pub unreadable: &'a crate::query::sql_check::Unreadable,
 }
 
 /// Why a call failed: the client's arguments or the database.

@@ -36,6 +36,7 @@ impl CallContext<'_> {
         let dialect = self.dialect();
         let request = SqlRequest::parse(
             self.catalog,
+            self.unreadable,
             dialect.engine(),
             dialect.default_schema(),
             arguments,
