@@ -33,7 +33,7 @@ use serde_json::{Number, Value, json};
 
 use super::ArgumentError;
 use super::filter::{Filter, MAX_CONDITIONS};
-use crate::catalog::Table;
+use crate::catalog::{Operator, Table};
 use crate::table::ValueKind;
 
 /// The longest filter or order string, in characters.
@@ -409,53 +409,30 @@ impl Join {
     }
 }
 
-/// What a comparison tests, in the filter's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Comparison {
-    Eq,
-    Ne,
-    Gt,
-    Gte,
-    Lt,
-    Lte,
-}
-
-impl Comparison {
-    fn operator(self) -> &'static str {
-        match self {
-            Comparison::Eq => "eq",
-            Comparison::Ne => "ne",
-            Comparison::Gt => "gt",
-            Comparison::Gte => "gte",
-            Comparison::Lt => "lt",
-            Comparison::Lte => "lte",
-        }
-    }
-
-    fn of(kind: &Kind) -> Option<Self> {
-        let by_symbol = match kind {
-            Kind::Symbol("=") => Some(Comparison::Eq),
-            Kind::Symbol("!=" | "<>") => Some(Comparison::Ne),
-            Kind::Symbol(">") => Some(Comparison::Gt),
-            Kind::Symbol(">=") => Some(Comparison::Gte),
-            Kind::Symbol("<") => Some(Comparison::Lt),
-            Kind::Symbol("<=") => Some(Comparison::Lte),
-            _ => None,
-        };
-        by_symbol.or_else(|| {
-            [
-                ("eq", Comparison::Eq),
-                ("ne", Comparison::Ne),
-                ("gt", Comparison::Gt),
-                ("gte", Comparison::Gte),
-                ("lt", Comparison::Lt),
-                ("lte", Comparison::Lte),
-            ]
-            .into_iter()
-            .find(|(word, _)| kind.is(word))
-            .map(|(_, comparison)| comparison)
-        })
-    }
+/// The filter's comparison a DreamFactory operator spells: a symbol (`=`, `!=`, `<>`, `>`,
+/// `>=`, `<`, `<=`) or a word (`EQ`, `NE`, `GT`, `GTE`, `LT`, `LTE`).
+fn comparison(kind: &Kind) -> Option<Operator> {
+    let by_symbol = match kind {
+        Kind::Symbol("=") => Some(Operator::Eq),
+        Kind::Symbol("!=" | "<>") => Some(Operator::Ne),
+        Kind::Symbol(">") => Some(Operator::Gt),
+        Kind::Symbol(">=") => Some(Operator::Gte),
+        Kind::Symbol("<") => Some(Operator::Lt),
+        Kind::Symbol("<=") => Some(Operator::Lte),
+        _ => None,
+    };
+    by_symbol.or_else(|| {
+        [
+            Operator::Eq,
+            Operator::Ne,
+            Operator::Gt,
+            Operator::Gte,
+            Operator::Lt,
+            Operator::Lte,
+        ]
+        .into_iter()
+        .find(|operator| kind.is(operator.name()))
+    })
 }
 
 struct Parser {
@@ -672,16 +649,16 @@ impl Parser {
         negated: bool,
     ) -> Result<Value, ArgumentError> {
         let on = |operators: Value| json!({ field: operators });
-        if let Some(comparison) = Comparison::of(&operator.kind) {
+        if let Some(comparison) = comparison(&operator.kind) {
             let value = self.value(operator)?;
             return match (comparison, value) {
-                (Comparison::Eq, Value::Null) => Ok(on(json!({"is_null": true}))),
-                (Comparison::Ne, Value::Null) => Ok(on(json!({"is_null": false}))),
+                (Operator::Eq, Value::Null) => Ok(on(json!({"is_null": true}))),
+                (Operator::Ne, Value::Null) => Ok(on(json!({"is_null": false}))),
                 (_, Value::Null) => Err(invalid(
                     operator,
                     "NULL is neither greater nor less than a value: test it with IS NULL or IS NOT NULL".to_owned(),
                 )),
-                (comparison, value) => Ok(on(json!({ comparison.operator(): value }))),
+                (comparison, value) => Ok(on(json!({ comparison.name(): value }))),
             };
         }
         let Kind::Word(word) = &operator.kind else {
