@@ -61,10 +61,10 @@ fn caller(state: &ServerState, context: &RequestContext<RoleServer>) -> Option<C
     match parts.extensions.get::<Caller>() {
         Some(caller) => Some(caller.clone()),
         None if state.config.auth.mode == AuthMode::None => None,
-        None => Some(Caller {
-            subject: "(no token checked)".to_owned(),
-            scopes: scope::Scopes::default(),
-        }),
+        None => Some(Caller::new(
+            "(no token checked)".to_owned(),
+            scope::Scopes::default(),
+        )),
     }
 }
 

@@ -329,10 +329,7 @@ impl KeyStore {
                 verified.insert(id.to_owned(), secret.to_owned());
             }
         }
-        Ok(Caller {
-            subject: format!("key:{name}"),
-            scopes: Scopes::parse(&scopes),
-        })
+        Ok(Caller::new(format!("key:{name}"), Scopes::parse(&scopes)))
     }
 }
 

@@ -7,5 +7,6 @@
 pub mod keys;
 pub mod oidc;
 pub mod resource;
+pub mod store;
 
 pub use crate::tools::scope::{Caller, Scopes};

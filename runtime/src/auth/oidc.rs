@@ -192,6 +192,7 @@ impl OidcVerifier {
         Ok(Caller {
             subject,
             scopes: scopes_of(claims.get(&self.scopes_claim)),
+            claims,
         })
     }
 }

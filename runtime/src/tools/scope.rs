@@ -72,6 +72,23 @@ pub struct Caller {
     pub subject: String,
     /// What it may do.
     pub scopes: Scopes,
+    /// What the database may know of it (`[auth] db_claims`): a JWT's claims, or `sub` and
+    /// `scope` for an API key.
+    pub claims: Map<String, Value>,
+}
+
+impl Caller {
+    /// A caller whose claims are only its subject and scopes (an API key's).
+    pub fn new(subject: String, scopes: Scopes) -> Self {
+        let mut claims = Map::new();
+        claims.insert("sub".to_owned(), Value::String(subject.clone()));
+        claims.insert("scope".to_owned(), Value::String(scopes.to_string()));
+        Self {
+            subject,
+            scopes,
+            claims,
+        }
+    }
 }
 
 /// What a call needs: any one of these scopes. The last is the narrowest, the one a client
