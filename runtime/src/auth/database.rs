@@ -76,7 +76,7 @@ mod tests {
         }
     }
 
-    fn caller_with(claims: serde_json::Value) -> Caller {
+    fn caller_with(claims: Value) -> Caller {
         let mut caller = Caller::new("alice".to_owned(), Scopes::parse("mcp:read"));
         caller.claims = claims.as_object().cloned().unwrap_or_default();
         caller
@@ -100,7 +100,7 @@ mod tests {
     fn an_api_keys_claims_are_its_subject_and_scopes() {
         let caller = Caller::new("key:alice".to_owned(), Scopes::parse("mcp:read"));
         let settings = session_settings(&auth(true, None), Some(&caller)).unwrap();
-        let claims: serde_json::Value =
+        let claims: Value =
             serde_json::from_str(settings.claims.as_deref().unwrap()).unwrap();
         assert_eq!(claims, json!({"sub": "key:alice", "scope": "mcp:read"}));
         assert_eq!(settings.role, None);

@@ -75,31 +75,19 @@ impl TestServer {
     }
 
     async fn with(http: HttpConfig) -> Self {
-        Self::with_config(Config {
+        let database = TempDatabase::create().await;
+        let config = Config {
             http,
             ..Config::default()
-        })
-        .await
-    }
-
-    /// With `config`, and its resource server in front of /mcp when its `[auth] mode` gives
-    /// one.
-    async fn with_config(config: Config) -> Self {
-        let database = TempDatabase::create().await;
+        };
         let server = crate::Server::builder()
             .table::<Book>()
             .build(Some(database.url()), config.clone())
             .await
             .expect("the test server starts");
         let address = "127.0.0.1:8080".parse().expect("an address");
-        let auth = crate::auth::resource::ResourceServer::new(
-            std::sync::Arc::clone(server.handler().state()),
-            address,
-        )
-        .await
-        .expect("the resource server starts");
         let app =
-            router(server.handler(), &config.http, address, auth).expect("the router is built");
+            router(server.handler(), &config.http, address, None).expect("the router is built");
         Self {
             app,
             _database: database,
@@ -888,38 +876,6 @@ fn header_text(response: &Response<Body>, name: header::HeaderName) -> String {
         .join(",")
 }
 
-/// A server with `[auth] mode = "oidc"` (an issuer that does not answer: no token is valid)
-/// and its store in a directory of its own, removed when the test ends.
-struct AuthServer {
-    server: TestServer,
-    store: PathBuf,
-}
-
-impl AuthServer {
-    async fn start() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let store = std::env::temp_dir().join(format!(
-            "mcpgen-http-auth-{}-{}.sqlite",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let mut config = Config::default();
-        config.auth.mode = crate::config::AuthMode::Oidc;
-        config.auth.issuer = Some("http://127.0.0.1:9".to_owned());
-        config.auth.store = store.display().to_string();
-        Self {
-            server: TestServer::with_config(config).await,
-            store,
-        }
-    }
-}
-
-impl Drop for AuthServer {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.store);
-    }
-}
-
 #[tokio::test]
 async fn a_preflight_from_an_allowed_origin_is_204_naming_the_origin_methods_and_headers() {
     let server = TestServer::start().await;
@@ -1003,7 +959,7 @@ async fn a_request_without_an_origin_gets_no_cors_headers() {
 
 #[tokio::test]
 async fn a_preflight_is_answered_before_the_token_check_and_a_401_is_readable_by_the_page() {
-    let auth = AuthServer::start().await;
+    let auth = AuthServer::start(&[]).await;
     let response = auth.server.send(preflight("http://localhost:6274")).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(
@@ -1030,7 +986,7 @@ async fn a_preflight_is_answered_before_the_token_check_and_a_401_is_readable_by
 
 #[tokio::test]
 async fn the_protected_resource_metadata_answers_a_preflight_too() {
-    let auth = AuthServer::start().await;
+    let auth = AuthServer::start(&[]).await;
     let mut request = preflight("http://localhost:6274");
     *request.uri_mut() = "/.well-known/oauth-protected-resource"
         .parse()
