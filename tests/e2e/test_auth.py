@@ -93,6 +93,22 @@ def test_a_request_without_a_token_gets_401_with_the_resource_metadata_challenge
     assert "Authorization: Bearer" in response.json()["error"]["message"]
 
 
+def test_a_browser_preflight_is_answered_before_the_token_check_for_allowed_origins_only(server, http):
+    """CORS, as the MCP Inspector's web UI needs it: the preflight carries no token."""
+    asked = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type,mcp-protocol-version"}
+    allowed = http.options(server.process.url, headers={"Origin": "http://localhost:6274", **asked})
+    assert allowed.status_code == 204, allowed.text
+    assert allowed.headers["access-control-allow-origin"] == "http://localhost:6274"
+    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+    assert "POST" in allowed.headers["access-control-allow-methods"]
+    refused = http.options(server.process.url, headers={"Origin": "https://evil.example", **asked})
+    assert refused.status_code == 403 and "access-control-allow-origin" not in refused.headers
+    unauthorized = http.post(server.process.url, headers={"Origin": "http://localhost:6274", "Accept": "application/json, text/event-stream"}, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
+    assert unauthorized.status_code == 401
+    assert unauthorized.headers["access-control-allow-origin"] == "http://localhost:6274"
+    assert "www-authenticate" in unauthorized.headers["access-control-expose-headers"].lower()
+
+
 def test_healthz_needs_no_token(server, http):
     assert http.get(f"{server.process.base_url}/healthz").status_code == 200
 
