@@ -563,7 +563,10 @@ mod tests {
         assert!(!config.auth.db_claims && config.auth.db_role_claim.is_none());
         let config = Config::parse("[auth]\ndb_claims = true\n").unwrap();
         let error = config.auth.check().unwrap_err();
-        assert!(error.contains("auth.db_claims") && error.contains("none"), "{error}");
+        assert!(
+            error.contains("auth.db_claims") && error.contains("none"),
+            "{error}"
+        );
         let config = Config::parse(
             "[auth]\nmode = \"oidc\"\nissuer = \"https://idp.example\"\ndb_claims = true\ndb_role_claim = \"role\"\n",
         )
@@ -581,9 +584,18 @@ mod tests {
         assert!(config.auth.check().unwrap_err().contains("auth.db_claims"));
         let config = Config::parse("[auth]\ndb_claims = true\n").unwrap();
         let error = config.auth.check_database(false, "MySQL").unwrap_err();
-        assert!(error.contains("PostgreSQL") && error.contains("MySQL"), "{error}");
+        assert!(
+            error.contains("PostgreSQL") && error.contains("MySQL"),
+            "{error}"
+        );
         assert_eq!(config.auth.check_database(true, "PostgreSQL"), Ok(()));
-        assert_eq!(Config::parse("").unwrap().auth.check_database(false, "SQLite"), Ok(()));
+        assert_eq!(
+            Config::parse("")
+                .unwrap()
+                .auth
+                .check_database(false, "SQLite"),
+            Ok(())
+        );
     }
 
     #[test]

@@ -167,7 +167,10 @@ impl ServerHandler for McpHandler {
             {
                 Ok(session) => session,
                 Err(refused) => {
-                    tracing::warn!(subject = caller.as_ref().map(|caller| caller.subject.as_str()), "{refused}");
+                    tracing::warn!(
+                        subject = caller.as_ref().map(|caller| caller.subject.as_str()),
+                        "{refused}"
+                    );
                     return Ok(rmcp::model::CallToolResult::error(vec![
                         rmcp::model::ContentBlock::text(refused),
                     ])

@@ -91,17 +91,18 @@ mod tests {
 
     #[test]
     fn without_a_caller_nothing_is_set() {
-        assert!(session_settings(&auth(true, Some("role")), None)
-            .unwrap()
-            .is_empty());
+        assert!(
+            session_settings(&auth(true, Some("role")), None)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn an_api_keys_claims_are_its_subject_and_scopes() {
         let caller = Caller::new("key:alice".to_owned(), Scopes::parse("mcp:read"));
         let settings = session_settings(&auth(true, None), Some(&caller)).unwrap();
-        let claims: Value =
-            serde_json::from_str(settings.claims.as_deref().unwrap()).unwrap();
+        let claims: Value = serde_json::from_str(settings.claims.as_deref().unwrap()).unwrap();
         assert_eq!(claims, json!({"sub": "key:alice", "scope": "mcp:read"}));
         assert_eq!(settings.role, None);
     }

@@ -544,7 +544,9 @@ fn the_claims_are_a_parameter_of_set_config_local_to_the_transaction() {
     );
     assert_eq!(
         statements[0].params,
-        vec![Param::Text(r#"{"sub":"alice'); DROP TABLE t; --"}"#.to_owned())]
+        vec![Param::Text(
+            r#"{"sub":"alice'); DROP TABLE t; --"}"#.to_owned()
+        )]
     );
 }
 
@@ -583,8 +585,7 @@ fn another_database_than_postgresql_is_refused_the_claims() {
         claims: Some("{}".to_owned()),
         role: None,
     };
-    let error =
-        session_settings(&crate::backend::sqlite::SqliteDialect, &session).unwrap_err();
+    let error = session_settings(&crate::backend::sqlite::SqliteDialect, &session).unwrap_err();
     assert!(
         error.contains("PostgreSQL") && error.contains("SQLite"),
         "{error}"
