@@ -78,7 +78,9 @@ mod tests {
 
     fn caller_with(claims: Value) -> Caller {
         let mut caller = Caller::new("alice".to_owned(), Scopes::parse("mcp:read"));
-        caller.claims = claims.as_object().cloned().unwrap_or_default();
+        if let Value::Object(claims) = claims {
+            caller.claims = claims;
+        }
         caller
     }
 
