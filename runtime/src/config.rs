@@ -199,6 +199,12 @@ pub struct AuthConfig {
     pub resource: Option<String>,
     /// `oidc`: the claim that holds a token's scopes.
     pub scopes_claim: String,
+    /// PostgreSQL row-level security: each call's transaction sets `request.jwt.claims` to the
+    /// caller's claims ([`crate::auth::database`]).
+    pub db_claims: bool,
+    /// With `db_claims`: the claim that names the database role each call runs as (`SET
+    /// LOCAL ROLE`); a caller without it is refused.
+    pub db_role_claim: Option<String>,
     /// The directory of the config file, which a relative `store` is in.
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
@@ -213,6 +219,8 @@ impl Default for AuthConfig {
             audience: None,
             resource: None,
             scopes_claim: defaults::AUTH_SCOPES_CLAIM.to_owned(),
+            db_claims: false,
+            db_role_claim: None,
             base_dir: None,
         }
     }
@@ -267,6 +275,35 @@ impl AuthConfig {
         }
         if self.scopes_claim.is_empty() {
             return Err("auth.scopes_claim must name a claim (default \"scope\")".to_owned());
+        }
+        self.check_db_claims()
+    }
+
+    /// `db_claims` and `db_role_claim` need a caller (a mode other than `none`), and
+    /// `db_role_claim` needs `db_claims`.
+    fn check_db_claims(&self) -> Result<(), String> {
+        if self.db_claims && self.mode == AuthMode::None {
+            return Err("auth.db_claims = true gives the database the caller's claims, and auth.mode = \"none\" has no caller: set auth.mode = \"oidc\" (or \"oauth\"), or remove db_claims".to_owned());
+        }
+        match &self.db_role_claim {
+            Some(claim) if claim.is_empty() => {
+                Err("auth.db_role_claim must name a claim (e.g. \"role\")".to_owned())
+            }
+            Some(_) if !self.db_claims => Err(
+                "auth.db_role_claim works with auth.db_claims = true: set it too, or remove db_role_claim"
+                    .to_owned(),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether `db_claims` can be served by a database `database_name` names
+    /// ([`crate::dialect::Dialect::name`]): only PostgreSQL has row-level security settings.
+    pub fn check_database(&self, postgres: bool, database_name: &str) -> Result<(), String> {
+        if self.db_claims && !postgres {
+            return Err(format!(
+                "auth.db_claims = true needs PostgreSQL (its row-level security reads the claims); this server's database is {database_name}: remove db_claims"
+            ));
         }
         Ok(())
     }
@@ -518,6 +555,47 @@ mod tests {
         assert!(config.auth.check().unwrap_err().contains("http(s)"));
         let config = Config::parse("[auth]\nstore = \"redis://127.0.0.1\"\n").unwrap();
         assert!(config.auth.check().unwrap_err().contains("Redis"));
+    }
+
+    #[test]
+    fn db_claims_default_to_off_and_need_a_caller() {
+        let config = Config::parse("").unwrap();
+        assert!(!config.auth.db_claims && config.auth.db_role_claim.is_none());
+        let config = Config::parse("[auth]\ndb_claims = true\n").unwrap();
+        let error = config.auth.check().unwrap_err();
+        assert!(
+            error.contains("auth.db_claims") && error.contains("none"),
+            "{error}"
+        );
+        let config = Config::parse(
+            "[auth]\nmode = \"oidc\"\nissuer = \"https://idp.example\"\ndb_claims = true\ndb_role_claim = \"role\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.auth.check(), Ok(()));
+        assert_eq!(config.auth.db_role_claim.as_deref(), Some("role"));
+    }
+
+    #[test]
+    fn db_role_claim_needs_db_claims_and_db_claims_needs_postgresql() {
+        let config = Config::parse(
+            "[auth]\nmode = \"oidc\"\nissuer = \"https://idp.example\"\ndb_role_claim = \"role\"\n",
+        )
+        .unwrap();
+        assert!(config.auth.check().unwrap_err().contains("auth.db_claims"));
+        let config = Config::parse("[auth]\ndb_claims = true\n").unwrap();
+        let error = config.auth.check_database(false, "MySQL").unwrap_err();
+        assert!(
+            error.contains("PostgreSQL") && error.contains("MySQL"),
+            "{error}"
+        );
+        assert_eq!(config.auth.check_database(true, "PostgreSQL"), Ok(()));
+        assert_eq!(
+            Config::parse("")
+                .unwrap()
+                .auth
+                .check_database(false, "SQLite"),
+            Ok(())
+        );
     }
 
     #[test]

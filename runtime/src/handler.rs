@@ -146,9 +146,10 @@ impl ServerHandler for McpHandler {
             )
         })?;
         let arguments = request.arguments.unwrap_or_default();
+        let caller = caller(&self.state, &context);
         // The resource server refuses such a call with 403 before it gets here; this check
         // stands for any way around it.
-        if let Some(caller) = caller(&self.state, &context) {
+        if let Some(caller) = &caller {
             let need = scope::for_call(action, &arguments, &self.state.catalog, &self.state.tools);
             if !need.allows(&caller.scopes) {
                 return Ok(rmcp::model::CallToolResult::error(vec![
@@ -161,6 +162,21 @@ impl ServerHandler for McpHandler {
                 .into());
             }
         }
+        let session =
+            match crate::auth::database::session_settings(&self.state.config.auth, caller.as_ref())
+            {
+                Ok(session) => session,
+                Err(refused) => {
+                    tracing::warn!(
+                        subject = caller.as_ref().map(|caller| caller.subject.as_str()),
+                        "{refused}"
+                    );
+                    return Ok(rmcp::model::CallToolResult::error(vec![
+                        rmcp::model::ContentBlock::text(refused),
+                    ])
+                    .into());
+                }
+            };
         let context = CallContext {
             catalog: &self.state.catalog,
             tools: &self.state.tools,
@@ -168,6 +184,7 @@ impl ServerHandler for McpHandler {
             limits: &self.state.config.limits,
             writes: self.state.config.tools.writes,
             unreadable: &self.state.unreadable,
+            session: &session,
         };
         Ok(context.call(action, &arguments).await.into())
     }

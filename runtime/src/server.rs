@@ -146,6 +146,13 @@ impl ServerBuilder {
             },
         )
         .await?;
+        config
+            .auth
+            .check_database(
+                database.dialect().engine() == crate::query::Engine::Postgres,
+                database.dialect().name(),
+            )
+            .map_err(ServeError::Auth)?;
         let tools = ToolSet::new(&catalog, database.dialect(), &config.limits, &config.tools);
         announce_profile(&config.tools, &tools);
         let mut implementation = Implementation::new(self.name, self.version);

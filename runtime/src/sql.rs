@@ -54,6 +54,44 @@ pub fn query_sql(request: &SqlRequest) -> Statement {
     }
 }
 
+/// The statements that start a call's transaction with `session`'s settings, so that
+/// row-level security policies see the caller (`[auth] db_claims`): its claims as the
+/// transaction-local setting `request.jwt.claims` (a parameter, never SQL text), then its role
+/// (`SET LOCAL ROLE`, the name quoted as an identifier). PostgreSQL only: another database
+/// gets an error, and the call is refused.
+pub fn session_settings(
+    dialect: &dyn Dialect,
+    session: &crate::backend::SessionSettings,
+) -> Result<Vec<Statement>, String> {
+    if dialect.engine() != crate::query::Engine::Postgres {
+        return Err(format!(
+            "the caller's claims are given only to PostgreSQL (auth.db_claims), not to {}",
+            dialect.name()
+        ));
+    }
+    let mut statements = Vec::new();
+    if let Some(claims) = &session.claims {
+        let mut sql = String::from("SELECT set_config('request.jwt.claims', ");
+        dialect.push_placeholder(&mut sql, 1);
+        sql.push_str(", true)");
+        statements.push(Statement {
+            sql,
+            params: vec![Param::Text(claims.clone())],
+            columns: Vec::new(),
+        });
+    }
+    if let Some(role) = &session.role {
+        let mut sql = String::from("SET LOCAL ROLE ");
+        dialect.push_identifier(&mut sql, role);
+        statements.push(Statement {
+            sql,
+            params: Vec::new(),
+            columns: Vec::new(),
+        });
+    }
+    Ok(statements)
+}
+
 /// `SELECT * FROM` the table: what the database returns of every column it has.
 pub fn select_all(dialect: &dyn Dialect, table: &Table) -> String {
     let mut sql = String::from("SELECT * FROM ");

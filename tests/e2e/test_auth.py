@@ -10,74 +10,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 import time
-from contextlib import asynccontextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, Iterator
 
 import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from mcp import Client
-from mcp.client.streamable_http import streamable_http_client
-from mcp.shared._httpx_utils import create_mcp_http_client
 
-from clients import ToolSession, open_session, run, stateless_request, stdio_parameters
-
-KID = "test-key-1"
-
-
-class IdentityProvider:
-    """An OpenID provider as far as a resource server sees one: its discovery document and
-    its keys, served on a loopback port; it signs tokens with its RSA key."""
-
-    def __init__(self) -> None:
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.jwk = {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key())), "kid": KID, "alg": "RS256", "use": "sig"}
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                if self.path == "/.well-known/openid-configuration":
-                    body = {"issuer": provider.issuer, "jwks_uri": f"{provider.issuer}/jwks", "id_token_signing_alg_values_supported": ["RS256"]}
-                elif self.path == "/jwks":
-                    body = {"keys": [provider.jwk]}
-                else:
-                    self.send_error(404)
-                    return
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.kid = KID
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def rotate(self, kid: str) -> None:
-        """A new signing key under `kid`; the old one is gone from the JWKS."""
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.kid = kid
-        self.jwk = {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key())), "kid": kid, "alg": "RS256", "use": "sig"}
-
-    def token(self, audience: str, scope: str = "mcp:read", *, key: Any = None, lifetime: int = 300, **claims: Any) -> str:
-        now = int(time.time())
-        payload = {"iss": self.issuer, "aud": audience, "sub": "alice", "iat": now, "exp": now + lifetime, "scope": scope, **claims}
-        return jwt.encode(payload, key or self.key, algorithm="RS256", headers={"kid": self.kid})
-
-    def stop(self) -> None:
-        self.server.shutdown()
-
+from clients import open_session, run, stateless_request, stdio_parameters
+from identity import KID, IdentityProvider, session_with
 
 @pytest.fixture
 def idp() -> Iterator[IdentityProvider]:
@@ -121,16 +65,6 @@ def server(sample_server, http_servers, idp, tmp_path: Path) -> Iterator[AuthSer
     started.process.stop()
 
 
-@asynccontextmanager
-async def session_with(url: str, token: str, mode: str = "auto") -> AsyncIterator[ToolSession]:
-    """The SDK client, sending `Authorization: Bearer TOKEN`; tools listed."""
-    http_client = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
-    async with http_client, Client(streamable_http_client(url, http_client=http_client), mode=mode, read_timeout_seconds=60, cache=None) as client:
-        session = ToolSession(client)
-        await session.list_tools()
-        yield session
-
-
 def call_tool(http: httpx.Client, url: str, token: str | None, name: str, arguments: dict[str, Any]) -> httpx.Response:
     """A raw 2026-07-28 tools/call, with the token in the Authorization header."""
     http.headers.pop("Authorization", None)
@@ -157,6 +91,22 @@ def test_a_request_without_a_token_gets_401_with_the_resource_metadata_challenge
     assert f'resource_metadata="{server.process.base_url}/.well-known/oauth-protected-resource"' in value, value
     assert 'scope="mcp:read"' in value, value
     assert "Authorization: Bearer" in response.json()["error"]["message"]
+
+
+def test_a_browser_preflight_is_answered_before_the_token_check_for_allowed_origins_only(server, http):
+    """CORS, as the MCP Inspector's web UI needs it: the preflight carries no token."""
+    asked = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type,mcp-protocol-version"}
+    allowed = http.options(server.process.url, headers={"Origin": "http://localhost:6274", **asked})
+    assert allowed.status_code == 204, allowed.text
+    assert allowed.headers["access-control-allow-origin"] == "http://localhost:6274"
+    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+    assert "POST" in allowed.headers["access-control-allow-methods"]
+    refused = http.options(server.process.url, headers={"Origin": "https://evil.example", **asked})
+    assert refused.status_code == 403 and "access-control-allow-origin" not in refused.headers
+    unauthorized = http.post(server.process.url, headers={"Origin": "http://localhost:6274", "Accept": "application/json, text/event-stream"}, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
+    assert unauthorized.status_code == 401
+    assert unauthorized.headers["access-control-allow-origin"] == "http://localhost:6274"
+    assert "www-authenticate" in unauthorized.headers["access-control-expose-headers"].lower()
 
 
 def test_healthz_needs_no_token(server, http):

@@ -217,6 +217,10 @@ pub enum DatabaseError {
     /// A write broke a constraint; the transaction was rolled back.
     #[error("{0}")]
     Violation(Violation),
+    /// The caller's identity cannot be given to the database (`[auth] db_claims`): the call
+    /// is refused before any statement runs.
+    #[error("{0}")]
+    SessionSettings(String),
     /// A value in the database does not fit the column's Rust type.
     #[error("column {column:?} holds a value its type cannot read: {message}")]
     Decode {
@@ -264,6 +268,26 @@ pub struct ConnectOptions {
     pub statement_timeout: Option<Duration>,
 }
 
+/// What each call's transaction tells the database of the caller before its first statement
+/// (`[auth] db_claims`), so that row-level security policies can use the caller's identity:
+/// PostgreSQL's `request.jwt.claims` setting and role, both local to the transaction
+/// ([`crate::sql::session_settings`] writes the statements). Empty: nothing is set, and reads
+/// run outside a transaction as before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionSettings {
+    /// The caller's claims as JSON text, for `request.jwt.claims`.
+    pub claims: Option<String>,
+    /// The role the transaction runs as (`SET LOCAL ROLE`).
+    pub role: Option<String>,
+}
+
+impl SessionSettings {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_none() && self.role.is_none()
+    }
+}
+
 /// A connected database, whatever its backend: what the tools run their statements on.
 pub struct Database {
     inner: Box<dyn Run>,
@@ -305,22 +329,38 @@ impl Database {
         self.inner.dialect()
     }
 
-    /// Runs a `SELECT` and decodes each row's [`Statement::columns`] into JSON values.
+    /// Runs a `SELECT` and decodes each row's [`Statement::columns`] into JSON values; in a
+    /// read-only transaction that starts with `session`'s settings when there are any.
     pub async fn fetch_rows(
         &self,
+        session: &SessionSettings,
         table: &Table,
         statement: &Statement,
     ) -> Result<Vec<Vec<Value>>, DatabaseError> {
-        self.inner.fetch_rows(table, statement).await
+        if session.is_empty() {
+            return self.inner.fetch_rows(table, statement).await;
+        }
+        let mut transaction = self.begin(false, session).await?;
+        let rows = transaction.fetch_rows(table, statement).await?;
+        transaction.commit().await?;
+        Ok(rows)
     }
 
-    /// Runs a statement that returns one integer (`SELECT COUNT(*) ...`).
+    /// Runs a statement that returns one integer (`SELECT COUNT(*) ...`); in a read-only
+    /// transaction that starts with `session`'s settings when there are any.
     pub async fn fetch_count(
         &self,
+        session: &SessionSettings,
         table: &Table,
         statement: &Statement,
     ) -> Result<i64, DatabaseError> {
-        self.inner.fetch_count(table, statement).await
+        if session.is_empty() {
+            return self.inner.fetch_count(table, statement).await;
+        }
+        let mut transaction = self.begin(false, session).await?;
+        let count = transaction.fetch_count(table, statement).await?;
+        transaction.commit().await?;
+        Ok(count)
     }
 
     /// Checks that the database answers.
@@ -335,11 +375,26 @@ impl Database {
     }
 
     /// A transaction on a connection of the pool: one that may write when `writes`, else one
-    /// that reads only.
-    pub async fn begin(&self, writes: bool) -> Result<Transaction, DatabaseError> {
-        Ok(Transaction {
+    /// that reads only; `session`'s settings are made right after it begins, for it alone.
+    /// When they cannot be made the transaction is rolled back and nothing runs.
+    pub async fn begin(
+        &self,
+        writes: bool,
+        session: &SessionSettings,
+    ) -> Result<Transaction, DatabaseError> {
+        let statements = if session.is_empty() {
+            Vec::new()
+        } else {
+            crate::sql::session_settings(self.dialect(), session)
+                .map_err(DatabaseError::SessionSettings)?
+        };
+        let mut transaction = Transaction {
             inner: self.inner.begin(writes).await?,
-        })
+        };
+        for statement in &statements {
+            transaction.inner.execute_plain(statement).await?;
+        }
+        Ok(transaction)
     }
 }
 
@@ -401,6 +456,10 @@ trait RunTransaction: Send {
         table: &'a Table,
         statement: &'a Statement,
     ) -> BoxFuture<'a, Result<Executed, DatabaseError>>;
+    fn execute_plain<'a>(
+        &'a mut self,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<(), DatabaseError>>;
     fn commit(self: Box<Self>) -> BoxFuture<'static, Result<(), DatabaseError>>;
 }
 
@@ -575,6 +634,31 @@ where
                 rows_affected: B::rows_affected(&result),
                 last_insert_id: B::last_insert_id(&result),
             })
+        })
+    }
+
+    fn execute_plain<'a>(
+        &'a mut self,
+        statement: &'a Statement,
+    ) -> BoxFuture<'a, Result<(), DatabaseError>> {
+        Box::pin(async move {
+            // The runtime's own statements (`crate::sql::session_settings`): identifiers
+            // quoted by the dialect, every value in `arguments`. One without parameters
+            // (`SET LOCAL ROLE`, a role's name in its text) goes as a simple query, never
+            // prepared.
+            let result = if statement.params.is_empty() {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(statement.sql.clone()))
+                    .execute(&mut *self.transaction)
+                    .await
+                    .map(|_| ())
+            } else {
+                let arguments = arguments::<B>(None, &statement.params)?;
+                sqlx::query_with(sqlx::AssertSqlSafe(statement.sql.as_str()), arguments)
+                    .execute(&mut *self.transaction)
+                    .await
+                    .map(|_| ())
+            };
+            result.map_err(|error| query_error::<B>(self.statement_timeout, error))
         })
     }
 

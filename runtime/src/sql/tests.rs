@@ -525,3 +525,69 @@ fn mysql_call_statements() {
         returning: false,
     }));
 }
+
+// --- the caller's identity for row-level security ([auth] db_claims) -----------------------
+
+#[cfg(feature = "postgres")]
+#[test]
+fn the_claims_are_a_parameter_of_set_config_local_to_the_transaction() {
+    let session = crate::backend::SessionSettings {
+        claims: Some(r#"{"sub":"alice'); DROP TABLE t; --"}"#.to_owned()),
+        role: None,
+    };
+    let statements =
+        session_settings(&crate::backend::postgres::PostgresDialect, &session).unwrap();
+    assert_eq!(statements.len(), 1);
+    assert_eq!(
+        statements[0].sql,
+        "SELECT set_config('request.jwt.claims', $1, true)"
+    );
+    assert_eq!(
+        statements[0].params,
+        vec![Param::Text(
+            r#"{"sub":"alice'); DROP TABLE t; --"}"#.to_owned()
+        )]
+    );
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn the_role_is_set_local_and_quoted_as_an_identifier() {
+    let session = crate::backend::SessionSettings {
+        claims: Some("{}".to_owned()),
+        role: Some(r#"Reader"; RESET ROLE; --"#.to_owned()),
+    };
+    let statements =
+        session_settings(&crate::backend::postgres::PostgresDialect, &session).unwrap();
+    assert_eq!(statements.len(), 2);
+    assert_eq!(
+        statements[1].sql,
+        r#"SET LOCAL ROLE "Reader""; RESET ROLE; --""#
+    );
+    assert!(statements[1].params.is_empty());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn no_settings_make_no_statements() {
+    let statements = session_settings(
+        &crate::backend::postgres::PostgresDialect,
+        &crate::backend::SessionSettings::default(),
+    )
+    .unwrap();
+    assert!(statements.is_empty());
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn another_database_than_postgresql_is_refused_the_claims() {
+    let session = crate::backend::SessionSettings {
+        claims: Some("{}".to_owned()),
+        role: None,
+    };
+    let error = session_settings(&crate::backend::sqlite::SqliteDialect, &session).unwrap_err();
+    assert!(
+        error.contains("PostgreSQL") && error.contains("SQLite"),
+        "{error}"
+    );
+}

@@ -1054,7 +1054,10 @@ impl CallContext<'_> {
         )
         .map_err(|error| arguments.invalid(error))?;
         let statement = sql::select_aggregate(self.dialect(), table, &request);
-        let rows = self.database.fetch_rows(table, &statement).await?;
+        let rows = self
+            .database
+            .fetch_rows(self.session, table, &statement)
+            .await?;
         let names: Vec<&str> = request
             .group_by
             .iter()

@@ -21,7 +21,7 @@ use serde_json::{Map, Value, json};
 
 pub use dreamfactory::DfTool;
 
-use crate::backend::{Database, DatabaseError};
+use crate::backend::{Database, DatabaseError, SessionSettings};
 use crate::dialect::Dialect;
 use mcpgen_rules::tools::{self, TableShape, Verb};
 
@@ -490,6 +490,8 @@ pub struct CallContext<'a> {
     pub writes: bool,
     /// The tables `query_sql` does not read (their structs leave columns out).
     pub unreadable: &'a crate::query::sql_check::Unreadable,
+    /// What the call's transaction tells the database of the caller (`[auth] db_claims`).
+    pub session: &'a SessionSettings,
 }
 
 /// Why a call failed: the client's arguments or the database.
@@ -692,7 +694,10 @@ impl CallContext<'_> {
         asked: u64,
     ) -> Result<Value, CallError> {
         let statement = sql::select_page(self.dialect(), table, plan);
-        let rows = self.database.fetch_rows(table, &statement).await?;
+        let rows = self
+            .database
+            .fetch_rows(self.session, table, &statement)
+            .await?;
         // A page ends at `limit` rows, or earlier where its rows would pass the size a result
         // may have: the next page starts after the last row sent.
         let returned = &plan.selected[..plan.returned];
@@ -722,7 +727,10 @@ impl CallContext<'_> {
     async fn get(&self, table: &Table, arguments: &Map<String, Value>) -> Result<Value, CallError> {
         let request = GetRequest::parse(table, arguments)?;
         let statement = sql::select_by_key(self.dialect(), table, &request);
-        let rows = self.database.fetch_rows(table, &statement).await?;
+        let rows = self
+            .database
+            .fetch_rows(self.session, table, &statement)
+            .await?;
         let row = rows
             .into_iter()
             .next()
@@ -737,7 +745,10 @@ impl CallContext<'_> {
     ) -> Result<Value, CallError> {
         let request = CountRequest::parse(table, arguments)?;
         let statement = sql::count(self.dialect(), table, &request);
-        let count = self.database.fetch_count(table, &statement).await?;
+        let count = self
+            .database
+            .fetch_count(self.session, table, &statement)
+            .await?;
         Ok(json!({ "count": count }))
     }
 

@@ -44,7 +44,7 @@ impl CallContext<'_> {
         let statement = sql::query_sql(&request);
         // One row more than a result holds tells whether there were more.
         let max_rows = self.limits.max_limit as usize + 1;
-        let mut transaction = self.database.begin(false).await?;
+        let mut transaction = self.database.begin(false, self.session).await?;
         let rows = transaction.fetch_plain(&statement, max_rows).await?;
         transaction.commit().await?;
         let mut result = Map::new();

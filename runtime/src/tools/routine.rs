@@ -35,7 +35,10 @@ impl CallContext<'_> {
     async fn run_call(&self, routine: &Routine, request: &CallRequest) -> Result<Value, CallError> {
         let dialect = self.dialect();
         let fields = &routine.fields;
-        let mut transaction = self.database.begin(!routine.def.read_only).await?;
+        let mut transaction = self
+            .database
+            .begin(!routine.def.read_only, self.session)
+            .await?;
         // Where OUT values pass through session variables, INOUT ones start there.
         let through_variables = !dialect.names_arguments();
         if through_variables {

@@ -26,7 +26,7 @@ impl CallContext<'_> {
         let request = InsertRequest::parse(table, arguments, self.limits)?;
         let dialect = self.dialect();
         let returning = dialect.returning(WriteStatement::Insert);
-        let mut transaction = self.database.begin(true).await?;
+        let mut transaction = self.database.begin(true, self.session).await?;
         let mut rows = Vec::with_capacity(request.rows.len());
         for values in &request.rows {
             let statement = statements::insert(dialect, table, values, returning);
@@ -57,7 +57,7 @@ impl CallContext<'_> {
     ) -> Result<Value, CallError> {
         let request = UpdateRequest::parse(table, arguments, self.limits)?;
         let dialect = self.dialect();
-        let mut transaction = self.database.begin(true).await?;
+        let mut transaction = self.database.begin(true, self.session).await?;
         let matched = self
             .count_in(&mut transaction, table, &request.filter)
             .await?;
@@ -106,7 +106,7 @@ impl CallContext<'_> {
         arguments: &Map<String, Value>,
     ) -> Result<Value, CallError> {
         let request = DeleteRequest::parse(table, arguments, self.limits)?;
-        let mut transaction = self.database.begin(true).await?;
+        let mut transaction = self.database.begin(true, self.session).await?;
         let matched = self
             .count_in(&mut transaction, table, &request.filter)
             .await?;

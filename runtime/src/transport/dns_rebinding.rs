@@ -7,7 +7,7 @@
 //! front of every route (`/mcp`, `/healthz`, and any other path).
 
 use axum::http::uri::Authority;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 
 /// Why a request was refused: the HTTP status and a message that says what to change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +82,16 @@ impl AllowedPeers {
         } else {
             Err(refused(text))
         }
+    }
+
+    /// Whether `origin`, an `Origin` header's value, is one of `http.allowed_origins` (for
+    /// CORS, which names it back).
+    pub(crate) fn allows_origin(&self, origin: &HeaderValue) -> bool {
+        origin
+            .to_str()
+            .ok()
+            .and_then(Origin::parse)
+            .is_some_and(|origin| self.origins.iter().any(|allowed| allowed.matches(&origin)))
     }
 }
 

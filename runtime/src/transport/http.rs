@@ -1,7 +1,9 @@
 //! Streamable HTTP: rmcp's tower service at `/mcp` and `GET /healthz`, behind three checks,
 //! each made once, here, for every request:
 //!
-//! 1. the `Host` and `Origin` ([`super::dns_rebinding`]), on every route;
+//! 1. the `Host` and `Origin` ([`super::dns_rebinding`]), on every route; then CORS for the
+//!    allowed origins ([`cors`]), which answers a browser's preflight `OPTIONS` before the
+//!    token check (a preflight carries no token);
 //! 2. the body size (`http.max_body_bytes`), on every route, whatever the body's type and
 //!    whether or not it says its length;
 //! 3. on `/mcp`, in every `[auth] mode` but `none`, a valid bearer token within its scopes
@@ -15,6 +17,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -30,6 +33,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::TransportError;
 use super::dns_rebinding::AllowedPeers;
@@ -107,8 +111,10 @@ pub fn router(
     address: SocketAddr,
     auth: Option<Arc<ResourceServer>>,
 ) -> Result<HttpApp, TransportError> {
-    let peers = AllowedPeers::new(&http.allowed_hosts, &http.allowed_origins)
-        .map_err(TransportError::Settings)?;
+    let peers = Arc::new(
+        AllowedPeers::new(&http.allowed_hosts, &http.allowed_origins)
+            .map_err(TransportError::Settings)?,
+    );
     if !address.ip().is_loopback() {
         tracing::warn!(
             allowed_hosts = ?http.allowed_hosts,
@@ -152,11 +158,48 @@ pub fn router(
             http.max_body_bytes,
             limit_body,
         ))
-        .layer(middleware::from_fn_with_state(
-            Arc::new(peers),
-            check_host_and_origin,
-        ));
+        .layer(cors(Arc::clone(&peers)))
+        .layer(middleware::map_response(preflight_is_no_content))
+        .layer(middleware::from_fn_with_state(peers, check_host_and_origin));
     Ok(HttpApp { router, shutdown })
+}
+
+/// CORS for browser-based clients (the MCP Inspector's web UI) of the origins
+/// `http.allowed_origins` allows, on every route: a preflight is answered here, before the
+/// token check; every answer names the request's allowed `Origin` back (never `*`), and lets
+/// the page read the session id and the token challenge. A disallowed `Origin` never gets here
+/// ([`check_host_and_origin`] refuses it with 403).
+fn cors(peers: Arc<AllowedPeers>) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            peers.allows_origin(origin)
+        }))
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static(SESSION_ID_HEADER),
+            header::HeaderName::from_static("mcp-protocol-version"),
+            header::HeaderName::from_static("last-event-id"),
+        ])
+        .expose_headers([
+            header::HeaderName::from_static(SESSION_ID_HEADER),
+            header::WWW_AUTHENTICATE,
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
+/// tower-http answers a preflight with 200 and no body: 204 No Content says so.
+async fn preflight_is_no_content(method: Method, mut response: Response) -> Response {
+    if method == Method::OPTIONS
+        && response.status() == StatusCode::OK
+        && response
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_ALLOW_METHODS)
+    {
+        *response.status_mut() = StatusCode::NO_CONTENT;
+    }
+    response
 }
 
 /// A JSON-RPC error response with `status`.

@@ -846,3 +846,155 @@ async fn a_router_built_without_its_resource_server_in_an_auth_mode_serves_nothi
     let result = message(call).await;
     assert_eq!(result["result"]["isError"], true, "{result}");
 }
+
+// --- CORS ------------------------------------------------------------------------------------------
+
+/// A browser's preflight of a POST to /mcp from `origin`, as the MCP Inspector's web UI sends
+/// it: no token.
+fn preflight(origin: &str) -> Request<Body> {
+    Request::builder()
+        .method("OPTIONS")
+        .uri("/mcp")
+        .header(header::HOST, "localhost:8080")
+        .header(header::ORIGIN, origin)
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "authorization,content-type,mcp-protocol-version",
+        )
+        .body(Body::empty())
+        .expect("a request")
+}
+
+fn header_text(response: &Response<Body>, name: header::HeaderName) -> String {
+    response
+        .headers()
+        .get_all(name)
+        .iter()
+        .map(|value| value.to_str().expect("a text header").to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[tokio::test]
+async fn a_preflight_from_an_allowed_origin_is_204_naming_the_origin_methods_and_headers() {
+    let server = TestServer::start().await;
+    let response = server.send(preflight("http://localhost:5173")).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        header_text(&response, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        "http://localhost:5173"
+    );
+    let methods = header_text(&response, header::ACCESS_CONTROL_ALLOW_METHODS);
+    for method in ["get", "post", "delete", "options"] {
+        assert!(methods.contains(method), "{methods}");
+    }
+    let headers = header_text(&response, header::ACCESS_CONTROL_ALLOW_HEADERS);
+    for name in [
+        "authorization",
+        "content-type",
+        "mcp-session-id",
+        "mcp-protocol-version",
+        "last-event-id",
+    ] {
+        assert!(headers.contains(name), "{headers}");
+    }
+    assert!(header_text(&response, header::VARY).contains("origin"));
+    assert!(
+        response
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_preflight_from_an_origin_that_is_not_allowed_is_403_without_cors_headers() {
+    let server = TestServer::start().await;
+    let response = server.send(preflight("http://evil.example")).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(
+        response
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none()
+    );
+    let (_, text) = error_of(&message(response).await);
+    assert!(text.contains("http.allowed_origins"), "{text}");
+}
+
+#[tokio::test]
+async fn an_answer_to_an_allowed_origin_names_it_and_exposes_the_session_id() {
+    let server = TestServer::start().await;
+    let response = server
+        .post(
+            initialize(1).to_string(),
+            &[("origin", "http://127.0.0.1:6274")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header_text(&response, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        "http://127.0.0.1:6274"
+    );
+    let exposed = header_text(&response, header::ACCESS_CONTROL_EXPOSE_HEADERS);
+    assert!(
+        exposed.contains("mcp-session-id") && exposed.contains("www-authenticate"),
+        "{exposed}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_without_an_origin_gets_no_cors_headers() {
+    let server = TestServer::start().await;
+    let response = server.post(initialize(1).to_string(), &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_preflight_is_answered_before_the_token_check_and_a_401_is_readable_by_the_page() {
+    let auth = AuthServer::start(&[]).await;
+    let response = auth.server.send(preflight("http://localhost:6274")).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        header_text(&response, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        "http://localhost:6274"
+    );
+    let refused = auth
+        .server
+        .post(
+            initialize(1).to_string(),
+            &[("origin", "http://localhost:6274")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        header_text(&refused, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        "http://localhost:6274"
+    );
+    assert!(refused.headers().contains_key(header::WWW_AUTHENTICATE));
+    assert!(
+        header_text(&refused, header::ACCESS_CONTROL_EXPOSE_HEADERS).contains("www-authenticate")
+    );
+}
+
+#[tokio::test]
+async fn the_protected_resource_metadata_answers_a_preflight_too() {
+    let auth = AuthServer::start(&[]).await;
+    let mut request = preflight("http://localhost:6274");
+    *request.uri_mut() = "/.well-known/oauth-protected-resource"
+        .parse()
+        .expect("a path");
+    let response = auth.server.send(request).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        header_text(&response, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        "http://localhost:6274"
+    );
+}
