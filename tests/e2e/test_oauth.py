@@ -56,9 +56,23 @@ class OAuthServer:
         )
         self.process = http_servers.start_separate(sample_server, label, "--config", str(self.config), "--allow-writes")
 
+    issuer_url: str | None = None
+    """`[auth] issuer` (or `resource`) when the config sets it."""
+    resource_url: str | None = None
+    """`[auth] resource` when the config sets it."""
+
     @property
     def base(self) -> str:
         return self.process.base_url
+
+    @property
+    def issuer(self) -> str:
+        return self.issuer_url or self.base
+
+    @property
+    def resource(self) -> str:
+        """The MCP endpoint as tokens name it (their audience)."""
+        return f"{self.resource_url or self.base}/mcp"
 
     def restart(self) -> None:
         self.process.stop()
@@ -120,7 +134,7 @@ def register(http: httpx.Client, server: OAuthServer, **metadata: Any) -> dict[s
 
 
 def authorize(http: httpx.Client, server: OAuthServer, client_id: str, challenge_: str | None, **params: Any) -> httpx.Response:
-    query = {"client_id": client_id, "redirect_uri": REDIRECT, "response_type": "code", "state": "st-1", "scope": "mcp:read", "resource": f"{server.base}/mcp"}
+    query = {"client_id": client_id, "redirect_uri": REDIRECT, "response_type": "code", "state": "st-1", "scope": "mcp:read", "resource": server.resource}
     if challenge_ is not None:
         query |= {"code_challenge": challenge_, "code_challenge_method": "S256"}
     query |= params
@@ -150,7 +164,7 @@ def code_for(http: httpx.Client, server: OAuthServer, client_id: str, scope: str
     page = authorize(http, server, client_id, challenge_, scope=scope)
     password = ALICE_PASSWORD if user == "alice" else BOB_PASSWORD
     answer = redirected(submit(http, server, page, user, password, tick))
-    assert answer["state"] == "st-1" and answer["iss"] == server.base, answer
+    assert answer["state"] == "st-1" and answer["iss"] == server.issuer, answer
     return answer["code"], verifier
 
 
@@ -159,7 +173,7 @@ def token(http: httpx.Client, server: OAuthServer, **form: str) -> httpx.Respons
 
 
 def redeem(http: httpx.Client, server: OAuthServer, client_id: str, code: str, verifier: str) -> httpx.Response:
-    return token(http, server, grant_type="authorization_code", code=code, code_verifier=verifier, client_id=client_id, redirect_uri=REDIRECT, resource=f"{server.base}/mcp")
+    return token(http, server, grant_type="authorization_code", code=code, code_verifier=verifier, client_id=client_id, redirect_uri=REDIRECT, resource=server.resource)
 
 
 def tokens_for(http: httpx.Client, server: OAuthServer, client_id: str, scope: str = "mcp:read", user: str = "alice", tick: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -211,7 +225,7 @@ def test_the_login_page_is_an_accessible_form_with_every_parameter_hidden(server
     csp = page.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "form-action 'self'" in csp, csp
     assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
-    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["referrer-policy"] == "same-origin", "no-referrer would make browsers post the form with Origin: null"
     cookie = page.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/authorize" in cookie, cookie
     assert '<html lang="en">' in page.text
@@ -446,10 +460,11 @@ def test_attack_a_forged_token_is_refused_with_401(server, http, kind, reason):
 
 
 def test_attack_a_token_of_another_resource_is_refused_even_signed_with_the_same_keys(sample_server, http_servers, server, http, tmp_path):
-    """A second server sharing the first's store (and so its signing keys) is another
-    resource: its tokens carry its audience."""
+    """A second server sharing the first's store (and so its signing keys) and issuer is
+    another resource: its tokens carry its audience."""
     store = server.config.parent / "mcpgen-auth.sqlite"
-    other = OAuthServer(sample_server, http_servers, tmp_path / "other", "oauth-other", f'store = "{store}"')
+    other = OAuthServer(sample_server, http_servers, tmp_path / "other", "oauth-other", f'store = "{store}"\nissuer = "{server.base}"')
+    other.issuer_url = server.base
     try:
         client = register(http, other)
         tokens = tokens_for(http, other, client["client_id"])
@@ -498,7 +513,18 @@ def test_attack_requests_beyond_the_rate_limit_get_429(sample_server, http_serve
 
 # --- restart, registration, metadata documents -----------------------------------------------
 
-def test_clients_keys_and_revocations_survive_a_restart(server, http):
+def test_clients_keys_and_revocations_survive_a_restart(sample_server, http_servers, http, tmp_path):
+    """The restarted server listens on another port: its public URL (`resource`, and so the
+    issuer and the tokens' audience) is set, as it would be in production."""
+    server = OAuthServer(sample_server, http_servers, tmp_path, "oauth-restart", 'resource = "http://mcpgen.test"')
+    server.issuer_url = server.resource_url = "http://mcpgen.test"
+    try:
+        restarted(server, http)
+    finally:
+        server.process.stop()
+
+
+def restarted(server: OAuthServer, http: httpx.Client) -> None:
     client = register(http, server)
     kept = tokens_for(http, server, client["client_id"])
     gone = tokens_for(http, server, client["client_id"])

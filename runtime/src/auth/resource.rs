@@ -84,6 +84,7 @@ impl ResourceServer {
             );
         }
         if let Some(issuer) = &auth.issuer
+            && auth.mode == AuthMode::Oidc
             && issuer.starts_with("http://")
         {
             tracing::warn!(

@@ -238,9 +238,11 @@ fn page(status: StatusCode, body: String, form_target: Option<&str>) -> Response
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Not `no-referrer`: with it, browsers send `Origin: null` on the form's POST, which the
+    // Origin check in front of every route refuses. `same-origin` tells other sites nothing.
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     super::no_store(headers);
     response

@@ -156,7 +156,7 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || (first & 0xffc0) == 0xfe80 // link-local fe80::/10
                 || (first & 0xffc0) == 0xfec0 // site-local fec0::/10
                 || (first == 0x2001 && ip.segments()[1] == 0x0db8) // documentation
-                || first == 0x0064 && ip.segments()[1] == 0xff9b && ip.segments()[2] == 0x0001 // local NAT64
+                || (first == 0x0064 && ip.segments()[1] == 0xff9b && ip.segments()[2] == 0x0001) // local NAT64
                 || ip.segments()[..6] == [0; 6]) // IPv4-compatible and ::/96
         }
     }
