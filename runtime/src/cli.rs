@@ -306,7 +306,9 @@ fn hash_password() -> Result<(), String> {
         .map_err(|error| format!("cannot read the password on stdin (as UTF-8): {error}"))?;
     let password = password
         .strip_suffix('\n')
-        .map_or(password.as_str(), |line| line.strip_suffix('\r').unwrap_or(line));
+        .map_or(password.as_str(), |line| {
+            line.strip_suffix('\r').unwrap_or(line)
+        });
     if password.is_empty() {
         return Err(
             "no password on stdin: printf '%s' \"$PASSWORD\" | NAME auth hash-password".to_owned(),

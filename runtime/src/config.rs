@@ -650,11 +650,16 @@ mod tests {
     fn oauth_users_need_an_argon2id_hash_and_known_scopes() {
         let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$7bQxDl2vW0Yj2QyG0Y1cM3k8yq0tY0o2Cw8mJ0m7nZ8";
         let user = |hash: &str, scopes: &str| {
-            format!("[auth]\nmode = \"oauth\"\n[[auth.users]]\nname = \"alice\"\npassword_hash = \"{hash}\"\nscopes = {scopes}\n")
+            format!(
+                "[auth]\nmode = \"oauth\"\n[[auth.users]]\nname = \"alice\"\npassword_hash = \"{hash}\"\nscopes = {scopes}\n"
+            )
         };
         let config = Config::parse(&user(hash, "\"mcp:read books:delete\"")).unwrap();
         assert_eq!(config.auth.check(), Ok(()));
-        assert_eq!(config.auth.users[0].scopes.to_scopes().to_string(), "books:delete mcp:read");
+        assert_eq!(
+            config.auth.users[0].scopes.to_scopes().to_string(),
+            "books:delete mcp:read"
+        );
         let config = Config::parse(&user(hash, "[\"mcp:read\", \"mcp:write\"]")).unwrap();
         assert_eq!(config.auth.check(), Ok(()));
         let config = Config::parse(&user("secret", "\"mcp:read\"")).unwrap();

@@ -99,12 +99,8 @@ impl ResourceServer {
             let store = Store::open_sqlite(&auth.store_path())
                 .await
                 .map_err(|error| error.to_string())?;
-            let server = AuthorizationServer::new(
-                auth,
-                &resource,
-                Arc::new(store),
-                scope_catalog(&state),
-            )?;
+            let server =
+                AuthorizationServer::new(auth, &resource, Arc::new(store), scope_catalog(&state))?;
             tracing::info!(
                 issuer = server.issuer(),
                 users = auth.users.len(),

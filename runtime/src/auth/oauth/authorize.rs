@@ -25,7 +25,6 @@ use serde_json::{Value, json};
 use tera::{Context, Tera};
 use url::Url;
 
-use super::clients::Client;
 use super::token::{CODE_KIND, CODE_MEMORY_S, CODE_TTL_S};
 use super::{AuthorizationServer, Params, client_ip, digest, now, parameters, random_token, same};
 use crate::tools::scope;
@@ -51,15 +50,17 @@ impl LoginPage {
     pub fn load(custom: Option<&Path>) -> Result<Self, String> {
         let login = match custom {
             Some(path) => std::fs::read_to_string(path).map_err(|error| {
-                format!("auth.login_page {}: cannot read it ({error})", path.display())
+                format!(
+                    "auth.login_page {}: cannot read it ({error})",
+                    path.display()
+                )
             })?,
             None => DEFAULT_LOGIN_PAGE.to_owned(),
         };
         let mut tera = Tera::new();
         // `.html` names: every value is HTML-escaped.
-        tera.add_raw_template("login.html", &login).map_err(|error| {
-            format!("auth.login_page is not a valid tera template: {error:?}")
-        })?;
+        tera.add_raw_template("login.html", &login)
+            .map_err(|error| format!("auth.login_page is not a valid tera template: {error:?}"))?;
         tera.add_raw_template("refused.html", REFUSED_PAGE)
             .map_err(|error| format!("the refusal page does not parse: {error:?}"))?;
         let page = Self { tera };
@@ -70,9 +71,10 @@ impl LoginPage {
             username: "",
             error: "",
         };
-        page.render_login(&sample, "http://issuer.example").map_err(|error| {
-            format!("auth.login_page does not render with the login page's context: {error}")
-        })?;
+        page.render_login(&sample, "http://issuer.example")
+            .map_err(|error| {
+                format!("auth.login_page does not render with the login page's context: {error}")
+            })?;
         Ok(page)
     }
 
@@ -124,7 +126,9 @@ impl LoginPage {
 fn describe(name: &str) -> String {
     match name {
         scope::READ => "read every table and call read-only routines".to_owned(),
-        scope::WRITE => "insert and update rows of every table, call routines that write".to_owned(),
+        scope::WRITE => {
+            "insert and update rows of every table, call routines that write".to_owned()
+        }
         scope::DELETE => "delete rows of every table".to_owned(),
         _ => match name.rsplit_once(':') {
             Some((base, "read")) => format!("read {base}"),
@@ -228,7 +232,9 @@ fn page(status: StatusCode, body: String, form_target: Option<&str>) -> Response
     // names the redirect URI's origin beside 'self'.
     let csp = format!(
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'{}; frame-ancestors 'none'; base-uri 'none'",
-        form_target.map(|target| format!(" {target}")).unwrap_or_default()
+        form_target
+            .map(|target| format!(" {target}"))
+            .unwrap_or_default()
     );
     if let Ok(csp) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
@@ -316,14 +322,14 @@ fn redirect_error(request: &AuthRequest, error: &str, description: &str, issuer:
 impl AuthorizationServer {
     /// The checked request of `params`: `Err` with the response (an error page, or an error
     /// sent back to the client).
-    async fn checked_request(&self, params: &Params) -> Result<(AuthRequest, Client), Response> {
+    async fn checked_request(&self, params: &Params) -> Result<AuthRequest, Box<Response>> {
         let refuse = |message: String| {
             tracing::warn!(reason = %message, "oauth: refused an authorization request (not redirected)");
-            Err(self.login_page.refused(
+            Err(Box::new(self.login_page.refused(
                 StatusCode::BAD_REQUEST,
                 "This sign-in request is not valid",
                 &message,
-            ))
+            )))
         };
         let Some(client_id) = params.get("client_id") else {
             return refuse("The request names no client (client_id is missing).".to_owned());
@@ -342,26 +348,44 @@ impl AuthorizationServer {
         }
         let request = AuthRequest {
             client_id: client.client_id.clone(),
-            client_name: client.client_name.clone(),
+            client_name: client.client_name,
             redirect_uri: redirect_uri.to_owned(),
             state: params.get("state").map(str::to_owned),
             code_challenge: params.get("code_challenge").unwrap_or_default().to_owned(),
             resource: params.get("resource").map(str::to_owned),
             scopes: self.scopes.requested(params.get("scope")),
         };
-        let fail = |error: &str, description: &str| Err(redirect_error(&request, error, description, &self.issuer));
+        let fail = |error: &str, description: &str| {
+            Err(Box::new(redirect_error(
+                &request,
+                error,
+                description,
+                &self.issuer,
+            )))
+        };
         if params.get("response_type") != Some("code") {
             return fail("unsupported_response_type", "response_type must be code");
         }
         if request.code_challenge.is_empty() {
-            return fail("invalid_request", "code_challenge is required (PKCE with S256)");
+            return fail(
+                "invalid_request",
+                "code_challenge is required (PKCE with S256)",
+            );
         }
         match params.get("code_challenge_method") {
             Some("S256") => {}
             Some(other) => {
-                return fail("invalid_request", &format!("code_challenge_method {other} is not supported: only S256"));
+                return fail(
+                    "invalid_request",
+                    &format!("code_challenge_method {other} is not supported: only S256"),
+                );
             }
-            None => return fail("invalid_request", "code_challenge_method is required: S256 (plain is not supported)"),
+            None => {
+                return fail(
+                    "invalid_request",
+                    "code_challenge_method is required: S256 (plain is not supported)",
+                );
+            }
         }
         let challenge_ok = request.code_challenge.len() == 43
             && request
@@ -369,41 +393,82 @@ impl AuthorizationServer {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !challenge_ok {
-            return fail("invalid_request", "code_challenge must be the base64url SHA-256 of the code verifier (43 characters)");
+            return fail(
+                "invalid_request",
+                "code_challenge must be the base64url SHA-256 of the code verifier (43 characters)",
+            );
         }
         if let Some(resource) = &request.resource
             && !self.is_own_resource(resource)
         {
-            return fail("invalid_target", &format!("resource must be this server ({}/mcp)", self.resource));
+            return fail(
+                "invalid_target",
+                &format!("resource must be this server ({}/mcp)", self.resource),
+            );
         }
-        Ok((request, client))
+        Ok(request)
     }
 
     /// Stores `request` under a new CSRF token bound to `browser`, and renders its form.
-    async fn login_form(&self, request: &AuthRequest, browser: &str, status: StatusCode, username: &str, error: &str) -> Response {
+    async fn login_form(
+        &self,
+        request: &AuthRequest,
+        browser: &str,
+        status: StatusCode,
+        username: &str,
+        error: &str,
+    ) -> Response {
         let Ok(csrf_token) = random_token(32) else {
-            return self.login_page.refused(StatusCode::INTERNAL_SERVER_ERROR, "Sign-in is unavailable", "The server has no random bytes.");
+            return self.login_page.refused(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sign-in is unavailable",
+                "The server has no random bytes.",
+            );
         };
         let record = json!({"request": request, "browser": digest(browser)});
         if let Err(error) = self
             .store
-            .put(REQUEST_KIND, &digest(&csrf_token), &record, Some(now() + REQUEST_TTL_S))
+            .put(
+                REQUEST_KIND,
+                &digest(&csrf_token),
+                &record,
+                Some(now() + REQUEST_TTL_S),
+            )
             .await
         {
             tracing::error!(%error, "oauth: cannot store an authorization request");
-            return self.login_page.refused(StatusCode::INTERNAL_SERVER_ERROR, "Sign-in is unavailable", "The server cannot store the request; see its log.");
+            return self.login_page.refused(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sign-in is unavailable",
+                "The server cannot store the request; see its log.",
+            );
         }
-        let login = Login { request, csrf_token: &csrf_token, username, error };
+        let login = Login {
+            request,
+            csrf_token: &csrf_token,
+            username,
+            error,
+        };
         let body = match self.login_page.render_login(&login, &self.issuer) {
             Ok(body) => body,
             Err(error) => {
                 tracing::error!(%error, "oauth: the login page does not render");
-                return self.login_page.refused(StatusCode::INTERNAL_SERVER_ERROR, "Sign-in is unavailable", "The login page does not render; see the server's log.");
+                return self.login_page.refused(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sign-in is unavailable",
+                    "The login page does not render; see the server's log.",
+                );
             }
         };
         let mut response = page(status, body, csp_source(&request.redirect_uri).as_deref());
-        let secure = if self.issuer.starts_with("https://") { "; Secure" } else { "" };
-        let cookie = format!("{COOKIE}={browser}; HttpOnly; SameSite=Strict; Path=/authorize; Max-Age={REQUEST_TTL_S}{secure}");
+        let secure = if self.issuer.starts_with("https://") {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{COOKIE}={browser}; HttpOnly; SameSite=Strict; Path=/authorize; Max-Age={REQUEST_TTL_S}{secure}"
+        );
         if let Ok(cookie) = HeaderValue::from_str(&cookie) {
             response.headers_mut().insert(header::SET_COOKIE, cookie);
         }
@@ -417,7 +482,9 @@ impl AuthorizationServer {
             "Too many attempts",
             &format!("Too many sign-in attempts; try again in {wait} seconds."),
         );
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
         response
     }
 }
@@ -425,7 +492,10 @@ impl AuthorizationServer {
 /// The browser's cookie value, when it is one this server could have set.
 fn browser_of(headers: &HeaderMap) -> Option<&str> {
     cookie(headers, COOKIE).filter(|value| {
-        value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        value.len() == 43
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     })
 }
 
@@ -433,17 +503,25 @@ fn browser_of(headers: &HeaderMap) -> Option<&str> {
 pub async fn show(State(server): State<Arc<AuthorizationServer>>, request: Request) -> Response {
     let params = match parameters(request.uri().query().unwrap_or_default(), &[]) {
         Ok(params) => params,
-        Err(why) => return server.login_page.refused(StatusCode::BAD_REQUEST, "This sign-in request is not valid", &format!("In the request, {why}.")),
+        Err(why) => {
+            return server.login_page.refused(
+                StatusCode::BAD_REQUEST,
+                "This sign-in request is not valid",
+                &format!("In the request, {why}."),
+            );
+        }
     };
-    let (checked, _client) = match server.checked_request(&params).await {
+    let checked = match server.checked_request(&params).await {
         Ok(checked) => checked,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let browser = match browser_of(request.headers()) {
         Some(browser) => browser.to_owned(),
         None => random_token(32).unwrap_or_default(),
     };
-    server.login_form(&checked, &browser, StatusCode::OK, "", "").await
+    server
+        .login_form(&checked, &browser, StatusCode::OK, "", "")
+        .await
 }
 
 /// `POST /authorize`: signs the user in and sends the code back.
@@ -468,7 +546,8 @@ pub async fn submit(State(server): State<Arc<AuthorizationServer>>, request: Req
     let Ok(form) = parameters(&String::from_utf8_lossy(&bytes), &["scope"]) else {
         return forbidden("a parameter is given twice");
     };
-    let (Some(csrf_token), Some(browser)) = (form.get("csrf_token"), browser_of(&parts.headers)) else {
+    let (Some(csrf_token), Some(browser)) = (form.get("csrf_token"), browser_of(&parts.headers))
+    else {
         return forbidden("no csrf_token or no cookie");
     };
     let key = digest(csrf_token);
@@ -480,14 +559,21 @@ pub async fn submit(State(server): State<Arc<AuthorizationServer>>, request: Req
             return forbidden("the store cannot be read");
         }
     };
-    let bound = record.get("browser").and_then(Value::as_str).is_some_and(|expected| same(&digest(browser), expected));
+    let bound = record
+        .get("browser")
+        .and_then(Value::as_str)
+        .is_some_and(|expected| same(&digest(browser), expected));
     if !bound {
         return forbidden("the cookie is not the one the form was shown with");
     }
     if !matches!(server.store.remove(REQUEST_KIND, &key).await, Ok(true)) {
         return forbidden("the csrf_token was used already");
     }
-    let Some(stored) = record.get("request").cloned().and_then(|value| serde_json::from_value::<AuthRequest>(value).ok()) else {
+    let Some(stored) = record
+        .get("request")
+        .cloned()
+        .and_then(|value| serde_json::from_value::<AuthRequest>(value).ok())
+    else {
         return forbidden("the stored request is unusable");
     };
     let Some(ticked) = stored.ticked(&form) else {
@@ -497,7 +583,11 @@ pub async fn submit(State(server): State<Arc<AuthorizationServer>>, request: Req
     let password = form.get("password").unwrap_or_default();
     let user_key = format!("user:{username}");
     let ip_key = format!("ip:{ip}");
-    if let Err(wait) = server.failed_logins.check(&ip_key).and_then(|()| server.failed_logins.check(&user_key)) {
+    if let Err(wait) = server
+        .failed_logins
+        .check(&ip_key)
+        .and_then(|()| server.failed_logins.check(&user_key))
+    {
         tracing::warn!(%ip, user = %username, "oauth: rate limit: refused a sign-in after too many failures");
         return server.too_many(wait);
     }
@@ -506,12 +596,23 @@ pub async fn submit(State(server): State<Arc<AuthorizationServer>>, request: Req
         let _ = server.failed_logins.take(&user_key);
         tracing::warn!(%ip, user = %username, client_id = %stored.client_id, "oauth: refused a sign-in: wrong username or password");
         return server
-            .login_form(&stored, browser, StatusCode::UNAUTHORIZED, username, "The username or password is not right.")
+            .login_form(
+                &stored,
+                browser,
+                StatusCode::UNAUTHORIZED,
+                username,
+                "The username or password is not right.",
+            )
             .await;
     };
     let granted = server.scopes.grant(&stored.scopes, &ticked, &holds);
     if granted.is_empty() {
-        return redirect_error(&stored, "access_denied", "the user holds none of the requested scopes", &server.issuer);
+        return redirect_error(
+            &stored,
+            "access_denied",
+            "the user holds none of the requested scopes",
+            &server.issuer,
+        );
     }
     let Ok(code) = random_token(32) else {
         return redirect_error(&stored, "server_error", "no random bytes", &server.issuer);
@@ -527,9 +628,23 @@ pub async fn submit(State(server): State<Arc<AuthorizationServer>>, request: Req
         "expires_at": now() + CODE_TTL_S,
         "used": false,
     });
-    if let Err(error) = server.store.put(CODE_KIND, &digest(&code), &record, Some(now() + CODE_MEMORY_S)).await {
+    if let Err(error) = server
+        .store
+        .put(
+            CODE_KIND,
+            &digest(&code),
+            &record,
+            Some(now() + CODE_MEMORY_S),
+        )
+        .await
+    {
         tracing::error!(%error, "oauth: cannot store a code");
-        return redirect_error(&stored, "server_error", "the code cannot be stored", &server.issuer);
+        return redirect_error(
+            &stored,
+            "server_error",
+            "the code cannot be stored",
+            &server.issuer,
+        );
     }
     tracing::info!(user = %username, client_id = %stored.client_id, scope = %granted, "oauth: signed in and granted");
     redirect(
@@ -564,7 +679,10 @@ mod tests {
                 format!(
                     "{}={}",
                     field["name"].as_str().unwrap(),
-                    url::form_urlencoded::byte_serialize(field["value"].as_str().unwrap().as_bytes()).collect::<String>()
+                    url::form_urlencoded::byte_serialize(
+                        field["value"].as_str().unwrap().as_bytes()
+                    )
+                    .collect::<String>()
                 )
             })
             .collect();
@@ -584,8 +702,15 @@ mod tests {
 
     #[test]
     fn a_changed_or_added_field_or_an_unrequested_scope_is_a_tampered_form() {
-        assert_eq!(request().ticked(&form("scope=mcp:delete")), None, "not requested");
-        assert_eq!(request().ticked(&form("redirect_uri=http://127.0.0.1:9/other")), None);
+        assert_eq!(
+            request().ticked(&form("scope=mcp:delete")),
+            None,
+            "not requested"
+        );
+        assert_eq!(
+            request().ticked(&form("redirect_uri=http://127.0.0.1:9/other")),
+            None
+        );
         assert_eq!(request().ticked(&form("resource=http://elsewhere")), None);
         let mut changed = request();
         changed.state = Some("other".to_owned());
@@ -598,18 +723,38 @@ mod tests {
         let mut request = request();
         request.state = Some("\"><script>".to_owned());
         let html = page
-            .render_login(&Login { request: &request, csrf_token: "tok", username: "", error: "" }, "http://as")
+            .render_login(
+                &Login {
+                    request: &request,
+                    csrf_token: "tok",
+                    username: "",
+                    error: "",
+                },
+                "http://as",
+            )
             .unwrap();
-        assert!(html.contains("name=\"username\"") && html.contains("name=\"password\""), "{html}");
+        assert!(
+            html.contains("name=\"username\"") && html.contains("name=\"password\""),
+            "{html}"
+        );
         assert!(html.contains("name=\"csrf_token\" value=\"tok\""), "{html}");
-        assert!(html.contains("type=\"checkbox\"") && html.contains("value=\"books:delete\""), "{html}");
+        assert!(
+            html.contains("type=\"checkbox\"") && html.contains("value=\"books:delete\""),
+            "{html}"
+        );
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("<html lang=\"en\">"));
     }
 
     #[test]
     fn the_form_may_be_sent_to_the_redirect_uri_origin_only() {
-        assert_eq!(csp_source("http://127.0.0.1:9/cb?x=1").as_deref(), Some("http://127.0.0.1:9"));
-        assert_eq!(csp_source("cursor://anysphere/cb").as_deref(), Some("cursor:"));
+        assert_eq!(
+            csp_source("http://127.0.0.1:9/cb?x=1").as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        assert_eq!(
+            csp_source("cursor://anysphere/cb").as_deref(),
+            Some("cursor:")
+        );
     }
 }

@@ -88,7 +88,7 @@ fn strings(value: &Value) -> Option<Vec<String>> {
 }
 
 /// Whether `host` is a loopback host of a redirect URI (RFC 8252 section 7.3).
-fn is_loopback(host: Option<Host<&str>>) -> bool {
+fn is_loopback(host: Option<&Host<&str>>) -> bool {
     match host {
         Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
@@ -99,18 +99,24 @@ fn is_loopback(host: Option<Host<&str>>) -> bool {
 
 /// Why `uri` cannot be a redirect URI; `Ok` when it can.
 pub fn check_redirect_uri(uri: &str) -> Result<(), String> {
-    let url = Url::parse(uri).map_err(|error| format!("{uri:?} is not an absolute URI ({error})"))?;
+    let url =
+        Url::parse(uri).map_err(|error| format!("{uri:?} is not an absolute URI ({error})"))?;
     if url.fragment().is_some() {
-        return Err(format!("{uri:?} has a fragment (#...), which a redirect URI must not have"));
+        return Err(format!(
+            "{uri:?} has a fragment (#...), which a redirect URI must not have"
+        ));
     }
     match url.scheme() {
         "https" => Ok(()),
-        "http" if is_loopback(url.host()) => Ok(()),
+        "http" if is_loopback(url.host().as_ref()) => Ok(()),
         "http" => Err(format!(
             "{uri:?} is plain http on a host other than loopback (127.0.0.1, [::1], localhost): use https"
         )),
         "javascript" | "data" | "file" | "vbscript" | "about" | "blob" | "ftp" | "ws" | "wss" => {
-            Err(format!("{uri:?}: the scheme {} is never a redirect URI", url.scheme()))
+            Err(format!(
+                "{uri:?}: the scheme {} is never a redirect URI",
+                url.scheme()
+            ))
         }
         _ => Ok(()),
     }
@@ -127,7 +133,7 @@ pub fn redirect_matches(registered: &str, requested: &str) -> bool {
     };
     registered.scheme() == "http"
         && requested.scheme() == "http"
-        && is_loopback(registered.host())
+        && is_loopback(registered.host().as_ref())
         && registered.host() == requested.host()
         && registered.path() == requested.path()
         && registered.query() == requested.query()
@@ -185,11 +191,13 @@ async fn checked_address(url: &Url, allow_local: bool) -> Result<SocketAddr, Str
     let addresses: Vec<SocketAddr> = match url.host() {
         Some(Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
         Some(Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
-        Some(Host::Domain(name)) => tokio::time::timeout(FETCH_TIMEOUT, tokio::net::lookup_host((name, port)))
-            .await
-            .map_err(|_| format!("{name} did not resolve within 5 s"))?
-            .map_err(|error| format!("{name} does not resolve: {error}"))?
-            .collect(),
+        Some(Host::Domain(name)) => {
+            tokio::time::timeout(FETCH_TIMEOUT, tokio::net::lookup_host((name, port)))
+                .await
+                .map_err(|_| format!("{name} did not resolve within 5 s"))?
+                .map_err(|error| format!("{name} does not resolve: {error}"))?
+                .collect()
+        }
         None => return Err("the URL has no host".to_owned()),
     };
     if !allow_local && let Some(bad) = addresses.iter().find(|address| !is_public(address.ip())) {
@@ -261,9 +269,13 @@ impl AuthorizationServer {
     /// Fetches and checks the metadata document at `url`.
     async fn fetch_document(&self, url: &str) -> Result<Client, String> {
         let parsed = Url::parse(url).map_err(|error| format!("not a URL ({error})"))?;
-        let scheme_ok = parsed.scheme() == "https"
-            || (self.allow_local_metadata && parsed.scheme() == "http");
-        if !scheme_ok || parsed.path() == "/" || parsed.fragment().is_some() || !parsed.username().is_empty() {
+        let scheme_ok =
+            parsed.scheme() == "https" || (self.allow_local_metadata && parsed.scheme() == "http");
+        if !scheme_ok
+            || parsed.path() == "/"
+            || parsed.fragment().is_some()
+            || !parsed.username().is_empty()
+        {
             return Err("a client ID metadata document URL is https, with a path, without a fragment or credentials".to_owned());
         }
         let address = checked_address(&parsed, self.allow_local_metadata).await?;
@@ -286,7 +298,10 @@ impl AuthorizationServer {
             .await
             .map_err(|error| format!("GET failed: {error}"))?;
         if response.status() != StatusCode::OK {
-            return Err(format!("GET answered HTTP {} (redirects are not followed)", response.status()));
+            return Err(format!(
+                "GET answered HTTP {} (redirects are not followed)",
+                response.status()
+            ));
         }
         let mut body = Vec::new();
         while let Some(chunk) = response
@@ -312,7 +327,10 @@ impl AuthorizationServer {
         for uri in &redirect_uris {
             check_redirect_uri(uri)?;
         }
-        match document.get("token_endpoint_auth_method").and_then(Value::as_str) {
+        match document
+            .get("token_endpoint_auth_method")
+            .and_then(Value::as_str)
+        {
             None | Some("none") => {}
             Some(other) => {
                 return Err(format!(
@@ -366,16 +384,28 @@ pub async fn serve_register(
 
 async fn register(server: &AuthorizationServer, body: &[u8]) -> Response {
     let Ok(metadata) = serde_json::from_slice::<Value>(body) else {
-        return registration_error("invalid_client_metadata", "the body is not a JSON object of client metadata");
+        return registration_error(
+            "invalid_client_metadata",
+            "the body is not a JSON object of client metadata",
+        );
     };
     if !metadata.is_object() {
-        return registration_error("invalid_client_metadata", "the body is not a JSON object of client metadata");
+        return registration_error(
+            "invalid_client_metadata",
+            "the body is not a JSON object of client metadata",
+        );
     }
     let Some(redirect_uris) = metadata.get("redirect_uris").and_then(strings) else {
-        return registration_error("invalid_redirect_uri", "redirect_uris is required: an array of the client's redirect URIs");
+        return registration_error(
+            "invalid_redirect_uri",
+            "redirect_uris is required: an array of the client's redirect URIs",
+        );
     };
     if redirect_uris.is_empty() || redirect_uris.len() > MAX_REDIRECT_URIS {
-        return registration_error("invalid_redirect_uri", &format!("redirect_uris must hold 1 to {MAX_REDIRECT_URIS} URIs"));
+        return registration_error(
+            "invalid_redirect_uri",
+            &format!("redirect_uris must hold 1 to {MAX_REDIRECT_URIS} URIs"),
+        );
     }
     for uri in &redirect_uris {
         if let Err(why) = check_redirect_uri(uri) {
@@ -384,32 +414,67 @@ async fn register(server: &AuthorizationServer, body: &[u8]) -> Response {
     }
     let method = match metadata.get("token_endpoint_auth_method") {
         None => "client_secret_basic",
-        Some(Value::String(method)) if ["none", "client_secret_post", "client_secret_basic"].contains(&method.as_str()) => method.as_str(),
+        Some(Value::String(method))
+            if ["none", "client_secret_post", "client_secret_basic"].contains(&method.as_str()) =>
+        {
+            method.as_str()
+        }
         Some(other) => {
-            return registration_error("invalid_client_metadata", &format!("token_endpoint_auth_method {other} is not supported: none, client_secret_post or client_secret_basic"));
+            return registration_error(
+                "invalid_client_metadata",
+                &format!(
+                    "token_endpoint_auth_method {other} is not supported: none, client_secret_post or client_secret_basic"
+                ),
+            );
         }
     };
     let grant_types = match metadata.get("grant_types") {
         None => vec!["authorization_code".to_owned()],
         Some(value) => match strings(value) {
-            Some(types) if !types.is_empty() && types.iter().all(|t| t == "authorization_code" || t == "refresh_token") => types,
-            _ => return registration_error("invalid_client_metadata", "grant_types may hold only authorization_code and refresh_token"),
+            Some(types)
+                if !types.is_empty()
+                    && types
+                        .iter()
+                        .all(|t| t == "authorization_code" || t == "refresh_token") =>
+            {
+                types
+            }
+            _ => {
+                return registration_error(
+                    "invalid_client_metadata",
+                    "grant_types may hold only authorization_code and refresh_token",
+                );
+            }
         },
     };
     let response_types = match metadata.get("response_types") {
         None => vec!["code".to_owned()],
         Some(value) => match strings(value) {
             Some(types) if types == ["code"] => types,
-            _ => return registration_error("invalid_client_metadata", "response_types may hold only \"code\""),
+            _ => {
+                return registration_error(
+                    "invalid_client_metadata",
+                    "response_types may hold only \"code\"",
+                );
+            }
         },
     };
     let client_name = match metadata.get("client_name") {
         None => None,
         Some(Value::String(name)) if name.chars().count() <= 200 => Some(name.clone()),
-        Some(_) => return registration_error("invalid_client_metadata", "client_name must be a string of at most 200 characters"),
+        Some(_) => {
+            return registration_error(
+                "invalid_client_metadata",
+                "client_name must be a string of at most 200 characters",
+            );
+        }
     };
     let (Ok(client_id), Ok(secret)) = (random_token(16), random_token(32)) else {
-        return oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "no random bytes");
+        return oauth_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "no random bytes",
+        );
     };
     let secret = (method != "none").then_some(secret);
     let issued_at = now();
@@ -425,7 +490,11 @@ async fn register(server: &AuthorizationServer, body: &[u8]) -> Response {
     });
     if let Err(error) = server.store.put(KIND, &client_id, &record, None).await {
         tracing::error!(%error, "oauth: cannot store a client");
-        return oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the client cannot be stored; see the server's log");
+        return oauth_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the client cannot be stored; see the server's log",
+        );
     }
     tracing::info!(client_id = %client_id, client_name = ?client_name, method, "oauth: registered a client");
     let mut answer = json!({
@@ -452,26 +521,70 @@ mod tests {
 
     #[test]
     fn redirect_uris_match_exactly_but_loopback_http_with_any_port() {
-        assert!(redirect_matches("https://app.example/cb", "https://app.example/cb"));
-        assert!(!redirect_matches("https://app.example/cb", "https://app.example/cb/"));
-        assert!(!redirect_matches("https://app.example/cb", "https://app.example:8443/cb"));
-        assert!(redirect_matches("http://127.0.0.1:3000/cb", "http://127.0.0.1:49152/cb"));
-        assert!(redirect_matches("http://127.0.0.1/cb", "http://127.0.0.1:5000/cb"));
+        assert!(redirect_matches(
+            "https://app.example/cb",
+            "https://app.example/cb"
+        ));
+        assert!(!redirect_matches(
+            "https://app.example/cb",
+            "https://app.example/cb/"
+        ));
+        assert!(!redirect_matches(
+            "https://app.example/cb",
+            "https://app.example:8443/cb"
+        ));
+        assert!(redirect_matches(
+            "http://127.0.0.1:3000/cb",
+            "http://127.0.0.1:49152/cb"
+        ));
+        assert!(redirect_matches(
+            "http://127.0.0.1/cb",
+            "http://127.0.0.1:5000/cb"
+        ));
         assert!(redirect_matches("http://[::1]:1/cb", "http://[::1]:2/cb"));
-        assert!(redirect_matches("http://localhost:1/cb", "http://localhost:2/cb"));
-        assert!(!redirect_matches("http://127.0.0.1:1/cb", "http://localhost:1/cb"), "the host must match");
-        assert!(!redirect_matches("http://127.0.0.1:1/cb", "http://127.0.0.1:2/other"));
-        assert!(!redirect_matches("http://127.0.0.1:1/cb", "http://evil@127.0.0.1:2/cb"));
-        assert!(!redirect_matches("http://app.example:1/cb", "http://app.example:2/cb"));
+        assert!(redirect_matches(
+            "http://localhost:1/cb",
+            "http://localhost:2/cb"
+        ));
+        assert!(
+            !redirect_matches("http://127.0.0.1:1/cb", "http://localhost:1/cb"),
+            "the host must match"
+        );
+        assert!(!redirect_matches(
+            "http://127.0.0.1:1/cb",
+            "http://127.0.0.1:2/other"
+        ));
+        assert!(!redirect_matches(
+            "http://127.0.0.1:1/cb",
+            "http://evil@127.0.0.1:2/cb"
+        ));
+        assert!(!redirect_matches(
+            "http://app.example:1/cb",
+            "http://app.example:2/cb"
+        ));
         assert!(!redirect_matches("cursor://cb", "cursor://cb2"));
     }
 
     #[test]
     fn redirect_uris_are_https_loopback_http_or_private_use_schemes() {
-        for good in ["https://app.example/cb", "http://127.0.0.1:8/cb", "http://localhost/cb", "http://[::1]/cb", "cursor://anysphere.cursor-retrieval/oauth", "com.example.app:/cb"] {
+        for good in [
+            "https://app.example/cb",
+            "http://127.0.0.1:8/cb",
+            "http://localhost/cb",
+            "http://[::1]/cb",
+            "cursor://anysphere.cursor-retrieval/oauth",
+            "com.example.app:/cb",
+        ] {
             assert_eq!(check_redirect_uri(good), Ok(()), "{good}");
         }
-        for bad in ["javascript:alert(1)", "data:text/html,x", "http://app.example/cb", "https://app.example/cb#x", "/relative", "file:///etc/passwd"] {
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "http://app.example/cb",
+            "https://app.example/cb#x",
+            "/relative",
+            "file:///etc/passwd",
+        ] {
             assert!(check_redirect_uri(bad).is_err(), "{bad}");
         }
     }
@@ -482,9 +595,24 @@ mod tests {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
         for local in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1",
-            "255.255.255.255", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-            "2001:db8::1", "198.18.0.1", "240.0.0.1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "2001:db8::1",
+            "198.18.0.1",
+            "240.0.0.1",
         ] {
             assert!(!is_public(local.parse().unwrap()), "{local}");
         }

@@ -78,8 +78,7 @@ impl RateLimiter {
             let capacity = self.capacity;
             let per_second = self.per_second;
             buckets.retain(|_, kept| {
-                kept.tokens + now.duration_since(kept.updated).as_secs_f64() * per_second
-                    < capacity
+                kept.tokens + now.duration_since(kept.updated).as_secs_f64() * per_second < capacity
             });
         }
         buckets.insert(key.to_owned(), bucket);

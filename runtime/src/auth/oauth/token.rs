@@ -100,7 +100,8 @@ impl AccessTokens {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(signer.kid.clone());
         header.typ = Some("at+jwt".to_owned());
-        encode(&header, &claims, &signer.key).map_err(|error| format!("cannot sign a token: {error}"))
+        encode(&header, &claims, &signer.key)
+            .map_err(|error| format!("cannot sign a token: {error}"))
     }
 
     /// The claims of `token` when this server signed it, for one of its audiences, and it
@@ -108,7 +109,10 @@ impl AccessTokens {
     async fn claims(&self, token: &str) -> Result<Map<String, Value>, String> {
         let header = decode_header(token).map_err(|error| format!("not a usable JWT: {error}"))?;
         if header.alg != Algorithm::EdDSA {
-            return Err(format!("the algorithm {:?} is not this server's (EdDSA)", header.alg));
+            return Err(format!(
+                "the algorithm {:?} is not this server's (EdDSA)",
+                header.alg
+            ));
         }
         let kid = header.kid.ok_or("the token names no signing key (kid)")?;
         let key = self
@@ -137,11 +141,21 @@ impl AccessTokens {
         let claims = self.claims(token).await?;
         let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
         let read = |error: crate::auth::store::StoreError| error.to_string();
-        if self.store.get(REVOKED_KIND, text("jti")).await.map_err(read)?.is_some() {
+        if self
+            .store
+            .get(REVOKED_KIND, text("jti"))
+            .await
+            .map_err(read)?
+            .is_some()
+        {
             return Err("the token was revoked".to_owned());
         }
-        let family = self.store.get(FAMILY_KIND, text("fam")).await.map_err(read)?;
-        if !family.is_some_and(|family| !revoked(&family)) {
+        let family = self
+            .store
+            .get(FAMILY_KIND, text("fam"))
+            .await
+            .map_err(read)?;
+        if family.is_none_or(|family| revoked(&family)) {
             return Err("the sign-in the token was issued from was revoked".to_owned());
         }
         Ok(Caller {
@@ -157,13 +171,19 @@ impl AccessTokens {
         let Ok(claims) = self.claims(token).await else {
             return Ok(None);
         };
-        let jti = claims.get("jti").and_then(Value::as_str).unwrap_or_default();
+        let jti = claims
+            .get("jti")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let exp = claims.get("exp").and_then(Value::as_i64);
         self.store
             .put(REVOKED_KIND, jti, &json!({"revoked_at": now()}), exp)
             .await
             .map_err(|error| error.to_string())?;
-        Ok(claims.get("client_id").and_then(Value::as_str).map(str::to_owned))
+        Ok(claims
+            .get("client_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned))
     }
 }
 
@@ -184,7 +204,11 @@ struct Refusal {
 impl Refusal {
     fn new(error: &'static str, description: impl Into<String>) -> Self {
         Self {
-            status: if error == "invalid_client" { StatusCode::UNAUTHORIZED } else { StatusCode::BAD_REQUEST },
+            status: if error == "invalid_client" {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::BAD_REQUEST
+            },
             error,
             description: description.into(),
             basic: false,
@@ -214,7 +238,11 @@ fn server_error(error: impl std::fmt::Display) -> Refusal {
 }
 
 /// The form body of a request, its client IP and headers; `Err` with the response.
-async fn read_form(server: &AuthorizationServer, request: Request, bucket: &str) -> Result<(Params, HeaderMap), Response> {
+async fn read_form(
+    server: &AuthorizationServer,
+    request: Request,
+    bucket: &str,
+) -> Result<(Params, HeaderMap), Response> {
     let ip = client_ip(&request);
     if let Err(wait) = server.requests.take(&format!("{bucket}:{ip}")) {
         tracing::warn!(%ip, endpoint = bucket, "oauth: rate limit: refused a request");
@@ -226,15 +254,25 @@ async fn read_form(server: &AuthorizationServer, request: Request, bucket: &str)
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        .is_some_and(|essence| {
+            essence
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
     if !form_type {
-        return Err(Refusal::new("invalid_request", "the body must be application/x-www-form-urlencoded").response());
+        return Err(Refusal::new(
+            "invalid_request",
+            "the body must be application/x-www-form-urlencoded",
+        )
+        .response());
     }
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .map_err(|_| Refusal::new("invalid_request", "the body cannot be read").response())?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| Refusal::new("invalid_request", "the body is not UTF-8").response())?;
-    let params = parameters(text, &[]).map_err(|why| Refusal::new("invalid_request", why).response())?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Refusal::new("invalid_request", "the body is not UTF-8").response())?;
+    let params =
+        parameters(text, &[]).map_err(|why| Refusal::new("invalid_request", why).response())?;
     Ok((params, parts.headers))
 }
 
@@ -260,14 +298,24 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 impl AuthorizationServer {
     /// The client a token or revocation request authenticates as (RFC 6749 section 2.3):
     /// a confidential one with its secret (Basic or in the body), a public one by its id.
-    async fn authenticate_client(&self, params: &Params, headers: &HeaderMap) -> Result<String, Refusal> {
+    async fn authenticate_client(
+        &self,
+        params: &Params,
+        headers: &HeaderMap,
+    ) -> Result<String, Refusal> {
         let basic = basic_credentials(headers);
         let (client_id, secret) = match (&basic, params.get("client_id")) {
             (Some((id, _)), Some(form_id)) if id != form_id => {
-                return Err(Refusal::new("invalid_request", "client_id differs from the one in Authorization"));
+                return Err(Refusal::new(
+                    "invalid_request",
+                    "client_id differs from the one in Authorization",
+                ));
             }
             (Some((id, secret)), _) => (id.clone(), Some(secret.clone())),
-            (None, Some(id)) => (id.to_owned(), params.get("client_secret").map(str::to_owned)),
+            (None, Some(id)) => (
+                id.to_owned(),
+                params.get("client_secret").map(str::to_owned),
+            ),
             (None, None) => return Err(Refusal::new("invalid_request", "client_id is required")),
         };
         let refuse = |description: &str| Refusal {
@@ -277,7 +325,9 @@ impl AuthorizationServer {
         let client = self.client(&client_id).await.map_err(|why| refuse(&why))?;
         if let Some(expected) = &client.secret_digest {
             let Some(secret) = secret else {
-                return Err(refuse("this client is confidential: authenticate with its client_secret (client_secret_basic or client_secret_post)"));
+                return Err(refuse(
+                    "this client is confidential: authenticate with its client_secret (client_secret_basic or client_secret_post)",
+                ));
             };
             if !same(&digest(&secret), expected) {
                 tracing::warn!(client_id = %client_id, "oauth: refused a wrong client secret");
@@ -289,19 +339,39 @@ impl AuthorizationServer {
 
     /// Revokes family `family`: its refresh tokens and access tokens stop working.
     async fn revoke_family(&self, family: &str, why: &str) -> Result<(), Refusal> {
-        let record = self.store.get(FAMILY_KIND, family).await.map_err(server_error)?;
+        let record = self
+            .store
+            .get(FAMILY_KIND, family)
+            .await
+            .map_err(server_error)?;
         let mut record = record.unwrap_or_else(|| json!({}));
         record["revoked"] = json!(true);
-        let expires = now().saturating_add(self.refresh_token_ttl_s).saturating_add(self.tokens.ttl_s);
-        self.store.put(FAMILY_KIND, family, &record, Some(expires)).await.map_err(server_error)?;
+        let expires = now()
+            .saturating_add(self.refresh_token_ttl_s)
+            .saturating_add(self.tokens.ttl_s);
+        self.store
+            .put(FAMILY_KIND, family, &record, Some(expires))
+            .await
+            .map_err(server_error)?;
         tracing::warn!(reason = why, "oauth: revoked every token of a sign-in");
         Ok(())
     }
 
     /// The token response of a family: a new access token of `scope` and a new refresh
     /// token of `refresh_scope`.
-    async fn issue(&self, family: &str, family_record: &Value, scope: &str, refresh_scope: &str) -> Result<Response, Refusal> {
-        let text = |name: &str| family_record.get(name).and_then(Value::as_str).unwrap_or_default();
+    async fn issue(
+        &self,
+        family: &str,
+        family_record: &Value,
+        scope: &str,
+        refresh_scope: &str,
+    ) -> Result<Response, Refusal> {
+        let text = |name: &str| {
+            family_record
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        };
         let access_token = self
             .tokens
             .issue(&Grant {
@@ -318,7 +388,12 @@ impl AuthorizationServer {
         let refresh_token = format!("{family}.{}", random_token(32).map_err(server_error)?);
         let expires = family_record.get("expires_at").and_then(Value::as_i64);
         self.store
-            .put(REFRESH_KIND, &digest(&refresh_token), &json!({"family": family, "scope": refresh_scope, "used": false}), expires)
+            .put(
+                REFRESH_KIND,
+                &digest(&refresh_token),
+                &json!({"family": family, "scope": refresh_scope, "used": false}),
+                expires,
+            )
             .await
             .map_err(server_error)?;
         Ok(json_response(
@@ -335,10 +410,15 @@ impl AuthorizationServer {
 
     /// `grant_type=authorization_code`.
     async fn redeem_code(&self, params: &Params, client_id: &str) -> Result<Response, Refusal> {
-        let code = params.get("code").ok_or_else(|| Refusal::new("invalid_request", "code is required"))?;
-        let verifier = params
-            .get("code_verifier")
-            .ok_or_else(|| Refusal::new("invalid_request", "code_verifier is required (PKCE, RFC 7636)"))?;
+        let code = params
+            .get("code")
+            .ok_or_else(|| Refusal::new("invalid_request", "code is required"))?;
+        let verifier = params.get("code_verifier").ok_or_else(|| {
+            Refusal::new(
+                "invalid_request",
+                "code_verifier is required (PKCE, RFC 7636)",
+            )
+        })?;
         let redirect_uri = params
             .get("redirect_uri")
             .ok_or_else(|| Refusal::new("invalid_request", "redirect_uri is required"))?;
@@ -350,33 +430,63 @@ impl AuthorizationServer {
             .map_err(server_error)?
         else {
             tracing::warn!(client_id, "oauth: refused an unknown or expired code");
-            return Err(Refusal::new("invalid_grant", "the code is not valid or has expired"));
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the code is not valid or has expired",
+            ));
         };
         let text = |name: &str| record.get(name).and_then(Value::as_str).unwrap_or_default();
         let family = code_family(code);
         if record.get("used").and_then(Value::as_bool) == Some(true) {
             tracing::warn!(client_id, "oauth: refused a replayed code");
-            self.revoke_family(&family, "an authorization code was redeemed twice").await?;
-            return Err(Refusal::new("invalid_grant", "the code was already used; every token issued from it is revoked"));
+            self.revoke_family(&family, "an authorization code was redeemed twice")
+                .await?;
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the code was already used; every token issued from it is revoked",
+            ));
         }
-        if record.get("expires_at").and_then(Value::as_i64).unwrap_or(0) <= now() {
-            return Err(Refusal::new("invalid_grant", "the code has expired (codes live 60 s)"));
+        if record
+            .get("expires_at")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            <= now()
+        {
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the code has expired (codes live 60 s)",
+            ));
         }
         if text("client_id") != client_id {
             tracing::warn!(client_id, "oauth: refused a code of another client");
-            return Err(Refusal::new("invalid_grant", "the code was issued to another client"));
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the code was issued to another client",
+            ));
         }
         if text("redirect_uri") != redirect_uri {
-            return Err(Refusal::new("invalid_grant", "redirect_uri is not the one of the authorization request"));
+            return Err(Refusal::new(
+                "invalid_grant",
+                "redirect_uri is not the one of the authorization request",
+            ));
         }
         if !pkce_matches(verifier, text("code_challenge")) {
             tracing::warn!(client_id, "oauth: refused a wrong PKCE code_verifier");
-            return Err(Refusal::new("invalid_grant", "the code_verifier does not match the code_challenge (PKCE S256)"));
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the code_verifier does not match the code_challenge (PKCE S256)",
+            ));
         }
         if let Some(resource) = params.get("resource")
             && (!self.is_own_resource(resource) || self.audience(Some(resource)) != text("aud"))
         {
-            return Err(Refusal::new("invalid_target", format!("resource must be this server's, as at /authorize ({})", text("aud"))));
+            return Err(Refusal::new(
+                "invalid_target",
+                format!(
+                    "resource must be this server's, as at /authorize ({})",
+                    text("aud")
+                ),
+            ));
         }
         let expires_at = now().saturating_add(self.refresh_token_ttl_s);
         let family_record = json!({
@@ -389,15 +499,29 @@ impl AuthorizationServer {
         });
         let inserted = self
             .store
-            .insert(FAMILY_KIND, &family, &family_record, Some(expires_at.saturating_add(self.tokens.ttl_s)))
+            .insert(
+                FAMILY_KIND,
+                &family,
+                &family_record,
+                Some(expires_at.saturating_add(self.tokens.ttl_s)),
+            )
             .await
             .map_err(server_error)?;
         if !inserted {
             // A replay revoked it between the two steps.
-            return Err(Refusal::new("invalid_grant", "the code was already used; every token issued from it is revoked"));
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the code was already used; every token issued from it is revoked",
+            ));
         }
-        tracing::info!(client_id, subject = text("sub"), scope = text("scope"), "oauth: issued tokens for a code");
-        self.issue(&family, &family_record, text("scope"), text("scope")).await
+        tracing::info!(
+            client_id,
+            subject = text("sub"),
+            scope = text("scope"),
+            "oauth: issued tokens for a code"
+        );
+        self.issue(&family, &family_record, text("scope"), text("scope"))
+            .await
     }
 
     /// `grant_type=refresh_token`.
@@ -405,49 +529,96 @@ impl AuthorizationServer {
         let token = params
             .get("refresh_token")
             .ok_or_else(|| Refusal::new("invalid_request", "refresh_token is required"))?;
-        let family = token.split_once('.').map(|(family, _)| family).unwrap_or_default();
+        let family = token
+            .split_once('.')
+            .map(|(family, _)| family)
+            .unwrap_or_default();
         let Some(record) = self
             .store
-            .replace(REFRESH_KIND, &digest(token), &json!({"used": true, "family": family}))
+            .replace(
+                REFRESH_KIND,
+                &digest(token),
+                &json!({"used": true, "family": family}),
+            )
             .await
             .map_err(server_error)?
         else {
-            return Err(Refusal::new("invalid_grant", "the refresh token is not valid or has expired"));
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the refresh token is not valid or has expired",
+            ));
         };
         if record.get("used").and_then(Value::as_bool) == Some(true) {
             tracing::warn!(client_id, "oauth: refused a reused refresh token");
-            self.revoke_family(family, "a rotated refresh token was used again").await?;
-            return Err(Refusal::new("invalid_grant", "the refresh token was already used; every token of its sign-in is revoked"));
+            self.revoke_family(family, "a rotated refresh token was used again")
+                .await?;
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the refresh token was already used; every token of its sign-in is revoked",
+            ));
         }
-        let family_record = self.store.get(FAMILY_KIND, family).await.map_err(server_error)?;
+        let family_record = self
+            .store
+            .get(FAMILY_KIND, family)
+            .await
+            .map_err(server_error)?;
         let Some(family_record) = family_record.filter(|record| !revoked(record)) else {
-            return Err(Refusal::new("invalid_grant", "the sign-in of this refresh token was revoked"));
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the sign-in of this refresh token was revoked",
+            ));
         };
         if family_record.get("client_id").and_then(Value::as_str) != Some(client_id) {
-            tracing::warn!(client_id, "oauth: refused a refresh token of another client");
-            self.revoke_family(family, "a refresh token was presented by another client").await?;
-            return Err(Refusal::new("invalid_grant", "the refresh token was issued to another client"));
+            tracing::warn!(
+                client_id,
+                "oauth: refused a refresh token of another client"
+            );
+            self.revoke_family(family, "a refresh token was presented by another client")
+                .await?;
+            return Err(Refusal::new(
+                "invalid_grant",
+                "the refresh token was issued to another client",
+            ));
         }
         if let Some(resource) = params.get("resource")
             && (!self.is_own_resource(resource)
-                || Some(self.audience(Some(resource)).as_str()) != family_record.get("aud").and_then(Value::as_str))
+                || Some(self.audience(Some(resource)).as_str())
+                    != family_record.get("aud").and_then(Value::as_str))
         {
-            return Err(Refusal::new("invalid_target", "resource must be this server's, as at /authorize"));
+            return Err(Refusal::new(
+                "invalid_target",
+                "resource must be this server's, as at /authorize",
+            ));
         }
-        let granted = Scopes::parse(record.get("scope").and_then(Value::as_str).unwrap_or_default());
+        let granted = Scopes::parse(
+            record
+                .get("scope")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        );
         let scope = match params.get("scope") {
             None => granted.to_string(),
             Some(asked) => {
                 let asked = Scopes::parse(asked);
                 if let Some(wider) = asked.iter().find(|scope| !granted.has(scope)) {
-                    tracing::warn!(client_id, scope = wider, "oauth: refused a refresh that widens the scope");
-                    return Err(Refusal::new("invalid_scope", format!("{wider} was not granted; a refresh may narrow the scope, never widen it")));
+                    tracing::warn!(
+                        client_id,
+                        scope = wider,
+                        "oauth: refused a refresh that widens the scope"
+                    );
+                    return Err(Refusal::new(
+                        "invalid_scope",
+                        format!(
+                            "{wider} was not granted; a refresh may narrow the scope, never widen it"
+                        ),
+                    ));
                 }
                 asked.to_string()
             }
         };
         tracing::info!(client_id, scope = %scope, "oauth: refreshed tokens");
-        self.issue(family, &family_record, &scope, &granted.to_string()).await
+        self.issue(family, &family_record, &scope, &granted.to_string())
+            .await
     }
 }
 
@@ -461,12 +632,21 @@ pub(crate) fn code_family(code: &str) -> String {
 /// S256 challenge is `challenge`.
 pub fn pkce_matches(verifier: &str, challenge: &str) -> bool {
     let well_formed = (43..=128).contains(&verifier.len())
-        && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
-    well_formed && same(&URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())), challenge)
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+    well_formed
+        && same(
+            &URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
+            challenge,
+        )
 }
 
 /// `POST /token`.
-pub async fn serve_token(State(server): State<Arc<AuthorizationServer>>, request: Request) -> Response {
+pub async fn serve_token(
+    State(server): State<Arc<AuthorizationServer>>,
+    request: Request,
+) -> Response {
     let (params, headers) = match read_form(&server, request, "token").await {
         Ok(read) => read,
         Err(response) => return response,
@@ -476,7 +656,12 @@ pub async fn serve_token(State(server): State<Arc<AuthorizationServer>>, request
         match params.get("grant_type") {
             Some("authorization_code") => server.redeem_code(&params, &client_id).await,
             Some("refresh_token") => server.refresh(&params, &client_id).await,
-            Some(other) => Err(Refusal::new("unsupported_grant_type", format!("grant_type {other:?} is not supported: authorization_code or refresh_token"))),
+            Some(other) => Err(Refusal::new(
+                "unsupported_grant_type",
+                format!(
+                    "grant_type {other:?} is not supported: authorization_code or refresh_token"
+                ),
+            )),
             None => Err(Refusal::new("invalid_request", "grant_type is required")),
         }
     }
@@ -486,27 +671,52 @@ pub async fn serve_token(State(server): State<Arc<AuthorizationServer>>, request
 
 /// `POST /revoke` (RFC 7009): a refresh token revokes its family, an access token itself;
 /// 200 whatever the token, even an unknown one.
-pub async fn serve_revoke(State(server): State<Arc<AuthorizationServer>>, request: Request) -> Response {
+pub async fn serve_revoke(
+    State(server): State<Arc<AuthorizationServer>>,
+    request: Request,
+) -> Response {
     let (params, headers) = match read_form(&server, request, "revoke").await {
         Ok(read) => read,
         Err(response) => return response,
     };
     let outcome: Result<(), Refusal> = async {
         let client_id = server.authenticate_client(&params, &headers).await?;
-        let token = params.get("token").ok_or_else(|| Refusal::new("invalid_request", "token is required"))?;
+        let token = params
+            .get("token")
+            .ok_or_else(|| Refusal::new("invalid_request", "token is required"))?;
         let hint = params.get("token_type_hint");
         if hint != Some("access_token")
-            && let Some(record) = server.store.get(REFRESH_KIND, &digest(token)).await.map_err(server_error)?
+            && let Some(record) = server
+                .store
+                .get(REFRESH_KIND, &digest(token))
+                .await
+                .map_err(server_error)?
             && let Some(family) = record.get("family").and_then(Value::as_str)
         {
-            let owner = server.store.get(FAMILY_KIND, family).await.map_err(server_error)?;
-            if owner.as_ref().and_then(|f| f.get("client_id")).and_then(Value::as_str) == Some(client_id.as_str()) {
-                server.revoke_family(family, "the client revoked its refresh token").await?;
+            let owner = server
+                .store
+                .get(FAMILY_KIND, family)
+                .await
+                .map_err(server_error)?;
+            if owner
+                .as_ref()
+                .and_then(|f| f.get("client_id"))
+                .and_then(Value::as_str)
+                == Some(client_id.as_str())
+            {
+                server
+                    .revoke_family(family, "the client revoked its refresh token")
+                    .await?;
             }
             return Ok(());
         }
         if token.matches('.').count() == 2 {
-            let issued_to = server.tokens.claims(token).await.ok().and_then(|claims| claims.get("client_id").and_then(Value::as_str).map(str::to_owned));
+            let issued_to = server.tokens.claims(token).await.ok().and_then(|claims| {
+                claims
+                    .get("client_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
             if issued_to.as_deref() == Some(client_id.as_str()) {
                 server.tokens.revoke(token).await.map_err(server_error)?;
                 tracing::info!(client_id = %client_id, "oauth: the client revoked an access token");
@@ -531,22 +741,41 @@ mod tests {
         let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
         assert!(pkce_matches(verifier, challenge));
         assert!(!pkce_matches(verifier, verifier), "plain is not S256");
-        assert!(!pkce_matches("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl", challenge));
+        assert!(!pkce_matches(
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl",
+            challenge
+        ));
         assert!(!pkce_matches("short", challenge));
     }
 
     async fn tokens(name: &str, ttl_s: i64) -> (AccessTokens, std::path::PathBuf) {
-        let path = std::env::temp_dir().join(format!("mcpgen-oauth-{name}-{}.sqlite", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("mcpgen-oauth-{name}-{}.sqlite", std::process::id()));
         let _ = std::fs::remove_file(&path);
         let store = Arc::new(Store::open_sqlite(&path).await.unwrap());
         let keys = SigningKeys::new(Arc::clone(&store), 3600, ttl_s.max(1));
-        let tokens = AccessTokens::new(keys, Arc::clone(&store), "http://as.test".to_owned(), vec!["http://as.test/mcp".to_owned()], ttl_s);
-        store.put(FAMILY_KIND, "f", &json!({"revoked": false}), None).await.unwrap();
+        let tokens = AccessTokens::new(
+            keys,
+            Arc::clone(&store),
+            "http://as.test".to_owned(),
+            vec!["http://as.test/mcp".to_owned()],
+            ttl_s,
+        );
+        store
+            .put(FAMILY_KIND, "f", &json!({"revoked": false}), None)
+            .await
+            .unwrap();
         (tokens, path)
     }
 
     fn grant() -> Grant<'static> {
-        Grant { subject: "alice", client_id: "c", scope: "mcp:read", audience: "http://as.test/mcp", family: "f" }
+        Grant {
+            subject: "alice",
+            client_id: "c",
+            scope: "mcp:read",
+            audience: "http://as.test/mcp",
+            family: "f",
+        }
     }
 
     #[tokio::test]
@@ -559,7 +788,11 @@ mod tests {
         tokens.revoke(&token).await.unwrap();
         assert!(tokens.verify(&token).await.unwrap_err().contains("revoked"));
         let other = tokens.issue(&grant()).await.unwrap();
-        tokens.store.put(FAMILY_KIND, "f", &json!({"revoked": true}), None).await.unwrap();
+        tokens
+            .store
+            .put(FAMILY_KIND, "f", &json!({"revoked": true}), None)
+            .await
+            .unwrap();
         assert!(tokens.verify(&other).await.unwrap_err().contains("revoked"));
         let _ = std::fs::remove_file(&path);
     }
@@ -570,14 +803,20 @@ mod tests {
         let token = tokens.issue(&grant()).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
         let error = tokens.verify(&token).await.unwrap_err();
-        assert!(error.contains("expired") || error.contains("Expired"), "{error}");
+        assert!(
+            error.contains("expired") || error.contains("Expired"),
+            "{error}"
+        );
         let _ = std::fs::remove_file(&path);
     }
 
     #[tokio::test]
     async fn another_audience_another_issuer_and_an_unknown_key_are_refused() {
         let (tokens, path) = tokens("claims", 60).await;
-        let elsewhere = Grant { audience: "https://other.example/mcp", ..grant() };
+        let elsewhere = Grant {
+            audience: "https://other.example/mcp",
+            ..grant()
+        };
         let token = tokens.issue(&elsewhere).await.unwrap();
         assert!(tokens.verify(&token).await.is_err());
         let (other, other_path) = self::tokens("claims-other", 60).await;

@@ -137,7 +137,13 @@ impl ScopeCatalog {
             .iter()
             .filter(|scope| !scope::is_elevated(scope) || ticked.contains(scope.as_str()))
             .filter(|scope| {
-                holds.has(scope) || self.0.get(*scope).copied().flatten().is_some_and(|umbrella| holds.has(umbrella))
+                holds.has(scope)
+                    || self
+                        .0
+                        .get(*scope)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|umbrella| holds.has(umbrella))
             })
             .cloned()
             .collect()
@@ -149,14 +155,21 @@ mod tests {
     use super::*;
 
     fn catalog() -> ScopeCatalog {
-        ScopeCatalog::new(["books", "authors"], [("bestsellers", true), ("restock", false)])
+        ScopeCatalog::new(
+            ["books", "authors"],
+            [("bestsellers", true), ("restock", false)],
+        )
     }
 
     fn grant(requested: &str, ticked: &[&str], holds: &str) -> String {
         let catalog = catalog();
         let requested = catalog.requested(Some(requested));
         catalog
-            .grant(&requested, &ticked.iter().copied().collect(), &Scopes::parse(holds))
+            .grant(
+                &requested,
+                &ticked.iter().copied().collect(),
+                &Scopes::parse(holds),
+            )
             .to_string()
     }
 
@@ -172,22 +185,46 @@ mod tests {
     #[test]
     fn a_scope_is_granted_when_the_user_holds_it_or_its_umbrella() {
         assert_eq!(grant("books:read", &[], "mcp:read"), "books:read");
-        assert_eq!(grant("books:read authors:write", &[], "books:read"), "books:read");
+        assert_eq!(
+            grant("books:read authors:write", &[], "books:read"),
+            "books:read"
+        );
         assert_eq!(grant("mcp:write", &[], "mcp:read books:write"), "");
-        assert_eq!(grant("bestsellers:call", &[], "mcp:read"), "bestsellers:call");
-        assert_eq!(grant("restock:call", &[], "mcp:read"), "", "a writing routine needs mcp:write");
+        assert_eq!(
+            grant("bestsellers:call", &[], "mcp:read"),
+            "bestsellers:call"
+        );
+        assert_eq!(
+            grant("restock:call", &[], "mcp:read"),
+            "",
+            "a writing routine needs mcp:write"
+        );
         assert_eq!(grant("restock:call", &[], "mcp:write"), "restock:call");
     }
 
     #[test]
     fn an_elevated_scope_is_granted_only_when_ticked_and_held() {
-        assert_eq!(grant("mcp:read mcp:delete", &[], "mcp:read mcp:delete"), "mcp:read");
         assert_eq!(
-            grant("mcp:read books:delete", &["books:delete"], "mcp:read mcp:delete"),
+            grant("mcp:read mcp:delete", &[], "mcp:read mcp:delete"),
+            "mcp:read"
+        );
+        assert_eq!(
+            grant(
+                "mcp:read books:delete",
+                &["books:delete"],
+                "mcp:read mcp:delete"
+            ),
             "books:delete mcp:read"
         );
-        assert_eq!(grant("mcp:read mcp:delete", &["mcp:delete"], "mcp:read"), "mcp:read");
-        assert_eq!(grant("mcp:read", &["mcp:delete"], "mcp:delete"), "", "ticked but not requested");
+        assert_eq!(
+            grant("mcp:read mcp:delete", &["mcp:delete"], "mcp:read"),
+            "mcp:read"
+        );
+        assert_eq!(
+            grant("mcp:read", &["mcp:delete"], "mcp:delete"),
+            "",
+            "ticked but not requested"
+        );
     }
 
     #[tokio::test]
@@ -200,7 +237,10 @@ mod tests {
             scopes: crate::config::ScopeList::Text("mcp:read".to_owned()),
         }]);
         assert_eq!(
-            users.sign_in("alice", "correct horse").await.map(|s| s.to_string()),
+            users
+                .sign_in("alice", "correct horse")
+                .await
+                .map(|s| s.to_string()),
             Some("mcp:read".to_owned())
         );
         assert_eq!(users.sign_in("alice", "wrong").await, None);
