@@ -611,3 +611,50 @@ def test_hash_password_prints_an_argon2id_hash_and_refuses_an_empty_password(sam
     assert hash_password(sample_server.binary, "pw").startswith("$argon2id$v=19$")
     empty = subprocess.run([str(sample_server.binary), "auth", "hash-password"], input="", capture_output=True, text=True, timeout=60)
     assert empty.returncode != 0 and "no password" in empty.stderr
+
+
+def test_the_python_sdk_oauth_client_provider_signs_in_and_calls_tools(server):
+    """The official SDK's OAuthClientProvider: discovery, registration, PKCE, `iss` and
+    `resource`, with the login form filled in by its redirect handler."""
+    import httpx2
+    from mcp import Client
+    from mcp.client.auth import OAuthClientProvider
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
+
+    class Memory:
+        tokens = client = None
+
+        async def get_tokens(self) -> Any:
+            return self.tokens
+
+        async def set_tokens(self, tokens: Any) -> None:
+            self.tokens = tokens
+
+        async def get_client_info(self) -> Any:
+            return self.client
+
+        async def set_client_info(self, client: Any) -> None:
+            self.client = client
+
+    answer: dict[str, str] = {}
+
+    async def sign_in(url: str) -> None:
+        async with httpx.AsyncClient(timeout=30) as browser:
+            page = await browser.get(url)
+            assert page.status_code == 200, page.text
+            fields = LoginForm(page.text).hidden() + [("username", "alice"), ("password", ALICE_PASSWORD)]
+            posted = await browser.post(f"{server.base}/authorize", content=urlencode(fields), headers={"Content-Type": "application/x-www-form-urlencoded"})
+            answer.update({key: values[0] for key, values in parse_qs(urlsplit(posted.headers["location"]).query).items()})
+
+    async def callback() -> AuthorizationCodeResult:
+        return AuthorizationCodeResult(code=answer["code"], state=answer.get("state"), iss=answer.get("iss"))
+
+    async def check() -> Any:
+        metadata = OAuthClientMetadata(client_name="sdk", redirect_uris=["http://localhost:3030/callback"], grant_types=["authorization_code", "refresh_token"], response_types=["code"])
+        provider = OAuthClientProvider(f"{server.base}/mcp", metadata, Memory(), sign_in, callback)
+        async with httpx2.AsyncClient(auth=provider, timeout=30) as http_client, Client(streamable_http_client(f"{server.base}/mcp", http_client=http_client)) as client:
+            return (await client.call_tool("count_books", {})).structured_content
+
+    assert run(check)["count"] > 0
+    assert answer["iss"] == server.base
