@@ -78,6 +78,7 @@ impl LoginPage {
         Ok(page)
     }
 
+    /// The login page of `login`, for the issuer `issuer`.
     fn render_login(&self, login: &Login<'_>, issuer: &str) -> Result<String, String> {
         let request = login.request;
         let scopes: Vec<Value> = request
@@ -511,6 +512,18 @@ pub async fn show(State(server): State<Arc<AuthorizationServer>>, request: Reque
             );
         }
     };
+    // A metadata document URL makes this server fetch it: at most as often as the budget of
+    // the other endpoints allows, per client IP.
+    if params
+        .get("client_id")
+        .is_some_and(|id| server.is_document_url(id))
+    {
+        let ip = client_ip(&request);
+        if let Err(wait) = server.requests.take(&format!("metadata:{ip}")) {
+            tracing::warn!(%ip, "oauth: rate limit: refused an authorization request with a metadata document URL");
+            return server.too_many(wait);
+        }
+    }
     let checked = match server.checked_request(&params).await {
         Ok(checked) => checked,
         Err(response) => return *response,
@@ -744,6 +757,43 @@ mod tests {
         );
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("<html lang=\"en\">"));
+    }
+
+    #[test]
+    fn a_custom_login_page_gets_the_same_context_and_a_broken_one_stops_the_start() {
+        let dir = std::env::temp_dir().join(format!("mcpgen-login-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("login.html");
+        std::fs::write(
+            &good,
+            "<form method=post>{% for f in hidden %}<input type=hidden name={{ f.name }} value=\"{{ f.value }}\">{% endfor %}<input name=csrf_token value={{ csrf_token }}>Our own page for {{ client_name }}</form>",
+        )
+        .unwrap();
+        let page = LoginPage::load(Some(&good)).unwrap();
+        let html = page
+            .render_login(
+                &Login {
+                    request: &request(),
+                    csrf_token: "tok",
+                    username: "",
+                    error: "",
+                },
+                "http://as",
+            )
+            .unwrap();
+        assert!(
+            html.contains("Our own page for c") && html.contains("value=tok"),
+            "{html}"
+        );
+        let broken = dir.join("broken.html");
+        std::fs::write(&broken, "{% for %}").unwrap();
+        let error = LoginPage::load(Some(&broken)).err().unwrap();
+        assert!(error.contains("auth.login_page"), "{error}");
+        let error = LoginPage::load(Some(&dir.join("missing.html")))
+            .err()
+            .unwrap();
+        assert!(error.contains("cannot read it"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

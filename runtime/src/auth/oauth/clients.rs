@@ -62,6 +62,7 @@ impl Client {
             .any(|registered| redirect_matches(registered, redirect_uri))
     }
 
+    /// The client of a stored record (registered, or a cached metadata document).
     fn of(record: &Value) -> Option<Self> {
         Some(Self {
             client_id: record.get("client_id")?.as_str()?.to_owned(),
@@ -168,6 +169,7 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
+/// [`is_public`] of an IPv4 address.
 fn is_public_v4(ip: Ipv4Addr) -> bool {
     let [a, b, c, _] = ip.octets();
     !(ip.is_private()
@@ -214,7 +216,7 @@ async fn checked_address(url: &Url, allow_local: bool) -> Result<SocketAddr, Str
 
 impl AuthorizationServer {
     /// Whether `client_id` is a client ID metadata document URL this server would fetch.
-    fn is_document_url(&self, client_id: &str) -> bool {
+    pub(crate) fn is_document_url(&self, client_id: &str) -> bool {
         client_id.starts_with("https://")
             || (self.allow_local_metadata && client_id.starts_with("http://"))
     }
@@ -382,6 +384,7 @@ pub async fn serve_register(
     register(&server, &body).await
 }
 
+/// Registers the client whose metadata is `body` (JSON), or says what is wrong with it.
 async fn register(server: &AuthorizationServer, body: &[u8]) -> Response {
     let Ok(metadata) = serde_json::from_slice::<Value>(body) else {
         return registration_error(

@@ -174,6 +174,7 @@ struct StoredKey {
 }
 
 impl StoredKey {
+    /// A new key, made at `now`, signing for `rotation_s`.
     fn generate(now: i64, rotation_s: i64) -> Result<Self, String> {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed)
@@ -188,6 +189,7 @@ impl StoredKey {
         })
     }
 
+    /// The key of a store record.
     fn of(record: &Value) -> Option<Self> {
         let text = |name: &str| record.get(name)?.as_str().map(str::to_owned);
         Some(Self {
@@ -199,6 +201,7 @@ impl StoredKey {
         })
     }
 
+    /// The store record of the key.
     fn to_json(&self) -> Value {
         json!({
             "kid": self.kid,
@@ -209,6 +212,7 @@ impl StoredKey {
         })
     }
 
+    /// The key as jsonwebtoken signs with it (PKCS#8 DER of the seed).
     fn signer(&self) -> Result<Signer, String> {
         let unusable = || format!("the stored signing key {} is unusable", self.kid);
         let seed: [u8; 32] = URL_SAFE_NO_PAD

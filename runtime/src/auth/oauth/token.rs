@@ -202,6 +202,7 @@ struct Refusal {
 }
 
 impl Refusal {
+    /// A refusal with `error` (400, or 401 for `invalid_client`) and what went wrong.
     fn new(error: &'static str, description: impl Into<String>) -> Self {
         Self {
             status: if error == "invalid_client" {
@@ -215,6 +216,7 @@ impl Refusal {
         }
     }
 
+    /// The JSON error response.
     fn response(&self) -> Response {
         let mut response = oauth_error(self.status, self.error, &self.description);
         if self.status == StatusCode::UNAUTHORIZED && self.basic {
@@ -227,6 +229,7 @@ impl Refusal {
     }
 }
 
+/// A failure of the server itself (the store), logged; the client is told to see the log.
 fn server_error(error: impl std::fmt::Display) -> Refusal {
     tracing::error!(%error, "oauth: the token endpoint failed");
     Refusal {
