@@ -446,6 +446,12 @@ fn config_defaults() -> serde_json::Value {
         "auth_mode": toml_string(defaults::AUTH_MODE),
         "auth_store": toml_string(defaults::AUTH_STORE),
         "auth_scopes_claim": toml_string(defaults::AUTH_SCOPES_CLAIM),
+        "access_token_ttl_s": defaults::ACCESS_TOKEN_TTL_S,
+        "refresh_token_ttl_s": defaults::REFRESH_TOKEN_TTL_S,
+        "signing_key_rotation_s": defaults::SIGNING_KEY_ROTATION_S,
+        "allow_local_metadata": defaults::ALLOW_LOCAL_METADATA,
+        "rate_limit_per_minute": defaults::RATE_LIMIT_PER_MINUTE,
+        "failed_logins_per_minute": defaults::FAILED_LOGINS_PER_MINUTE,
     })
 }
 

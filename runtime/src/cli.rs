@@ -1,6 +1,7 @@
 //! The command line of a server binary:
 //! `NAME serve [--transport stdio|http] [--listen ADDR] [--database-url URL] [--config FILE]`,
-//! and `NAME keys create|list|revoke`, the API keys of its `[auth] store`.
+//! `NAME keys create|list|revoke`, the API keys of its `[auth] store`, and
+//! `NAME auth hash-password`, which makes the password hash of an `[[auth.users]]` entry.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
@@ -34,6 +35,16 @@ enum Command {
     /// Make, list and revoke API keys (sent as Authorization: Bearer KEY over HTTP).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Helpers for the built-in authorization server ([auth] mode = "oauth").
+    #[command(subcommand)]
+    Auth(AuthCommand),
+}
+
+#[derive(Subcommand)]
+enum AuthCommand {
+    /// Read a password on stdin and print its argon2id hash, for password_hash of an
+    /// [[auth.users]] entry (printf '%s' "$PASSWORD" | NAME auth hash-password).
+    HashPassword,
 }
 
 #[derive(Subcommand)]
@@ -140,6 +151,7 @@ pub(crate) async fn run(builder: ServerBuilder) -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve(builder, args).await,
         Command::Keys(command) => keys_command(command).await,
+        Command::Auth(AuthCommand::HashPassword) => hash_password(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -286,6 +298,27 @@ async fn keys_command(command: KeysCommand) -> Result<(), String> {
     Ok(())
 }
 
+/// `auth hash-password`: the password is stdin, but one line end at its end; the argon2id
+/// hash goes to stdout.
+fn hash_password() -> Result<(), String> {
+    let mut password = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut password)
+        .map_err(|error| format!("cannot read the password on stdin (as UTF-8): {error}"))?;
+    let password = password
+        .strip_suffix('\n')
+        .map_or(password.as_str(), |line| {
+            line.strip_suffix('\r').unwrap_or(line)
+        });
+    if password.is_empty() {
+        return Err(
+            "no password on stdin: printf '%s' \"$PASSWORD\" | NAME auth hash-password".to_owned(),
+        );
+    }
+    let hash = crate::auth::oauth::users::hash_password(password)?;
+    writeln!(std::io::stdout().lock(), "{hash}")
+        .map_err(|error| format!("cannot write to stdout: {error}"))
+}
+
 /// A key's name: what `keys list` can show and `keys revoke NAME` can name.
 fn check_key_name(name: &str) -> Result<(), String> {
     let fits = !name.is_empty()
@@ -311,17 +344,7 @@ fn check_scopes(scopes: &Scopes) -> Result<(), String> {
         );
     }
     for scope in scopes.iter() {
-        let known = match scope.rsplit_once(':') {
-            Some(("mcp", kind)) => matches!(kind, "read" | "write" | "delete"),
-            Some((base, kind)) => {
-                !base.is_empty()
-                    && base
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                    && matches!(kind, "read" | "write" | "delete" | "call")
-            }
-            None => false,
-        };
+        let known = crate::tools::scope::is_scope_name(scope);
         if !known {
             return Err(format!(
                 "--scopes: {scope:?} is not a scope: mcp:read, mcp:write, mcp:delete, or T:read, T:write, T:delete, R:call with T or R a tool's base name (the T of list_T)"

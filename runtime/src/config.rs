@@ -205,6 +205,25 @@ pub struct AuthConfig {
     /// With `db_claims`: the claim that names the database role each call runs as (`SET
     /// LOCAL ROLE`); a caller without it is refused.
     pub db_role_claim: Option<String>,
+    /// `oauth`: seconds an access token is valid.
+    pub access_token_ttl_s: u64,
+    /// `oauth`: seconds a sign-in's refresh tokens keep working (rotated at each use).
+    pub refresh_token_ttl_s: u64,
+    /// `oauth`: seconds a signing key is used before the next is made.
+    pub signing_key_rotation_s: u64,
+    /// `oauth`: a tera template (relative to the config file's directory) that replaces the
+    /// login and consent page; it gets the same context as the default one.
+    pub login_page: Option<String>,
+    /// `oauth`: fetch client ID metadata documents from private, loopback and link-local
+    /// addresses too (tests, private networks).
+    pub allow_local_metadata: bool,
+    /// `oauth`: requests per minute one client IP may make to each of `/token`,
+    /// `/register` and the login form.
+    pub rate_limit_per_minute: u32,
+    /// `oauth`: failed sign-ins per minute allowed per client IP and per username.
+    pub failed_logins_per_minute: u32,
+    /// `oauth`: who may sign in (`[[auth.users]]`).
+    pub users: Vec<UserConfig>,
     /// The directory of the config file, which a relative `store` is in.
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
@@ -221,12 +240,66 @@ impl Default for AuthConfig {
             scopes_claim: defaults::AUTH_SCOPES_CLAIM.to_owned(),
             db_claims: false,
             db_role_claim: None,
+            access_token_ttl_s: defaults::ACCESS_TOKEN_TTL_S,
+            refresh_token_ttl_s: defaults::REFRESH_TOKEN_TTL_S,
+            signing_key_rotation_s: defaults::SIGNING_KEY_ROTATION_S,
+            login_page: None,
+            allow_local_metadata: defaults::ALLOW_LOCAL_METADATA,
+            rate_limit_per_minute: defaults::RATE_LIMIT_PER_MINUTE,
+            failed_logins_per_minute: defaults::FAILED_LOGINS_PER_MINUTE,
+            users: Vec::new(),
             base_dir: None,
         }
     }
 }
 
+/// `[[auth.users]]`: one person who may sign in at the login page of `oauth` mode.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    /// The name typed in the login form.
+    pub name: String,
+    /// The argon2id hash of the password, in PHC form (`NAME auth hash-password` makes it).
+    pub password_hash: String,
+    /// The most this user may grant a client: scopes as a space-separated string or a list.
+    pub scopes: ScopeList,
+}
+
+/// Scopes in the config file: `"mcp:read books:write"` or `["mcp:read", "books:write"]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ScopeList {
+    /// Space-separated.
+    Text(String),
+    /// One per item.
+    List(Vec<String>),
+}
+
+impl ScopeList {
+    /// The scopes, each once.
+    pub fn to_scopes(&self) -> crate::tools::scope::Scopes {
+        match self {
+            ScopeList::Text(text) => crate::tools::scope::Scopes::parse(text),
+            ScopeList::List(items) => items
+                .iter()
+                .flat_map(|item| item.split_whitespace())
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
 impl AuthConfig {
+    /// The file of the custom login page (`login_page`, relative to the config file's
+    /// directory).
+    pub fn login_page_path(&self) -> Option<PathBuf> {
+        let page = Path::new(self.login_page.as_ref()?);
+        Some(match &self.base_dir {
+            Some(dir) if page.is_relative() => dir.join(page),
+            _ => page.to_path_buf(),
+        })
+    }
+
     /// The store's file: `store`, relative to the config file's directory.
     pub fn store_path(&self) -> PathBuf {
         let store = Path::new(&self.store);
@@ -248,13 +321,13 @@ impl AuthConfig {
         Ok(())
     }
 
-    /// Whether these settings can be served, once `serve --auth` has had its say: `oauth` is
-    /// not built yet, `oidc` needs an issuer, URLs must be URLs, and the store a file.
+    /// Whether these settings can be served, once `serve --auth` has had its say: `oidc`
+    /// needs an issuer, `oauth` users, URLs must be URLs, and the store a file.
     pub fn check(&self) -> Result<(), String> {
-        if self.mode == AuthMode::Oauth {
-            return Err("auth.mode = \"oauth\" needs the built-in OAuth authorization server, which is not available yet: use mode = \"oidc\" with your identity provider (Keycloak, Auth0, Entra, Google), where API keys (NAME keys create) work too".to_owned());
-        }
         self.check_store()?;
+        if self.mode == AuthMode::Oauth {
+            self.check_oauth()?;
+        }
         for (name, value) in [
             ("auth.issuer", &self.issuer),
             ("auth.resource", &self.resource),
@@ -309,13 +382,77 @@ impl AuthConfig {
     }
 }
 
+impl AuthConfig {
+    /// The settings of `oauth` mode: users with argon2id hashes and scopes, durations of at
+    /// least a second.
+    fn check_oauth(&self) -> Result<(), String> {
+        if self.users.is_empty() {
+            return Err("auth.mode = \"oauth\" needs at least one user to sign in: make a password hash with `NAME auth hash-password` (it reads the password on stdin), then add\n[[auth.users]]\nname = \"alice\"\npassword_hash = \"$argon2id$...\"\nscopes = \"mcp:read\"".to_owned());
+        }
+        for (setting, value) in [
+            ("auth.access_token_ttl_s", self.access_token_ttl_s),
+            ("auth.refresh_token_ttl_s", self.refresh_token_ttl_s),
+            ("auth.signing_key_rotation_s", self.signing_key_rotation_s),
+            (
+                "auth.rate_limit_per_minute",
+                u64::from(self.rate_limit_per_minute),
+            ),
+            (
+                "auth.failed_logins_per_minute",
+                u64::from(self.failed_logins_per_minute),
+            ),
+        ] {
+            if value == 0 {
+                return Err(format!("{setting} must be at least 1"));
+            }
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for user in &self.users {
+            let name = &user.name;
+            if name.trim().is_empty() || name.len() > 128 {
+                return Err(
+                    "an [[auth.users]] entry has an empty or too long name (1 to 128 characters)"
+                        .to_owned(),
+                );
+            }
+            if !names.insert(name.as_str()) {
+                return Err(format!(
+                    "[[auth.users]] names {name:?} twice: each user once"
+                ));
+            }
+            let hash_ok = user.password_hash.starts_with("$argon2id$")
+                && argon2::PasswordHash::new(&user.password_hash).is_ok();
+            if !hash_ok {
+                return Err(format!(
+                    "[[auth.users]] {name:?}: password_hash is not an argon2id hash in PHC form ($argon2id$v=19$...); make one with `NAME auth hash-password`"
+                ));
+            }
+            let scopes = user.scopes.to_scopes();
+            if scopes.is_empty() {
+                return Err(format!(
+                    "[[auth.users]] {name:?}: scopes names no scope; give the most this user may grant, e.g. scopes = \"mcp:read\""
+                ));
+            }
+            if let Some(bad) = scopes
+                .iter()
+                .find(|scope| !crate::tools::scope::is_scope_name(scope))
+            {
+                return Err(format!(
+                    "[[auth.users]] {name:?}: {bad:?} is not a scope: mcp:read, mcp:write, mcp:delete, or T:read, T:write, T:delete, R:call with T or R a tool's base name"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Who may call the tools over HTTP (`[auth] mode`, `serve --auth`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMode {
     /// Anyone who can reach the port.
     None,
-    /// The server is its own OAuth authorization server (not available yet).
+    /// The server is its own OAuth authorization server, and API keys.
     Oauth,
     /// JWTs from an outside identity provider, and API keys.
     Oidc,
@@ -540,11 +677,34 @@ mod tests {
     }
 
     #[test]
-    fn oauth_mode_is_refused_saying_what_to_use_instead() {
+    fn oauth_mode_without_users_is_refused_naming_hash_password() {
         let config = Config::parse("[auth]\nmode = \"oauth\"\n").unwrap();
         let error = config.auth.check().unwrap_err();
-        assert!(error.contains("not available yet"), "{error}");
-        assert!(error.contains("oidc"), "{error}");
+        assert!(error.contains("auth hash-password"), "{error}");
+    }
+
+    #[test]
+    fn oauth_users_need_an_argon2id_hash_and_known_scopes() {
+        let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$7bQxDl2vW0Yj2QyG0Y1cM3k8yq0tY0o2Cw8mJ0m7nZ8";
+        let user = |hash: &str, scopes: &str| {
+            format!(
+                "[auth]\nmode = \"oauth\"\n[[auth.users]]\nname = \"alice\"\npassword_hash = \"{hash}\"\nscopes = {scopes}\n"
+            )
+        };
+        let config = Config::parse(&user(hash, "\"mcp:read books:delete\"")).unwrap();
+        assert_eq!(config.auth.check(), Ok(()));
+        assert_eq!(
+            config.auth.users[0].scopes.to_scopes().to_string(),
+            "books:delete mcp:read"
+        );
+        let config = Config::parse(&user(hash, "[\"mcp:read\", \"mcp:write\"]")).unwrap();
+        assert_eq!(config.auth.check(), Ok(()));
+        let config = Config::parse(&user("secret", "\"mcp:read\"")).unwrap();
+        assert!(config.auth.check().unwrap_err().contains("hash-password"));
+        let config = Config::parse(&user(hash, "\"everything\"")).unwrap();
+        assert!(config.auth.check().unwrap_err().contains("is not a scope"));
+        let error = Config::parse("[auth]\naccess_token_ttl = 5\n").unwrap_err();
+        assert!(error.contains("access_token_ttl"), "{error}");
     }
 
     #[test]

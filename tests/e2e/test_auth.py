@@ -288,15 +288,6 @@ def test_a_token_in_the_query_string_is_refused_even_a_valid_one(server, idp, ht
     assert 'error="invalid_request"' in challenge(response)
 
 
-def test_the_oauth_mode_refuses_to_start_saying_it_is_not_built_yet(sample_server, tmp_path):
-    completed = subprocess.run(
-        [str(sample_server.binary), "serve", "--transport", "http", "--listen", "127.0.0.1:0", "--database-url", sample_server.database_url, "--auth", "oauth"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
-    )
-    assert completed.returncode != 0
-    assert "not available yet" in completed.stderr and "oidc" in completed.stderr, completed.stderr
-
-
 # --- API keys --------------------------------------------------------------------------------
 
 def test_api_keys_work_until_revoked_and_stay_revoked_after_a_restart(server, http, tmp_path):

@@ -61,3 +61,21 @@ pub const AUTH_STORE: &str = "mcpgen-auth.sqlite";
 /// `[auth] scopes_claim`: the claim of an `oidc` token that holds its scopes (a
 /// space-separated string or an array).
 pub const AUTH_SCOPES_CLAIM: &str = "scope";
+/// `[auth] access_token_ttl_s`: seconds an access token of the built-in authorization server
+/// (`oauth` mode) is valid.
+pub const ACCESS_TOKEN_TTL_S: u64 = 900;
+/// `[auth] refresh_token_ttl_s`: seconds a sign-in's refresh tokens keep working, counted
+/// from the sign-in (each refresh rotates the token, not this deadline).
+pub const REFRESH_TOKEN_TTL_S: u64 = 30 * 86_400;
+/// `[auth] signing_key_rotation_s`: seconds a signing key of access tokens is used before a
+/// new one is made (the old one stays in the JWKS until its tokens have expired).
+pub const SIGNING_KEY_ROTATION_S: u64 = 86_400;
+/// `[auth] allow_local_metadata`: fetch client ID metadata documents from private, loopback
+/// and link-local addresses (for tests and private networks only).
+pub const ALLOW_LOCAL_METADATA: bool = false;
+/// `[auth] rate_limit_per_minute`: requests per minute one client IP may make to each of
+/// `/token`, `/register` and the login form (`POST /authorize`).
+pub const RATE_LIMIT_PER_MINUTE: u32 = 60;
+/// `[auth] failed_logins_per_minute`: failed sign-ins per minute allowed per client IP and
+/// per username before the login form answers 429.
+pub const FAILED_LOGINS_PER_MINUTE: u32 = 5;

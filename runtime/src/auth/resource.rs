@@ -28,7 +28,10 @@ use serde_json::{Map, Value, json};
 
 use super::Caller;
 use super::keys::{self, KeyStore};
+use super::oauth::AuthorizationServer;
+use super::oauth::users::ScopeCatalog;
 use super::oidc::OidcVerifier;
+use super::store::Store;
 use crate::config::{AuthConfig, AuthMode};
 use crate::handler::ServerState;
 use crate::tools::scope::{self, Need};
@@ -40,6 +43,8 @@ pub const METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
 pub struct ResourceServer {
     keys: KeyStore,
     oidc: Option<OidcVerifier>,
+    /// `oauth` mode: the built-in authorization server.
+    oauth: Option<Arc<AuthorizationServer>>,
     /// This server's public base URL, without a trailing `/`.
     resource: String,
     state: Arc<ServerState>,
@@ -79,6 +84,7 @@ impl ResourceServer {
             );
         }
         if let Some(issuer) = &auth.issuer
+            && auth.mode == AuthMode::Oidc
             && issuer.starts_with("http://")
         {
             tracing::warn!(
@@ -89,6 +95,22 @@ impl ResourceServer {
         let keys = KeyStore::open(&auth.store_path())
             .await
             .map_err(|error| error.to_string())?;
+        let oauth = if auth.mode == AuthMode::Oauth {
+            let store = Store::open_sqlite(&auth.store_path())
+                .await
+                .map_err(|error| error.to_string())?;
+            let server =
+                AuthorizationServer::new(auth, &resource, Arc::new(store), scope_catalog(&state))?;
+            tracing::info!(
+                issuer = server.issuer(),
+                users = auth.users.len(),
+                "oauth: the built-in authorization server is at {}/authorize",
+                server.issuer()
+            );
+            Some(Arc::new(server))
+        } else {
+            None
+        };
         let oidc = match (&auth.mode, &auth.issuer) {
             (AuthMode::Oidc, Some(issuer)) => {
                 let audiences = match &auth.audience {
@@ -121,9 +143,15 @@ impl ResourceServer {
         Ok(Some(Arc::new(Self {
             keys,
             oidc,
+            oauth,
             resource,
             state,
         })))
+    }
+
+    /// The built-in authorization server, in `oauth` mode.
+    pub fn authorization_server(&self) -> Option<Arc<AuthorizationServer>> {
+        self.oauth.clone()
     }
 
     /// The protected-resource metadata (RFC 9728) of the resource at `path` (`""` or
@@ -143,7 +171,12 @@ impl ResourceServer {
         for &index in self.state.tools.served_routines() {
             scopes.push(format!("{}:call", catalog.routine(index).fields.tool_base));
         }
-        let authorization_servers: Vec<&str> = self.oidc.iter().map(OidcVerifier::issuer).collect();
+        let authorization_servers: Vec<&str> = self
+            .oidc
+            .iter()
+            .map(OidcVerifier::issuer)
+            .chain(self.oauth.iter().map(|oauth| oauth.issuer()))
+            .collect();
         json!({
             "resource": format!("{}{path}", self.resource),
             "authorization_servers": authorization_servers,
@@ -178,6 +211,9 @@ impl ResourceServer {
     async fn authenticate(&self, token: &str) -> Result<Caller, String> {
         if token.starts_with(keys::PREFIX) {
             return self.keys.authenticate(token).await;
+        }
+        if let Some(oauth) = &self.oauth {
+            return oauth.tokens.verify(token).await;
         }
         match &self.oidc {
             Some(oidc) => oidc.verify(token).await,
@@ -229,6 +265,18 @@ impl ResourceServer {
         let id = message.get("id").cloned().unwrap_or(Value::Null);
         Some((id, name.to_owned(), need))
     }
+}
+
+/// The scopes of the served tables and routines, with their umbrellas.
+fn scope_catalog(state: &ServerState) -> ScopeCatalog {
+    let catalog = &state.catalog;
+    ScopeCatalog::new(
+        catalog.tables().iter().map(|table| table.tool_base),
+        state.tools.served_routines().iter().map(|&index| {
+            let routine = catalog.routine(index);
+            (routine.fields.tool_base, routine.def.read_only)
+        }),
+    )
 }
 
 /// `text` with what cannot go in a quoted header string left out.

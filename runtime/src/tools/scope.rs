@@ -64,6 +64,29 @@ impl fmt::Display for Scopes {
     }
 }
 
+/// Whether `scope` is a scope's name: `mcp:read`, `mcp:write`, `mcp:delete`, or `T:read`,
+/// `T:write`, `T:delete`, `R:call` with `T` or `R` a tool base name (lowercase letters,
+/// digits, `_`). Whether the table or routine exists is not checked.
+pub fn is_scope_name(scope: &str) -> bool {
+    match scope.rsplit_once(':') {
+        Some(("mcp", kind)) => matches!(kind, "read" | "write" | "delete"),
+        Some((base, kind)) => {
+            !base.is_empty()
+                && base
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && matches!(kind, "read" | "write" | "delete" | "call")
+        }
+        None => false,
+    }
+}
+
+/// Whether `scope` is elevated: granted only when named on an API key or ticked on the
+/// consent page (`mcp:delete`, `T:delete`).
+pub fn is_elevated(scope: &str) -> bool {
+    scope == DELETE || scope.ends_with(":delete")
+}
+
 /// Who is calling, as the resource server ([`crate::auth::resource`]) found out: put in each
 /// HTTP request's extensions, read by the MCP handler.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,8 @@
 //!    whether or not it says its length;
 //! 3. on `/mcp`, in every `[auth] mode` but `none`, a valid bearer token within its scopes
 //!    ([`crate::auth::resource`]), whose metadata is served at
-//!    `/.well-known/oauth-protected-resource`;
+//!    `/.well-known/oauth-protected-resource`; in `oauth` mode the authorization server's
+//!    routes are served beside it ([`crate::auth::oauth`]);
 //! 4. on `/mcp`, each POSTed JSON message ([`super::framing`]), and the number of open
 //!    sessions when it opens one ([`super::sessions`]).
 //!
@@ -84,7 +85,8 @@ pub async fn serve_http(
                 tracing::debug!(%error, "cannot set TCP_NODELAY");
             }
         }),
-        app.router,
+        app.router
+            .into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
@@ -150,6 +152,9 @@ pub fn router(
             Arc::clone(&auth),
             resource::require_token,
         ));
+        if let Some(oauth) = auth.authorization_server() {
+            router = router.merge(crate::auth::oauth::routes(oauth));
+        }
         router = router.merge(resource::metadata_routes(auth));
     }
     let router = router
