@@ -29,6 +29,7 @@ use serde_json::{Map, Value, json};
 use super::Caller;
 use super::keys::{self, KeyStore};
 use super::oidc::OidcVerifier;
+use super::store::Store;
 use crate::config::{AuthConfig, AuthMode};
 use crate::handler::ServerState;
 use crate::tools::scope::{self, Need};
@@ -38,6 +39,8 @@ pub const METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
 
 /// Checks the callers of `/mcp`.
 pub struct ResourceServer {
+    /// The authorization store (`[auth] store`), opened once and shared by what keeps state.
+    store: Arc<Store>,
     keys: KeyStore,
     oidc: Option<OidcVerifier>,
     /// This server's public base URL, without a trailing `/`.
@@ -86,7 +89,8 @@ impl ResourceServer {
                 "auth.issuer is plain http: the identity provider's keys can be forged in transit; use https beyond a test"
             );
         }
-        let keys = KeyStore::open(&auth.store_path())
+        let store = Arc::new(Store::open(auth).await.map_err(|error| error.to_string())?);
+        let keys = KeyStore::open(Arc::clone(&store))
             .await
             .map_err(|error| error.to_string())?;
         let oidc = match (&auth.mode, &auth.issuer) {
@@ -115,15 +119,21 @@ impl ResourceServer {
         tracing::info!(
             mode = auth.mode.name(),
             resource = %resource,
-            store = %auth.store_path().display(),
+            store = store.name(),
             "authorization: tokens are required at /mcp"
         );
         Ok(Some(Arc::new(Self {
+            store,
             keys,
             oidc,
             resource,
             state,
         })))
+    }
+
+    /// The authorization store, where the OAuth authorization server keeps its state too.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
     }
 
     /// The protected-resource metadata (RFC 9728) of the resource at `path` (`""` or
