@@ -93,8 +93,13 @@ impl RedisStore {
             parsed.query_pairs_mut().clear().extend_pairs(kept);
         }
         if parsed.scheme() == "rediss" {
-            // rustls without a default crypto provider, as reqwest is built.
-            let _ = rustls::crypto::ring::default_provider().install_default();
+            // rustls is built without a default crypto provider: ring, as for reqwest.
+            #[expect(
+                deprecated,
+                reason = "rustls deprecates ring for lacking post-quantum key exchange; the store holds argon2 hashes and short-lived state, not secrets in the clear, and ring builds in seconds where aws-lc-rs takes minutes in every generated crate"
+            )]
+            let provider = rustls::crypto::ring::default_provider();
+            let _ = provider.install_default();
         }
         let client = Client::open(parsed.as_str()).map_err(|error| fail(error.to_string()))?;
         let config = ConnectionManagerConfig::new()
