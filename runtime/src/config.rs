@@ -522,7 +522,10 @@ mod tests {
         assert_eq!(config.auth.check_store(), Ok(()));
         let config = Config::parse("[auth]\nstore = \"postgres://u:pw@db/x\"\n").unwrap();
         let error = config.auth.check().unwrap_err();
-        assert!(error.contains("SQLite file") && error.contains("redis://"), "{error}");
+        assert!(
+            error.contains("SQLite file") && error.contains("redis://"),
+            "{error}"
+        );
         assert!(!error.contains("pw"), "{error}");
     }
 

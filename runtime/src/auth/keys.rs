@@ -245,7 +245,11 @@ impl KeyStore {
                 expires,
                 revoked,
             };
-            if self.store.insert(KIND, &id, &to_value(&record), None).await? && revoked.is_none()
+            if self
+                .store
+                .insert(KIND, &id, &to_value(&record), None)
+                .await?
+                && revoked.is_none()
             {
                 self.store
                     .insert(NAME_KIND, &record.name, &json!({"id": id}), None)
@@ -479,7 +483,8 @@ mod tests {
 
     impl TempFile {
         fn new(name: &str) -> Self {
-            let path = std::env::temp_dir().join(format!("mcpgen-{name}-{}.sqlite", std::process::id()));
+            let path =
+                std::env::temp_dir().join(format!("mcpgen-{name}-{}.sqlite", std::process::id()));
             let _ = std::fs::remove_file(&path);
             Self(path)
         }
@@ -542,12 +547,16 @@ mod tests {
             .create("ci", &Scopes::parse("mcp:read"), None)
             .await
             .unwrap();
-        assert!(keys.authenticate(&again).await.is_ok(), "a revoked key's name is free");
+        assert!(
+            keys.authenticate(&again).await.is_ok(),
+            "a revoked key's name is free"
+        );
         assert_eq!(keys.list().await.unwrap().len(), 3, "revoked keys are kept");
     }
 
     #[tokio::test]
-    async fn keys_in_sqlite_are_listed_without_secrets_and_revoked_keys_are_refused_after_a_reopen() {
+    async fn keys_in_sqlite_are_listed_without_secrets_and_revoked_keys_are_refused_after_a_reopen()
+    {
         let file = TempFile::new("keys");
         keys_behave(file.store().await, file.store().await).await;
     }
@@ -580,7 +589,10 @@ mod tests {
         ] {
             sqlx::query(statement).execute(sqlite.pool()).await.unwrap();
         }
-        for (id, name, revoked) in [(id.as_str(), "ci", None), ("00000000000000ff", "gone", Some(5))] {
+        for (id, name, revoked) in [
+            (id.as_str(), "ci", None),
+            ("00000000000000ff", "gone", Some(5)),
+        ] {
             sqlx::query("INSERT INTO api_keys VALUES (?, ?, ?, 'mcp:read', 1, NULL, ?)")
                 .bind(id)
                 .bind(name)
@@ -594,7 +606,10 @@ mod tests {
         assert_eq!(keys.authenticate(&key).await.unwrap().subject, "key:ci");
         let listed = keys.list().await.unwrap();
         assert_eq!(
-            listed.iter().map(|key| (key.name.as_str(), key.revoked)).collect::<Vec<_>>(),
+            listed
+                .iter()
+                .map(|key| (key.name.as_str(), key.revoked))
+                .collect::<Vec<_>>(),
             [("ci", None), ("gone", Some(5))]
         );
         assert!(matches!(
@@ -611,5 +626,39 @@ mod tests {
         let keys = KeyStore::open(store).await.unwrap();
         keys.revoke("ci").await.unwrap();
         assert_eq!(keys.list().await.unwrap().len(), 2);
+    }
+
+    /// The time of a key's check after its first (the record read, the secret compared with
+    /// the one verified before), in each backend.
+    #[tokio::test]
+    #[ignore = "a measurement: cargo test -p mcpgen-runtime --lib key_check_latency -- --ignored --nocapture"]
+    async fn key_check_latency() {
+        let file = TempFile::new("keys-latency");
+        let mut stores = vec![("SQLite", file.store().await)];
+        let url = crate::auth::store::tests::redis_url("latency");
+        if let Some(store) = crate::auth::store::tests::redis_store(&url).await {
+            stores.push(("Redis", Arc::new(store)));
+        }
+        for (backend, store) in stores {
+            let keys = KeyStore::open(Arc::clone(&store)).await.unwrap();
+            let key = keys
+                .create("bench", &Scopes::parse("mcp:read"), None)
+                .await
+                .unwrap();
+            let started = std::time::Instant::now();
+            keys.authenticate(&key).await.unwrap();
+            let first = started.elapsed();
+            let rounds = 2000;
+            let started = std::time::Instant::now();
+            for _ in 0..rounds {
+                keys.authenticate(&key).await.unwrap();
+            }
+            let each = started.elapsed() / rounds;
+            #[allow(clippy::print_stdout, reason = "a measurement's result")]
+            {
+                println!("{backend}: first check {first:?} (argon2), then {each:?} a check");
+            }
+            crate::auth::store::tests::clear(&store).await;
+        }
     }
 }

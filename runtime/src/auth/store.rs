@@ -477,7 +477,11 @@ pub(crate) mod tests {
         tokio::time::sleep(Duration::from_millis(3100)).await;
         assert_eq!(store.get("code", "c").await.unwrap(), None, "expired");
         assert_eq!(store.replace("code", "c", &json!(3)).await.unwrap(), None);
-        assert_eq!(store.get("code", "c").await.unwrap(), None, "nothing written");
+        assert_eq!(
+            store.get("code", "c").await.unwrap(),
+            None,
+            "nothing written"
+        );
         clear(&store).await;
     }
 
@@ -494,7 +498,10 @@ pub(crate) mod tests {
             };
             let message = error.to_string();
             assert!(!message.contains("hunter2"), "{message}");
-            assert!(message.contains("127.0.0.1:1") || message.contains("192.0.2.1"), "{message}");
+            assert!(
+                message.contains("127.0.0.1:1") || message.contains("192.0.2.1"),
+                "{message}"
+            );
         }
         assert!(
             started.elapsed() < Duration::from_secs(10),

@@ -164,9 +164,9 @@ impl RedisStore {
     /// record expire at once).
     fn expiry(options: SetOptions, expires_at: Option<i64>) -> SetOptions {
         match expires_at {
-            Some(at) => options.with_expiration(SetExpiry::EXAT(
-                u64::try_from(at).unwrap_or(0).max(1),
-            )),
+            Some(at) => {
+                options.with_expiration(SetExpiry::EXAT(u64::try_from(at).unwrap_or(0).max(1)))
+            }
             None => options,
         }
     }
