@@ -486,6 +486,26 @@ pub(crate) mod tests {
     }
 
     #[tokio::test]
+    async fn a_dropped_redis_connection_is_made_again_without_failing_a_read() {
+        let url = redis_url("reconnect");
+        let Some(store) = redis_store(&url).await else {
+            return;
+        };
+        let Store::Redis(redis) = &store else {
+            unreachable!()
+        };
+        store.put("key", "k", &json!(1), None).await.unwrap();
+        // The store's own connection is closed by the server, as a restart or a proxy would.
+        let id = redis.client_id().await.unwrap();
+        let killer = RedisStore::open(&url).await.unwrap();
+        killer.kill_client(id).await.unwrap();
+        assert_eq!(store.get("key", "k").await.unwrap(), Some(json!(1)));
+        assert_eq!(store.list("key").await.unwrap().len(), 1);
+        store.put("key", "k", &json!(2), None).await.unwrap();
+        clear(&store).await;
+    }
+
+    #[tokio::test]
     async fn an_unreachable_redis_is_refused_quickly_naming_the_url_without_its_password() {
         let started = std::time::Instant::now();
         // Nothing listens on port 1; 192.0.2.1 (TEST-NET-1) drops what is sent to it.

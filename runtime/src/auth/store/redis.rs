@@ -6,7 +6,8 @@
 //! database number, `/1`, does the same where the Redis has several); `KIND` has `%` and `:`
 //! percent-encoded, so that `KIND:` never begins another kind's keys. Every operation is one
 //! command, so atomic: `insert` is `SET NX`, `replace` is `SET XX GET KEEPTTL` (Redis 6.2 or
-//! later), `list` is `SCAN MATCH PREFIX:KIND:*` and `MGET`.
+//! later), `list` is `SCAN MATCH PREFIX:KIND:*` and `MGET`. A connection that drops is made
+//! again (redis's `ConnectionManager`), and the command that found it closed is sent once more.
 //!
 //! The URL's password is never shown: [`redacted`] is what errors and logs name.
 
@@ -14,7 +15,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use ::redis::{AsyncCommands as _, Client, ExistenceCheck, SetExpiry, SetOptions};
+use ::redis::{Client, Cmd, FromRedisValue};
 use reqwest::Url;
 use serde_json::Value;
 
@@ -160,15 +161,35 @@ impl RedisStore {
         format!("{}{id}", self.kind_prefix(kind))
     }
 
-    /// `SET` options with `expires_at` (clamped to a time Redis takes: a past one makes the
-    /// record expire at once).
-    fn expiry(options: SetOptions, expires_at: Option<i64>) -> SetOptions {
-        match expires_at {
-            Some(at) => {
-                options.with_expiration(SetExpiry::EXAT(u64::try_from(at).unwrap_or(0).max(1)))
+    /// Runs `command`. A connection found closed (Redis restarted, an idle connection dropped
+    /// by a proxy) is made again and the command sent once more: a command cut off in flight
+    /// may then have run twice, which leaves `put` and `remove` as they were and makes `insert`
+    /// and `replace` err on the side of refusal (the id seen taken, the record seen replaced).
+    async fn query<T: FromRedisValue>(&self, command: &Cmd) -> Result<T, StoreError> {
+        let mut connection = self.connection.clone();
+        match command.query_async(&mut connection).await {
+            Err(error) if error.is_io_error() || error.is_connection_dropped() => {
+                tracing::warn!(store = %self.name, %error, "auth: the store's connection was lost; connecting again");
+                command
+                    .query_async(&mut connection)
+                    .await
+                    .map_err(|error| self.error(&error))
             }
-            None => options,
+            outcome => outcome.map_err(|error| self.error(&error)),
         }
+    }
+
+    /// `SET key value`, expiring at `expires_at`.
+    fn set(&self, kind: &str, id: &str, value: &Value, expires_at: Option<i64>) -> Cmd {
+        let mut command = ::redis::cmd("SET");
+        command.arg(self.key(kind, id)).arg(value.to_string());
+        if let Some(at) = expires_at {
+            // A time in the past makes the record expire at once; Redis refuses 0.
+            command
+                .arg("EXAT")
+                .arg(u64::try_from(at).unwrap_or(0).max(1));
+        }
+        command
     }
 
     pub(super) async fn insert(
@@ -179,16 +200,9 @@ impl RedisStore {
         expires_at: Option<i64>,
     ) -> Result<bool, StoreError> {
         // An expired record is gone from Redis: it does not hold its id.
-        let options = Self::expiry(
-            SetOptions::default().conditional_set(ExistenceCheck::NX),
-            expires_at,
-        );
-        let done: Option<String> = self
-            .connection
-            .clone()
-            .set_options(self.key(kind, id), value.to_string(), options)
-            .await
-            .map_err(|error| self.error(&error))?;
+        let mut command = self.set(kind, id, value, expires_at);
+        command.arg("NX");
+        let done: Option<String> = self.query(&command).await?;
         Ok(done.is_some())
     }
 
@@ -199,23 +213,14 @@ impl RedisStore {
         value: &Value,
         expires_at: Option<i64>,
     ) -> Result<(), StoreError> {
-        let options = Self::expiry(SetOptions::default(), expires_at);
-        let _: Option<String> = self
-            .connection
-            .clone()
-            .set_options(self.key(kind, id), value.to_string(), options)
-            .await
-            .map_err(|error| self.error(&error))?;
+        let _: Option<String> = self.query(&self.set(kind, id, value, expires_at)).await?;
         Ok(())
     }
 
     pub(super) async fn get(&self, kind: &str, id: &str) -> Result<Option<Value>, StoreError> {
         let text: Option<String> = self
-            .connection
-            .clone()
-            .get(self.key(kind, id))
-            .await
-            .map_err(|error| self.error(&error))?;
+            .query(::redis::cmd("GET").arg(self.key(kind, id)))
+            .await?;
         text.map(|text| self.decode(&text)).transpose()
     }
 
@@ -227,40 +232,36 @@ impl RedisStore {
     ) -> Result<Option<Value>, StoreError> {
         // One command: only an existing key is written (XX), its expiry kept, the old value
         // returned.
-        let old: Option<String> = ::redis::cmd("SET")
-            .arg(self.key(kind, id))
-            .arg(value.to_string())
-            .arg("XX")
-            .arg("GET")
-            .arg("KEEPTTL")
-            .query_async(&mut self.connection.clone())
-            .await
-            .map_err(|error| self.error(&error))?;
+        let old: Option<String> = self
+            .query(
+                ::redis::cmd("SET")
+                    .arg(self.key(kind, id))
+                    .arg(value.to_string())
+                    .arg("XX")
+                    .arg("GET")
+                    .arg("KEEPTTL"),
+            )
+            .await?;
         old.map(|text| self.decode(&text)).transpose()
     }
 
     pub(super) async fn remove(&self, kind: &str, id: &str) -> Result<bool, StoreError> {
         let removed: i64 = self
-            .connection
-            .clone()
-            .del(self.key(kind, id))
-            .await
-            .map_err(|error| self.error(&error))?;
+            .query(::redis::cmd("DEL").arg(self.key(kind, id)))
+            .await?;
         Ok(removed > 0)
     }
 
     pub(super) async fn list(&self, kind: &str) -> Result<Vec<(String, Value)>, StoreError> {
         let prefix = self.kind_prefix(kind);
-        let keys = self.scan(&format!("{}*", glob_escaped(&prefix))).await?;
-        let mut connection = self.connection.clone();
+        let keys: Vec<String> = self
+            .scan(&format!("{}*", glob_escaped(&prefix)))
+            .await?
+            .into_iter()
+            .collect();
         let mut records = Vec::with_capacity(keys.len());
-        let keys: Vec<String> = keys.into_iter().collect();
         for batch in keys.chunks(BATCH) {
-            let values: Vec<Option<String>> = ::redis::cmd("MGET")
-                .arg(batch)
-                .query_async(&mut connection)
-                .await
-                .map_err(|error| self.error(&error))?;
+            let values: Vec<Option<String>> = self.query(::redis::cmd("MGET").arg(batch)).await?;
             for (key, value) in batch.iter().zip(values) {
                 // A record that expired between SCAN and MGET is gone.
                 if let (Some(id), Some(value)) = (key.strip_prefix(&prefix), value) {
@@ -273,25 +274,40 @@ impl RedisStore {
 
     /// Every key matching `pattern` (SCAN may repeat a key: each is kept once).
     async fn scan(&self, pattern: &str) -> Result<BTreeSet<String>, StoreError> {
-        let mut connection = self.connection.clone();
         let mut keys = BTreeSet::new();
         let mut cursor: u64 = 0;
         loop {
-            let (next, batch): (u64, Vec<String>) = ::redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg(pattern)
-                .arg("COUNT")
-                .arg(BATCH)
-                .query_async(&mut connection)
-                .await
-                .map_err(|error| self.error(&error))?;
+            let (next, batch): (u64, Vec<String>) = self
+                .query(
+                    ::redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(pattern)
+                        .arg("COUNT")
+                        .arg(BATCH),
+                )
+                .await?;
             keys.extend(batch);
             if next == 0 {
                 return Ok(keys);
             }
             cursor = next;
         }
+    }
+
+    /// The server's id of this store's connection.
+    #[cfg(test)]
+    pub(crate) async fn client_id(&self) -> Result<i64, StoreError> {
+        self.query(::redis::cmd("CLIENT").arg("ID")).await
+    }
+
+    /// Has the server close the connection `id`.
+    #[cfg(test)]
+    pub(crate) async fn kill_client(&self, id: i64) -> Result<(), StoreError> {
+        let _: i64 = self
+            .query(::redis::cmd("CLIENT").arg("KILL").arg("ID").arg(id))
+            .await?;
+        Ok(())
     }
 
     /// Removes every key of this store's prefix (the tests' cleanup).
@@ -302,12 +318,7 @@ impl RedisStore {
             .await?;
         let keys: Vec<String> = keys.into_iter().collect();
         for batch in keys.chunks(BATCH) {
-            let _: i64 = self
-                .connection
-                .clone()
-                .del(batch)
-                .await
-                .map_err(|error| self.error(&error))?;
+            let _: i64 = self.query(::redis::cmd("DEL").arg(batch)).await?;
         }
         Ok(())
     }
