@@ -5,14 +5,17 @@ several replicas share it), on two replicas of the sample server with `[auth] mo
 An API key made with `NAME keys create --store redis://...` works on both replicas; revoked
 through the CLI, both refuse it at the next request, and a restart keeps the revocation. Each
 test has a key prefix of its own (`?prefix=...`, in database 14) and removes its keys after.
+`rediss://` is tried on a Redis of the test's own that speaks only TLS.
 
 Redis absent: the tests skip, and fail instead when MCPGEN_REQUIRE_SERVICES=1 (as in CI)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -161,6 +164,60 @@ def test_an_unreachable_redis_is_refused_quickly_without_showing_its_password(sa
         assert refused.returncode != 0, refused.stdout
         assert "hunter2" not in refused.stderr + refused.stdout, refused.stderr
         assert expected in refused.stderr, refused.stderr
+
+
+@pytest.fixture
+def tls_redis(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """A Redis of the test's own that speaks only TLS, with a certificate of a CA made here:
+    its port and the CA's certificate."""
+    tools = {name: shutil.which(name) for name in ("redis-server", "openssl")}
+    if not all(tools.values()):
+        reason = f"{', '.join(name for name, path in tools.items() if not path)} not installed"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{reason}; MCPGEN_REQUIRE_SERVICES=1 requires it", pytrace=False)
+        pytest.skip(reason)
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True, timeout=60)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=mcpgen test CA")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
+    (tmp_path / "san.cnf").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.cnf")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", "0", "--bind", "127.0.0.1", "--tls-port", str(port), "--tls-cert-file", "server.pem", "--tls-key-file", "server.key",
+         "--tls-ca-cert-file", "ca.pem", "--tls-auth-clients", "no", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "the TLS Redis did not start (is redis-server built with TLS?)"
+                time.sleep(0.1)
+        yield port, tmp_path / "ca.pem"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_redis_over_tls_is_reached_with_rediss_and_an_unknown_certificate_is_refused(sample_server, tls_redis):
+    port, ca = tls_redis
+    store = f"rediss://localhost:{port}/0"
+    trusting = {**os.environ, "SSL_CERT_FILE": str(ca)}
+    made = subprocess.run([str(sample_server.binary), "keys", "create", "--name", "tls", "--scopes", "mcp:read", "--store", store],
+                          capture_output=True, text=True, timeout=60, env=trusting)
+    assert made.returncode == 0 and made.stdout.startswith("mcpk_"), made.stderr
+    listed = subprocess.run([str(sample_server.binary), "keys", "list", "--store", store], capture_output=True, text=True, timeout=60, env=trusting)
+    assert listed.returncode == 0 and "tls" in listed.stdout, listed.stderr
+    untrusted = keys_command(sample_server, "list", "--store", store)
+    assert untrusted.returncode != 0 and "certificate" in untrusted.stderr, untrusted.stderr
 
 
 def test_another_kind_of_url_is_refused_saying_what_a_store_is(sample_server):
