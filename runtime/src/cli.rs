@@ -14,6 +14,7 @@ use tracing_subscriber::util::SubscriberInitExt as _;
 
 use crate::auth::Scopes;
 use crate::auth::keys::{self, KeyStore};
+use crate::auth::store::Store;
 use crate::config::{AuthMode, Config, Profile};
 use crate::server::{ServerBuilder, Transport};
 
@@ -84,6 +85,10 @@ struct StoreArgs {
     /// working directory].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// The store itself, instead of the config file's: a SQLite file or a Redis URL
+    /// (redis://HOST[:PORT][/DB][?prefix=NAME]).
+    #[arg(long, value_name = "FILE|URL")]
+    store: Option<String>,
 }
 
 #[derive(Args)]
@@ -197,20 +202,27 @@ async fn serve(builder: ServerBuilder, args: ServeArgs) -> Result<(), String> {
         .map_err(|error| error.to_string())
 }
 
-/// `keys create|list|revoke`.
+/// `keys create|list|revoke`, on the store `--store` names, else the config file's.
 async fn keys_command(command: KeysCommand) -> Result<(), String> {
     let store_args = match &command {
         KeysCommand::Create { store, .. }
         | KeysCommand::List { store }
         | KeysCommand::Revoke { store, .. } => store,
     };
-    let config = match &store_args.config {
+    let mut config = match &store_args.config {
         Some(path) => Config::load(path).map_err(|error| error.to_string())?,
         None => Config::default(),
     };
-    config.auth.check_store()?;
-    let path = config.auth.store_path();
-    let store = KeyStore::open(&path)
+    if let Some(store) = &store_args.store {
+        // A file named on the command line is relative to the working directory.
+        config.auth.store.clone_from(store);
+        config.auth.base_dir = None;
+    }
+    let store = Store::open(&config.auth)
+        .await
+        .map_err(|error| error.to_string())?;
+    let where_kept = store.name().to_owned();
+    let store = KeyStore::open(std::sync::Arc::new(store))
         .await
         .map_err(|error| error.to_string())?;
     let mut stdout = std::io::stdout().lock();
@@ -245,8 +257,7 @@ async fn keys_command(command: KeysCommand) -> Result<(), String> {
             status(
                 "Created",
                 &format!(
-                    "API key `{name}` with scopes {scopes} ({expires}), in {}; it is shown once, below",
-                    path.display()
+                    "API key `{name}` with scopes {scopes} ({expires}), in {where_kept}; it is shown once, below"
                 ),
             );
             writeln!(stdout, "{key}").map_err(write_error)?;

@@ -186,8 +186,9 @@ impl Profile {
 pub struct AuthConfig {
     /// `none`, `oauth` or `oidc`; `serve --auth` overrides it.
     pub mode: AuthMode,
-    /// The SQLite file of API keys and revocations; a relative path is relative to the
-    /// config file's directory.
+    /// Where API keys, clients and revocations are kept: a SQLite file (a relative path is
+    /// relative to the config file's directory), or a Redis URL (`redis://HOST[:PORT][/DB]`,
+    /// `?prefix=NAME` to share one Redis between servers) when replicas share it.
     pub store: String,
     /// `oidc`: the identity provider's issuer URL (its discovery document is at
     /// `ISSUER/.well-known/openid-configuration`).
@@ -309,12 +310,13 @@ impl AuthConfig {
         }
     }
 
-    /// Whether `store` is a store this build has: a SQLite file.
+    /// Whether `store` is a store this build has: a SQLite file, or a Redis URL
+    /// (`redis://`, `rediss://`).
     pub fn check_store(&self) -> Result<(), String> {
-        if self.store.contains("://") {
+        if self.store.contains("://") && !crate::auth::store::is_redis_url(&self.store) {
             return Err(format!(
-                "auth.store = {:?}: only a SQLite file is supported yet (a path such as \"{}\"); a shared Redis store is not available yet",
-                self.store,
+                "auth.store = {:?}: the store is a SQLite file (a path such as \"{}\") or a Redis URL (redis://HOST[:PORT][/DB], rediss:// for TLS)",
+                crate::auth::store::redacted(&self.store),
                 defaults::AUTH_STORE
             ));
         }
@@ -714,7 +716,14 @@ mod tests {
         let config = Config::parse("[auth]\nmode = \"oidc\"\nissuer = \"idp.example\"\n").unwrap();
         assert!(config.auth.check().unwrap_err().contains("http(s)"));
         let config = Config::parse("[auth]\nstore = \"redis://127.0.0.1\"\n").unwrap();
-        assert!(config.auth.check().unwrap_err().contains("Redis"));
+        assert_eq!(config.auth.check_store(), Ok(()));
+        let config = Config::parse("[auth]\nstore = \"postgres://u:pw@db/x\"\n").unwrap();
+        let error = config.auth.check().unwrap_err();
+        assert!(
+            error.contains("SQLite file") && error.contains("redis://"),
+            "{error}"
+        );
+        assert!(!error.contains("pw"), "{error}");
     }
 
     #[test]

@@ -103,8 +103,9 @@ def sign_in(authorization_url: str, username: str, password: str, tick: tuple[st
         offered = {value for name, value, _ in form.checkboxes if name == "scope"}
         missing = set(tick) - offered
         assert not missing, f"the page offers no checkbox for {missing}; it offers {offered}"
-        data: list[tuple[str, str]] = [*form.fields, ("username", username), ("password", password)]
-        data += [("scope", scope) for scope in tick]
+        data: dict[str, list[str]] = {}
+        for name, value in [*form.fields, ("username", username), ("password", password), *(("scope", scope) for scope in tick)]:
+            data.setdefault(name, []).append(value)
         answer = browser.post(urljoin(authorization_url, form.action or authorization_url), data=data)
         assert answer.status_code in (302, 303), f"POST of the login form: HTTP {answer.status_code}\n{answer.text[:2000]}"
         return answer.headers["location"]

@@ -41,6 +41,8 @@ pub const METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
 
 /// Checks the callers of `/mcp`.
 pub struct ResourceServer {
+    /// The authorization store (`[auth] store`), opened once and shared by what keeps state.
+    store: Arc<Store>,
     keys: KeyStore,
     oidc: Option<OidcVerifier>,
     /// `oauth` mode: the built-in authorization server.
@@ -92,15 +94,17 @@ impl ResourceServer {
                 "auth.issuer is plain http: the identity provider's keys can be forged in transit; use https beyond a test"
             );
         }
-        let keys = KeyStore::open(&auth.store_path())
+        let store = Arc::new(Store::open(auth).await.map_err(|error| error.to_string())?);
+        let keys = KeyStore::open(Arc::clone(&store))
             .await
             .map_err(|error| error.to_string())?;
         let oauth = if auth.mode == AuthMode::Oauth {
-            let store = Store::open_sqlite(&auth.store_path())
-                .await
-                .map_err(|error| error.to_string())?;
-            let server =
-                AuthorizationServer::new(auth, &resource, Arc::new(store), scope_catalog(&state))?;
+            let server = AuthorizationServer::new(
+                auth,
+                &resource,
+                Arc::clone(&store),
+                scope_catalog(&state),
+            )?;
             tracing::info!(
                 issuer = server.issuer(),
                 users = auth.users.len(),
@@ -137,10 +141,11 @@ impl ResourceServer {
         tracing::info!(
             mode = auth.mode.name(),
             resource = %resource,
-            store = %auth.store_path().display(),
+            store = store.name(),
             "authorization: tokens are required at /mcp"
         );
         Ok(Some(Arc::new(Self {
+            store,
             keys,
             oidc,
             oauth,
@@ -152,6 +157,11 @@ impl ResourceServer {
     /// The built-in authorization server, in `oauth` mode.
     pub fn authorization_server(&self) -> Option<Arc<AuthorizationServer>> {
         self.oauth.clone()
+    }
+
+    /// The authorization store, where the OAuth authorization server keeps its state too.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
     }
 
     /// The protected-resource metadata (RFC 9728) of the resource at `path` (`""` or

@@ -626,7 +626,10 @@ impl AuthServer {
         config.auth.issuer = Some("http://127.0.0.1:9".to_owned());
         config.auth.resource = Some("https://db.example.com/".to_owned());
         config.auth.store = store.0.display().to_string();
-        let keys = crate::auth::keys::KeyStore::open(&store.0)
+        let opened = crate::auth::store::Store::open_sqlite(&store.0)
+            .await
+            .expect("the store opens");
+        let keys = crate::auth::keys::KeyStore::open(std::sync::Arc::new(opened))
             .await
             .expect("the store opens");
         let mut made = Vec::new();
