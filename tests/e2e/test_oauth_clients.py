@@ -16,6 +16,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -218,12 +219,10 @@ def test_the_conformance_suites_authorization_server_scenarios_pass(oauth_server
             process.kill()
     output = "".join(printed)
     results: dict[str, list[dict[str, Any]]] = {}
-    for path in out.glob("*/checks.json"):
-        for scenario in AS_SCENARIOS:
-            if path.parent.name.startswith(scenario):
-                results[scenario] = json.loads(path.read_text())
-    if not results:  # older layouts print the checks instead
-        results = {scenario: [] for scenario in AS_SCENARIOS}
+    for path in out.glob("authorization-server-*/checks.json"):
+        # authorization-server-SCENARIO-2026-12-07T04-44-25-950Z
+        name = re.sub(r"^authorization-server-(.*)-\d{4}-\d\d-\d\dT.*$", r"\1", path.parent.name)
+        results[name] = json.loads(path.read_text())
     for scenario in AS_SCENARIOS:
         checks = results.get(scenario, [])
         statuses = [check.get("status") for check in checks]
