@@ -149,9 +149,10 @@ mod tests {
         assert!(kept < all, "{kept} of {all}");
         check_subset(&trimmed, MCPGEN_LOCK).unwrap();
         // The generator's own dependencies are not the runtime's. (A lock file does not tell
-        // dev-dependencies apart: those of mcpgen's crates, like trybuild, stay. sqlparser is
-        // both's: the runtime checks query_sql's statements with it.)
-        for gone in ["tera", "globset", "prettyplease", "mcpgen"] {
+        // dev-dependencies apart: those of mcpgen's crates, like trybuild, stay. sqlparser and
+        // tera are both's: the runtime checks query_sql's statements with sqlparser, and renders
+        // the OAuth login page with tera.)
+        for gone in ["globset", "prettyplease", "mcpgen"] {
             assert!(
                 !trimmed.contains(&format!("\nname = \"{gone}\"\n")),
                 "{gone}"
@@ -163,6 +164,7 @@ mod tests {
             "sqlx-postgres",
             "rmcp",
             "sqlparser",
+            "tera",
         ] {
             assert!(
                 trimmed.contains(&format!("\nname = \"{kept}\"\n")),

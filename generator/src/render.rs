@@ -452,6 +452,7 @@ fn config_defaults() -> serde_json::Value {
         "allow_local_metadata": defaults::ALLOW_LOCAL_METADATA,
         "rate_limit_per_minute": defaults::RATE_LIMIT_PER_MINUTE,
         "failed_logins_per_minute": defaults::FAILED_LOGINS_PER_MINUTE,
+        "failed_tokens_per_minute": defaults::FAILED_TOKENS_PER_MINUTE,
     })
 }
 

@@ -223,6 +223,8 @@ pub struct AuthConfig {
     pub rate_limit_per_minute: u32,
     /// `oauth`: failed sign-ins per minute allowed per client IP and per username.
     pub failed_logins_per_minute: u32,
+    /// Invalid bearer tokens per minute allowed per client IP at `/mcp` before 429.
+    pub failed_tokens_per_minute: u32,
     /// `oauth`: who may sign in (`[[auth.users]]`).
     pub users: Vec<UserConfig>,
     /// The directory of the config file, which a relative `store` is in.
@@ -248,6 +250,7 @@ impl Default for AuthConfig {
             allow_local_metadata: defaults::ALLOW_LOCAL_METADATA,
             rate_limit_per_minute: defaults::RATE_LIMIT_PER_MINUTE,
             failed_logins_per_minute: defaults::FAILED_LOGINS_PER_MINUTE,
+            failed_tokens_per_minute: defaults::FAILED_TOKENS_PER_MINUTE,
             users: Vec::new(),
             base_dir: None,
         }
@@ -357,6 +360,9 @@ impl AuthConfig {
     /// `db_claims` and `db_role_claim` need a caller (a mode other than `none`), and
     /// `db_role_claim` needs `db_claims`.
     fn check_db_claims(&self) -> Result<(), String> {
+        if self.failed_tokens_per_minute == 0 {
+            return Err("auth.failed_tokens_per_minute must be at least 1".to_owned());
+        }
         if self.db_claims && self.mode == AuthMode::None {
             return Err("auth.db_claims = true gives the database the caller's claims, and auth.mode = \"none\" has no caller: set auth.mode = \"oidc\" (or \"oauth\"), or remove db_claims".to_owned());
         }

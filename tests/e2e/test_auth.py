@@ -322,6 +322,26 @@ def test_api_keys_work_until_revoked_and_stay_revoked_after_a_restart(server, ht
         assert secret not in server.process.log(), "a key was written to the server's log"
 
 
+def test_an_address_sending_invalid_tokens_is_slowed_down_before_they_are_checked(sample_server, http_servers, idp, http, tmp_path):
+    config = tmp_path / "mcpgen.toml"
+    config.write_text(f'[auth]\nmode = "oidc"\nissuer = "{idp.issuer}"\nfailed_tokens_per_minute = 3\n')
+    limited = AuthServer(sample_server, http_servers, config, "auth-limited")
+    try:
+        key = limited.keys("create", "--name", "ci", "--scopes", "mcp:read").stdout.strip()
+        assert call_tool(http, limited.process.url, key, "count_books", {}).status_code == 200
+        wrong = f"{key.rsplit('_', 1)[0]}_{'A' * 43}"
+        for _ in range(3):
+            assert call_tool(http, limited.process.url, wrong, "count_books", {}).status_code == 401
+        refused = call_tool(http, limited.process.url, wrong, "count_books", {})
+        assert refused.status_code == 429, refused.text
+        assert int(refused.headers["retry-after"]) >= 1
+        assert "too many invalid tokens" in refused.json()["error"]["message"]
+        assert call_tool(http, limited.process.url, key, "count_books", {}).status_code == 429, "the address waits, whatever it sends"
+        assert "auth.failed_tokens_per_minute" in limited.process.log()
+    finally:
+        limited.process.stop()
+
+
 def test_keys_create_refuses_unknown_scopes_and_revoke_an_unknown_name(server):
     bad = server.keys("create", "--name", "x", "--scopes", "everything")
     assert bad.returncode != 0 and "is not a scope" in bad.stderr, bad.stderr

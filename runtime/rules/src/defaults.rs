@@ -79,3 +79,7 @@ pub const RATE_LIMIT_PER_MINUTE: u32 = 60;
 /// `[auth] failed_logins_per_minute`: failed sign-ins per minute allowed per client IP and
 /// per username before the login form answers 429.
 pub const FAILED_LOGINS_PER_MINUTE: u32 = 5;
+/// `[auth] failed_tokens_per_minute`: invalid bearer tokens or API keys per minute allowed per
+/// client IP at `/mcp`, in every mode but `none`, before its requests get 429 unchecked (each
+/// wrong API key secret costs an argon2 check).
+pub const FAILED_TOKENS_PER_MINUTE: u32 = 30;

@@ -10,6 +10,7 @@ pub mod database;
 pub mod keys;
 pub mod oauth;
 pub mod oidc;
+pub mod rate_limit;
 pub mod resource;
 pub mod store;
 

@@ -28,9 +28,10 @@ use serde_json::{Map, Value, json};
 
 use super::Caller;
 use super::keys::{self, KeyStore};
-use super::oauth::AuthorizationServer;
 use super::oauth::users::ScopeCatalog;
+use super::oauth::{AuthorizationServer, client_ip};
 use super::oidc::OidcVerifier;
+use super::rate_limit::RateLimiter;
 use super::store::Store;
 use crate::config::{AuthConfig, AuthMode};
 use crate::handler::ServerState;
@@ -44,6 +45,9 @@ pub struct ResourceServer {
     /// The authorization store (`[auth] store`), opened once and shared by what keeps state.
     store: Arc<Store>,
     keys: KeyStore,
+    /// Invalid tokens per client IP: a flood of wrong API key secrets (each an argon2 check)
+    /// or forged tokens is refused unchecked.
+    failed_tokens: RateLimiter,
     oidc: Option<OidcVerifier>,
     /// `oauth` mode: the built-in authorization server.
     oauth: Option<Arc<AuthorizationServer>>,
@@ -147,6 +151,7 @@ impl ResourceServer {
         Ok(Some(Arc::new(Self {
             store,
             keys,
+            failed_tokens: RateLimiter::per_minute(auth.failed_tokens_per_minute),
             oidc,
             oauth,
             resource,
@@ -344,10 +349,29 @@ pub async fn require_token(
     let Some(token) = bearer(request.headers()) else {
         return server.unauthorized(&Refused::NoToken);
     };
+    let address = client_ip(&request).to_string();
+    if let Err(wait) = server.failed_tokens.check(&address) {
+        tracing::warn!(
+            %address,
+            "auth: refused a bearer token unchecked: too many invalid tokens from this address (auth.failed_tokens_per_minute)"
+        );
+        let mut response = json_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            &Value::Null,
+            &format!(
+                "Too Many Requests: too many invalid tokens from this address; try again in {wait} s"
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return response;
+    }
     let caller = match server.authenticate(token).await {
         Ok(caller) => caller,
         Err(why) => {
-            tracing::warn!(reason = %why, "auth: refused a bearer token");
+            let _ = server.failed_tokens.take(&address);
+            tracing::warn!(reason = %why, %address, "auth: refused a bearer token");
             return server.unauthorized(&Refused::InvalidToken(why));
         }
     };

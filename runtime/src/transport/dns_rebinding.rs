@@ -46,6 +46,30 @@ impl AllowedPeers {
         })
     }
 
+    /// These peers and the server's own public URL (`[auth] resource`, `issuer`), which the
+    /// operator named: its host is answered (unless any host is), and pages of its origin (the
+    /// login page, posting its form) are allowed. A URL that is not one adds nothing.
+    pub(crate) fn with_own_url(mut self, url: &str) -> Self {
+        let Ok(uri) = Uri::try_from(url) else {
+            return self;
+        };
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return self;
+        };
+        if !self.hosts.is_empty()
+            && let Ok(host) = AllowedHost::parse(authority.host())
+            && !self.hosts.contains(&host)
+        {
+            self.hosts.push(host);
+        }
+        if let Ok(origin) = AllowedOrigin::parse(&format!("{scheme}://{authority}"))
+            && !self.origins.contains(&origin)
+        {
+            self.origins.push(origin);
+        }
+        self
+    }
+
     /// `Ok` when the request's `Host` and `Origin` are allowed.
     pub(crate) fn check(&self, uri: &Uri, headers: &HeaderMap) -> Result<(), Refused> {
         if !self.hosts.is_empty() {
@@ -326,6 +350,44 @@ mod tests {
                 "{host}"
             );
         }
+    }
+
+    #[test]
+    fn the_servers_own_public_url_is_answered_and_its_pages_may_post() {
+        let own = peers().with_own_url("https://db.example.com");
+        assert_eq!(check(&own, Some("db.example.com"), None), Ok(()));
+        assert_eq!(
+            check(&own, Some("db.example.com"), Some("https://db.example.com")),
+            Ok(())
+        );
+        assert_eq!(
+            check(
+                &own,
+                Some("db.example.com"),
+                Some("https://evil.example.com")
+            ),
+            Err(StatusCode::FORBIDDEN)
+        );
+        assert_eq!(
+            check(&own, Some("evil.example.com"), None),
+            Err(StatusCode::FORBIDDEN)
+        );
+        assert_eq!(check(&own, Some("localhost:8080"), None), Ok(()));
+        let any_host = AllowedPeers::new(&[], &[])
+            .unwrap()
+            .with_own_url("https://db.example.com:8443/");
+        assert_eq!(
+            check(
+                &any_host,
+                Some("elsewhere"),
+                Some("https://db.example.com:8443")
+            ),
+            Ok(()),
+            "any host stays any host"
+        );
+        let unchanged = peers().with_own_url("not a url");
+        assert_eq!(unchanged.hosts.len(), peers().hosts.len());
+        assert_eq!(unchanged.origins.len(), peers().origins.len());
     }
 
     #[test]

@@ -113,10 +113,20 @@ pub fn router(
     address: SocketAddr,
     auth: Option<Arc<ResourceServer>>,
 ) -> Result<HttpApp, TransportError> {
-    let peers = Arc::new(
-        AllowedPeers::new(&http.allowed_hosts, &http.allowed_origins)
-            .map_err(TransportError::Settings)?,
-    );
+    let mut peers = AllowedPeers::new(&http.allowed_hosts, &http.allowed_origins)
+        .map_err(TransportError::Settings)?;
+    // The server's own public URLs, when authorization names them: its login page posts from
+    // there, and clients reach it under that name.
+    let auth_config = &handler.state().config.auth;
+    if auth.is_some() {
+        let own_issuer = (auth_config.mode == AuthMode::Oauth)
+            .then_some(auth_config.issuer.as_ref())
+            .flatten();
+        for url in auth_config.resource.iter().chain(own_issuer) {
+            peers = peers.with_own_url(url);
+        }
+    }
+    let peers = Arc::new(peers);
     if !address.ip().is_loopback() {
         tracing::warn!(
             allowed_hosts = ?http.allowed_hosts,

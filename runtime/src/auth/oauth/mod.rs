@@ -9,8 +9,8 @@
 //! - [`clients`]: dynamic registration (`POST /register`, RFC 7591), client ID metadata
 //!   documents, redirect-URI rules;
 //! - [`signing`]: the Ed25519 keys that sign access tokens, rotated, published at `/jwks`;
-//! - [`users`]: `[[auth.users]]`, their passwords and what they may grant;
-//! - [`rate_limit`]: per-IP and per-username budgets of the endpoints.
+//! - [`users`]: `[[auth.users]]`, their passwords and what they may grant; the endpoints'
+//!   per-IP and per-username budgets are [`super::rate_limit`]'s.
 //!
 //! Everything that must outlive the process (clients, codes, refresh-token families, keys,
 //! revocations) is in the authorization [`Store`]; only rate-limit counters are in memory.
@@ -20,7 +20,6 @@
 pub mod authorize;
 pub mod clients;
 pub mod metadata;
-pub mod rate_limit;
 pub mod signing;
 pub mod token;
 pub mod users;
@@ -38,9 +37,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
+use super::rate_limit::RateLimiter;
 use super::store::Store;
 use crate::config::AuthConfig;
-use rate_limit::RateLimiter;
 use signing::SigningKeys;
 use users::{ScopeCatalog, Users};
 
