@@ -369,7 +369,7 @@ fn the_lock_file_holds_what_cargo_resolves_for_the_crate_at_mcpgens_versions() {
             packages.contains(&backend.to_owned()),
             "{dialect}: {packages:?}"
         );
-        for tool_of_mcpgen in ["mcpgen", "tera", "insta", "trybuild", "globset"] {
+        for tool_of_mcpgen in ["mcpgen", "prettyplease", "insta", "trybuild", "globset"] {
             assert!(
                 !packages.contains(&tool_of_mcpgen.to_owned()),
                 "{dialect}: the lock file holds {tool_of_mcpgen}, which the crate does not use"
@@ -427,7 +427,7 @@ fn without_cargo_the_lock_file_holds_what_the_runtime_reaches_and_mcpgen_says_so
             "{packages:?}"
         );
     }
-    assert!(!packages.contains(&"tera".to_owned()), "{packages:?}");
+    assert!(!packages.contains(&"prettyplease".to_owned()), "{packages:?}");
 }
 
 /// `mcpgen generate --runtime SPEC` on the sample; the output and the crate's Cargo.toml.
