@@ -427,7 +427,10 @@ fn without_cargo_the_lock_file_holds_what_the_runtime_reaches_and_mcpgen_says_so
             "{packages:?}"
         );
     }
-    assert!(!packages.contains(&"prettyplease".to_owned()), "{packages:?}");
+    assert!(
+        !packages.contains(&"prettyplease".to_owned()),
+        "{packages:?}"
+    );
 }
 
 /// `mcpgen generate --runtime SPEC` on the sample; the output and the crate's Cargo.toml.

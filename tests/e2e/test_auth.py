@@ -88,7 +88,7 @@ def test_a_request_without_a_token_gets_401_with_the_resource_metadata_challenge
     response = call_tool(http, server.process.url, None, "list_books", {})
     assert response.status_code == 401, response.text
     value = challenge(response)
-    assert f'resource_metadata="{server.process.base_url}/.well-known/oauth-protected-resource"' in value, value
+    assert f'resource_metadata="{server.process.base_url}/.well-known/oauth-protected-resource/mcp"' in value, value
     assert 'scope="mcp:read"' in value, value
     assert "Authorization: Bearer" in response.json()["error"]["message"]
 

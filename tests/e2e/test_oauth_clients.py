@@ -3,8 +3,8 @@
 
 - the official Python SDK's `OAuthClientProvider`: discovery from the 401, dynamic client
   registration, PKCE, the login page (answered headlessly by `oauth_flow.sign_in`), the code
-  with `iss`, the token, tool calls, a refresh when the access token expires, and step-up to a
-  scope the first token lacked;
+  with `iss`, the token, tool calls, and a refresh when the access token expires;
+- the official TypeScript SDK's OAuth client (`node/ts_sdk_oauth.mjs`), the same way;
 - the conformance suite's authorization-server scenarios (`conformance authorization`: RFC 8414
   metadata, and the authorization-code grant with its callback);
 - the login page in a real headless Chromium (Debian's, through playwright-core): a person
@@ -188,6 +188,26 @@ def test_the_python_sdk_refreshes_an_expired_access_token_without_a_second_sign_
     assert len(set(first_token)) >= 2, "the expired access token was never replaced"
 
 
+# --- the official TypeScript SDK --------------------------------------------------------------
+
+def test_the_typescript_sdk_signs_in_through_discovery_registration_and_pkce_and_calls_tools(oauth_server):
+    modules = need_node_tool("@modelcontextprotocol/sdk/package.json").parent.parent.parent
+    script = Path(__file__).parent / "node" / "ts_sdk_oauth.mjs"
+    config = {"url": oauth_server.url, "username": "bob", "password": USERS["bob"][0], "tool": "count_books", "modules": str(modules)}
+    done = subprocess.run([str(NODE), str(script), json.dumps(config)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["error"] is None, result["error"]
+    assert len(result["pages"]) == 1 and result["pages"][0].startswith(f"{oauth_server.base_url}/authorize?"), result["pages"]
+    page = parse_qs(urlparse(result["pages"][0]).query)
+    assert page["code_challenge_method"] == ["S256"], page
+    assert result["registered"], "the SDK registered no client"
+    assert result["tokens"]["refresh"] and result["tokens"]["type"].lower() == "bearer", result["tokens"]
+    assert iss_of(result["redirect"]) == oauth_server.base_url, result["redirect"]
+    assert "count_books" in result["tools"] and not any(name.startswith(("insert_", "delete_")) for name in result["tools"]), result["tools"]
+    assert result["called"]["count"] > 0, result["called"]
+
+
 # --- the conformance suite's authorization-server scenarios ----------------------------------
 
 AS_SCENARIOS = ["authorization-server-metadata-endpoint", "authorization-code-grant"]
@@ -250,13 +270,13 @@ def chromium() -> str:
 
 
 def browser_sign_in(url: str, redirect: str, username: str, tick: list[str], screenshot: Path | None = None) -> dict[str, Any]:
-    """`browser/sign_in.mjs` in headless Chromium: what the page offered and where it went."""
+    """`node/sign_in.mjs` in headless Chromium: what the page offered and where it went."""
     config = {
         "url": url, "username": username, "password": USERS[username][0], "tick": tick, "redirect": redirect,
         "screenshot": str(screenshot or ""), "chromium": chromium(),
         "modules": str(need_node_tool("playwright-core/package.json").parent.parent),
     }
-    script = Path(__file__).parent / "browser" / "sign_in.mjs"
+    script = Path(__file__).parent / "node" / "sign_in.mjs"
     done = subprocess.run([str(NODE), str(script), json.dumps(config)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"the browser script failed:\n{done.stderr}"
     result = json.loads(done.stdout.strip().splitlines()[-1])

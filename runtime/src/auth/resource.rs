@@ -202,8 +202,11 @@ impl ResourceServer {
     }
 
     /// The URL of the metadata, as challenges name it.
+    /// The MCP endpoint's own (RFC 9728 section 3.1: the well-known suffix between the host and
+    /// the resource's path `/mcp`), so that a client following the challenge and one
+    /// discovering by path find the same `resource`, and ask for the same audience.
     fn metadata_url(&self) -> String {
-        format!("{}{METADATA_PATH}", self.resource)
+        format!("{}{METADATA_PATH}/mcp", self.resource)
     }
 
     /// A `WWW-Authenticate` challenge.

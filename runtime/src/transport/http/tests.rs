@@ -757,7 +757,7 @@ async fn mcp_without_a_token_is_401_pointing_at_the_metadata() {
     let challenge = www_authenticate(&response);
     assert!(
         challenge.starts_with(
-            "Bearer resource_metadata=\"https://db.example.com/.well-known/oauth-protected-resource\""
+            "Bearer resource_metadata=\"https://db.example.com/.well-known/oauth-protected-resource/mcp\""
         ),
         "{challenge}"
     );
