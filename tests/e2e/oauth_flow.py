@@ -8,8 +8,10 @@ answer the login page; the browser test signs in through a real Chromium instead
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
 import subprocess
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ USERS = {
 
 def hash_password(binary: Path, password: str) -> str:
     """`NAME auth hash-password`, the password on stdin: its argon2id hash."""
-    done = subprocess.run([str(binary), "auth", "hash-password"], input=password + "\n", capture_output=True, text=True, timeout=60)
+    done = subprocess.run([str(binary), "auth", "hash-password"], input=password, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, f"auth hash-password failed: {done.stderr}"
     hashed = done.stdout.strip()
     assert hashed.startswith("$argon2id$"), hashed
@@ -41,53 +43,50 @@ def oauth_config(binary: Path, extra: str = "") -> str:
     return "\n".join(lines)
 
 
-@dataclass
-class Form:
-    """A page's first form: where it posts, its fields in order, and its checkboxes."""
+class LoginForm(HTMLParser):
+    """The login page's form: its action, method and inputs (name, type, value), and the ids
+    its labels are for."""
 
-    action: str = ""
-    method: str = "get"
-    fields: list[tuple[str, str]] = field(default_factory=list)
-    """Every input a browser would post as it stands (hidden and text inputs, ticked boxes)."""
-    checkboxes: list[tuple[str, str, bool]] = field(default_factory=list)
-    """(name, value, ticked) of each checkbox."""
-    inputs: dict[str, str] = field(default_factory=dict)
-    """Each input's name and type."""
-
-
-class _FormParser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, html: str) -> None:
         super().__init__()
-        self.form: Form | None = None
-        self.done = False
+        self.action = self.method = None
+        self.inputs: list[dict[str, str]] = []
+        self.labels: set[str] = set()
+        self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "form" and self.form is None:
-            self.form = Form(action=values.get("action", ""), method=values.get("method", "get").lower())
-        elif tag == "input" and self.form is not None and not self.done:
-            name, kind = values.get("name", ""), values.get("type", "text").lower()
-            if not name:
-                return
-            self.form.inputs[name] = kind
-            if kind == "checkbox":
-                ticked = "checked" in values
-                self.form.checkboxes.append((name, values.get("value", "on"), ticked))
-                if ticked:
-                    self.form.fields.append((name, values.get("value", "on")))
-            elif kind not in ("submit", "button", "password"):
-                self.form.fields.append((name, values.get("value", "")))
-
-    def handle_endtag(self, tag: str) -> None:
+        attributes = {name: value or "" for name, value in attrs}
         if tag == "form":
-            self.done = True
+            self.action, self.method = attributes.get("action"), attributes.get("method")
+        elif tag == "input":
+            self.inputs.append(attributes)
+        elif tag == "label" and "for" in attributes:
+            self.labels.add(attributes["for"])
+
+    def hidden(self) -> list[tuple[str, str]]:
+        return [(field["name"], field.get("value", "")) for field in self.inputs if field.get("type") == "hidden"]
+
+    def checkboxes(self) -> list[str]:
+        return [field["value"] for field in self.inputs if field.get("type") == "checkbox"]
+
+    def types(self) -> dict[str, str]:
+        """Each named input's type."""
+        return {field["name"]: field.get("type", "text") for field in self.inputs if "name" in field}
+
+    def posted(self) -> list[tuple[str, str]]:
+        """What a browser posts as the form stands: hidden fields and ticked boxes."""
+        return [
+            (field["name"], field.get("value", ""))
+            for field in self.inputs
+            if "name" in field and (field.get("type") == "hidden" or (field.get("type") == "checkbox" and "checked" in field))
+        ]
 
 
-def parse_form(html: str) -> Form:
-    parser = _FormParser()
-    parser.feed(html)
-    assert parser.form is not None, f"the page has no form:\n{html[:2000]}"
-    return parser.form
+def pkce() -> tuple[str, str]:
+    """A PKCE verifier and its S256 challenge."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
 
 
 def sign_in(authorization_url: str, username: str, password: str, tick: tuple[str, ...] = ()) -> str:
@@ -97,14 +96,14 @@ def sign_in(authorization_url: str, username: str, password: str, tick: tuple[st
     with httpx.Client(timeout=30, follow_redirects=False) as browser:
         page = browser.get(authorization_url)
         assert page.status_code == 200, f"GET {authorization_url}: HTTP {page.status_code}\n{page.text[:2000]}"
-        form = parse_form(page.text)
-        assert form.method == "post", form
-        assert form.inputs.get("username") in ("text", "email") and form.inputs.get("password") == "password", form.inputs
-        offered = {value for name, value, _ in form.checkboxes if name == "scope"}
-        missing = set(tick) - offered
-        assert not missing, f"the page offers no checkbox for {missing}; it offers {offered}"
+        form = LoginForm(page.text)
+        assert (form.method or "").lower() == "post", form.method
+        types = form.types()
+        assert types.get("username") in ("text", "email") and types.get("password") == "password", types
+        missing = set(tick) - set(form.checkboxes())
+        assert not missing, f"the page offers no checkbox for {missing}; it offers {form.checkboxes()}"
         data: dict[str, list[str]] = {}
-        for name, value in [*form.fields, ("username", username), ("password", password), *(("scope", scope) for scope in tick)]:
+        for name, value in [*form.posted(), ("username", username), ("password", password), *(("scope", scope) for scope in tick)]:
             data.setdefault(name, []).append(value)
         answer = browser.post(urljoin(authorization_url, form.action or authorization_url), data=data)
         assert answer.status_code in (302, 303), f"POST of the login form: HTTP {answer.status_code}\n{answer.text[:2000]}"

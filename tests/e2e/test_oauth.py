@@ -8,14 +8,11 @@ Users are made with `NAME auth hash-password`; tokens are sent only in `Authoriz
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import secrets
 import subprocess
 import threading
 import time
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
@@ -27,17 +24,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clients import run
+from oauth_flow import LoginForm, hash_password, pkce
 from test_auth import call_tool, challenge, session_with
 
 REDIRECT = "http://127.0.0.1:7777/callback"
 ALICE_PASSWORD = "correct horse battery staple"
 BOB_PASSWORD = "bob's secret"
-
-
-def hash_password(binary: Path, password: str) -> str:
-    completed = subprocess.run([str(binary), "auth", "hash-password"], input=password, capture_output=True, text=True, timeout=60)
-    assert completed.returncode == 0, completed.stderr
-    return completed.stdout.strip()
 
 
 class OAuthServer:
@@ -93,38 +85,6 @@ def http() -> Iterator[httpx.Client]:
 
 
 # --- a client, step by step ------------------------------------------------------------------
-
-class LoginForm(HTMLParser):
-    """The login page's form: its action, method and inputs (name, type, value)."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.action = self.method = None
-        self.inputs: list[dict[str, str]] = []
-        self.labels: set[str] = set()
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self.action, self.method = attributes.get("action"), attributes.get("method")
-        elif tag == "input":
-            self.inputs.append(attributes)
-        elif tag == "label" and "for" in attributes:
-            self.labels.add(attributes["for"])
-
-    def hidden(self) -> list[tuple[str, str]]:
-        return [(field["name"], field.get("value", "")) for field in self.inputs if field.get("type") == "hidden"]
-
-    def checkboxes(self) -> list[str]:
-        return [field["value"] for field in self.inputs if field.get("type") == "checkbox"]
-
-
-def pkce() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    challenge_ = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge_
-
 
 def register(http: httpx.Client, server: OAuthServer, **metadata: Any) -> dict[str, Any]:
     body = {"redirect_uris": [REDIRECT], "client_name": "e2e client", "token_endpoint_auth_method": "none", "grant_types": ["authorization_code", "refresh_token"], **metadata}

@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import re
@@ -37,7 +35,7 @@ from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull,
 import reporting
 from clients import ToolSession, run
 from conftest import NODE, REQUIRE_SERVICES, need_node_tool
-from oauth_flow import USERS, oauth_config, register, sign_in
+from oauth_flow import USERS, oauth_config, pkce, register, sign_in
 from servers import E2E_OUT, free_port
 
 ACCESS_TOKEN_TTL_S = 4
@@ -65,12 +63,6 @@ def oauth_server(sample_server, http_servers, tmp_path_factory) -> Iterator[OAut
     server = OAuthServer(sample_server, http_servers, config)
     yield server
     server.process.stop()
-
-
-def pkce() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge
 
 
 def unverified_claims(token: str) -> dict[str, Any]:
