@@ -249,7 +249,7 @@ async fn keys_command(command: KeysCommand) -> Result<(), String> {
             let expires = expires_in.map_or_else(
                 || "never expires".to_owned(),
                 |duration| {
-                    let at = keys::now()
+                    let at = crate::auth::store::now()
                         .saturating_add(i64::try_from(duration.as_secs()).unwrap_or(i64::MAX));
                     format!("expires {}", timestamp(Some(at)))
                 },

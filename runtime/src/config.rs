@@ -316,10 +316,10 @@ impl AuthConfig {
     /// Whether `store` is a store this build has: a SQLite file, or a Redis URL
     /// (`redis://`, `rediss://`).
     pub fn check_store(&self) -> Result<(), String> {
-        if self.store.contains("://") && !crate::auth::store::is_redis_url(&self.store) {
+        if self.store.contains("://") && !is_redis_url(&self.store) {
             return Err(format!(
                 "auth.store = {:?}: the store is a SQLite file (a path such as \"{}\") or a Redis URL (redis://HOST[:PORT][/DB], rediss:// for TLS)",
-                crate::auth::store::redacted(&self.store),
+                redacted(&self.store),
                 defaults::AUTH_STORE
             ));
         }
@@ -451,6 +451,27 @@ impl AuthConfig {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether `store` names a Redis store.
+pub fn is_redis_url(store: &str) -> bool {
+    store.starts_with("redis://") || store.starts_with("rediss://")
+}
+
+/// `url` with its password (and user name) hidden, as errors and logs show it.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => {
+            let scheme = url.split("://").next().unwrap_or("redis");
+            format!("{scheme}://(a URL that does not parse)")
+        }
     }
 }
 

@@ -54,6 +54,26 @@ pub fn query_sql(request: &SqlRequest) -> Statement {
     }
 }
 
+/// What each call's transaction tells the database of the caller before its first statement
+/// (`[auth] db_claims`), so that row-level security policies can use the caller's identity:
+/// PostgreSQL's `request.jwt.claims` setting and role, both local to the transaction
+/// ([`session_settings`] writes the statements). Empty: nothing is set, and reads
+/// run outside a transaction as before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionSettings {
+    /// The caller's claims as JSON text, for `request.jwt.claims`.
+    pub claims: Option<String>,
+    /// The role the transaction runs as (`SET LOCAL ROLE`).
+    pub role: Option<String>,
+}
+
+impl SessionSettings {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_none() && self.role.is_none()
+    }
+}
+
 /// The statements that start a call's transaction with `session`'s settings, so that
 /// row-level security policies see the caller (`[auth] db_claims`): its claims as the
 /// transaction-local setting `request.jwt.claims` (a parameter, never SQL text), then its role
@@ -61,7 +81,7 @@ pub fn query_sql(request: &SqlRequest) -> Statement {
 /// gets an error, and the call is refused.
 pub fn session_settings(
     dialect: &dyn Dialect,
-    session: &crate::backend::SessionSettings,
+    session: &SessionSettings,
 ) -> Result<Vec<Statement>, String> {
     if dialect.engine() != crate::query::Engine::Postgres {
         return Err(format!(

@@ -11,8 +11,8 @@
 
 use serde_json::Value;
 
-use crate::backend::SessionSettings;
 use crate::config::AuthConfig;
+use crate::sql::SessionSettings;
 use crate::tools::scope::Caller;
 
 /// PostgreSQL's longest identifier, in bytes; a longer name would be cut to another role's.

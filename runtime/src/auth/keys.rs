@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::Caller;
-use super::store::{Store, StoreError};
+use super::store::{Store, StoreError, now};
 use crate::tools::scope::Scopes;
 
 /// What every key starts with.
@@ -109,15 +109,6 @@ pub struct KeyStore {
     /// per request. The record (revocation, expiry) is read on every request all the same, so
     /// a key revoked through one replica is refused by all.
     verified: Mutex<HashMap<String, String>>,
-}
-
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-        })
 }
 
 /// A duration as `keys create --expires-in` takes it: a number and a unit, `s`, `m`, `h`,

@@ -15,9 +15,17 @@ use std::time::Duration;
 use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 
-pub use self::redis::{DEFAULT_PREFIX, RedisStore, is_redis_url, redacted};
-use super::keys::now;
-use crate::config::AuthConfig;
+pub use self::redis::{DEFAULT_PREFIX, RedisStore};
+use crate::config::{AuthConfig, is_redis_url, redacted};
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
+}
 
 /// The store cannot be reached, read or written.
 #[derive(Debug, thiserror::Error)]

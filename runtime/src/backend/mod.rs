@@ -30,7 +30,7 @@ use crate::catalog::Table;
 use crate::dialect::{Dialect, WriteStatement};
 use crate::query::aggregate::Computed;
 use crate::query::{Selected, SqlValue};
-use crate::sql::{Param, Statement};
+use crate::sql::{Param, SessionSettings, Statement};
 use crate::table::FieldType;
 
 /// sqlx's argument list of backend `B`.
@@ -266,26 +266,6 @@ pub struct ConnectOptions {
     /// How long one statement may run before the database stops it; `None`: as long as it
     /// takes.
     pub statement_timeout: Option<Duration>,
-}
-
-/// What each call's transaction tells the database of the caller before its first statement
-/// (`[auth] db_claims`), so that row-level security policies can use the caller's identity:
-/// PostgreSQL's `request.jwt.claims` setting and role, both local to the transaction
-/// ([`crate::sql::session_settings`] writes the statements). Empty: nothing is set, and reads
-/// run outside a transaction as before.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SessionSettings {
-    /// The caller's claims as JSON text, for `request.jwt.claims`.
-    pub claims: Option<String>,
-    /// The role the transaction runs as (`SET LOCAL ROLE`).
-    pub role: Option<String>,
-}
-
-impl SessionSettings {
-    /// Whether nothing is set.
-    pub fn is_empty(&self) -> bool {
-        self.claims.is_none() && self.role.is_none()
-    }
 }
 
 /// A connected database, whatever its backend: what the tools run their statements on.

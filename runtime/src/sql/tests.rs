@@ -531,7 +531,7 @@ fn mysql_call_statements() {
 #[cfg(feature = "postgres")]
 #[test]
 fn the_claims_are_a_parameter_of_set_config_local_to_the_transaction() {
-    let session = crate::backend::SessionSettings {
+    let session = SessionSettings {
         claims: Some(r#"{"sub":"alice'); DROP TABLE t; --"}"#.to_owned()),
         role: None,
     };
@@ -553,7 +553,7 @@ fn the_claims_are_a_parameter_of_set_config_local_to_the_transaction() {
 #[cfg(feature = "postgres")]
 #[test]
 fn the_role_is_set_local_and_quoted_as_an_identifier() {
-    let session = crate::backend::SessionSettings {
+    let session = SessionSettings {
         claims: Some("{}".to_owned()),
         role: Some(r#"Reader"; RESET ROLE; --"#.to_owned()),
     };
@@ -572,7 +572,7 @@ fn the_role_is_set_local_and_quoted_as_an_identifier() {
 fn no_settings_make_no_statements() {
     let statements = session_settings(
         &crate::backend::postgres::PostgresDialect,
-        &crate::backend::SessionSettings::default(),
+        &SessionSettings::default(),
     )
     .unwrap();
     assert!(statements.is_empty());
@@ -581,7 +581,7 @@ fn no_settings_make_no_statements() {
 #[cfg(feature = "sqlite")]
 #[test]
 fn another_database_than_postgresql_is_refused_the_claims() {
-    let session = crate::backend::SessionSettings {
+    let session = SessionSettings {
         claims: Some("{}".to_owned()),
         role: None,
     };

@@ -21,8 +21,9 @@ use serde_json::{Map, Value, json};
 
 pub use dreamfactory::DfTool;
 
-use crate::backend::{Database, DatabaseError, SessionSettings};
+use crate::backend::{Database, DatabaseError};
 use crate::dialect::Dialect;
+use crate::sql::SessionSettings;
 use mcpgen_rules::tools::{self, TableShape, Verb};
 
 use crate::catalog::{Catalog, Routine, Table};

@@ -147,7 +147,7 @@ fn seconds(seconds: u64) -> i64 {
 
 /// Seconds since the Unix epoch.
 pub(crate) fn now() -> i64 {
-    super::keys::now()
+    super::store::now()
 }
 
 /// `bytes` random bytes from the operating system, in unpadded base64url.

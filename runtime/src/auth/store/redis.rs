@@ -17,6 +17,8 @@ use std::time::Duration;
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{Client, Cmd, FromRedisValue};
 use reqwest::Url;
+
+use crate::config::redacted;
 use serde_json::Value;
 
 use super::StoreError;
@@ -29,27 +31,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many keys one `SCAN` step and one `MGET` look at.
 const BATCH: usize = 200;
-
-/// Whether `store` names a Redis store.
-pub fn is_redis_url(store: &str) -> bool {
-    store.starts_with("redis://") || store.starts_with("rediss://")
-}
-
-/// `url` with its password (and user name) hidden, as errors and logs show it.
-pub fn redacted(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(mut parsed) => {
-            if parsed.password().is_some() {
-                let _ = parsed.set_password(Some("***"));
-            }
-            parsed.to_string()
-        }
-        Err(_) => {
-            let scheme = url.split("://").next().unwrap_or("redis");
-            format!("{scheme}://(a URL that does not parse)")
-        }
-    }
-}
 
 /// The store in Redis.
 pub struct RedisStore {
