@@ -34,7 +34,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use super::TransportError;
 use super::dns_rebinding::AllowedPeers;
@@ -181,8 +181,9 @@ pub fn router(
 
 /// CORS for browser-based clients (the MCP Inspector's web UI) of the origins
 /// `http.allowed_origins` allows, on every route: a preflight is answered here, before the
-/// token check; every answer names the request's allowed `Origin` back (never `*`), and lets
-/// the page read the session id and the token challenge. A disallowed `Origin` never gets here
+/// token check; every answer names the request's allowed `Origin` back (never `*`), allows
+/// the headers the preflight asks for, and lets the page read the session id and the token
+/// challenge. A disallowed `Origin` never gets here
 /// ([`check_host_and_origin`] refuses it with 403).
 fn cors(peers: Arc<AllowedPeers>) -> CorsLayer {
     CorsLayer::new()
@@ -190,13 +191,10 @@ fn cors(peers: Arc<AllowedPeers>) -> CorsLayer {
             peers.allows_origin(origin)
         }))
         .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::HeaderName::from_static(SESSION_ID_HEADER),
-            header::HeaderName::from_static("mcp-protocol-version"),
-            header::HeaderName::from_static("last-event-id"),
-        ])
+        // Whatever headers the page asks for: the 2026-07-28 era's `Mcp-Method`, `Mcp-Name`
+        // and `Mcp-Param-*` (named by each tool's parameters) cannot be listed in advance, and
+        // the origin is one the operator allowed.
+        .allow_headers(AllowHeaders::mirror_request())
         .expose_headers([
             header::HeaderName::from_static(SESSION_ID_HEADER),
             header::WWW_AUTHENTICATE,

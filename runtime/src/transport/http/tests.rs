@@ -863,7 +863,7 @@ fn preflight(origin: &str) -> Request<Body> {
         .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
         .header(
             header::ACCESS_CONTROL_REQUEST_HEADERS,
-            "authorization,content-type,mcp-protocol-version",
+            "authorization,content-type,mcp-session-id,mcp-protocol-version,last-event-id,mcp-method,mcp-name,mcp-param-region",
         )
         .body(Body::empty())
         .expect("a request")
@@ -899,6 +899,9 @@ async fn a_preflight_from_an_allowed_origin_is_204_naming_the_origin_methods_and
         "mcp-session-id",
         "mcp-protocol-version",
         "last-event-id",
+        "mcp-method",
+        "mcp-name",
+        "mcp-param-region",
     ] {
         assert!(headers.contains(name), "{headers}");
     }
