@@ -24,7 +24,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clients import run
-from oauth_flow import LoginForm, hash_password, pkce
+from oauth_flow import LoginForm, hash_password, pkce, sign_in
 from test_auth import call_tool, challenge, session_with
 
 REDIRECT = "http://127.0.0.1:7777/callback"
@@ -573,48 +573,46 @@ def test_hash_password_prints_an_argon2id_hash_and_refuses_an_empty_password(sam
     assert empty.returncode != 0 and "no password" in empty.stderr
 
 
-def test_the_python_sdk_oauth_client_provider_signs_in_and_calls_tools(server):
-    """The official SDK's OAuthClientProvider: discovery, registration, PKCE, `iss` and
-    `resource`, with the login form filled in by its redirect handler."""
-    import httpx2
-    from mcp import Client
-    from mcp.client.auth import OAuthClientProvider
-    from mcp.client.streamable_http import streamable_http_client
-    from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
+CUSTOM_LOGIN_PAGE = """<!doctype html>
+<html lang="en"><head><title>Shop sign-in</title></head><body>
+<h1>Welcome to the shop's data</h1>
+<p>{{ client_name }} wants in.{% if error %} <strong>{{ error }}</strong>{% endif %}</p>
+<form method="post" action="/authorize">
+{% for field in hidden %}<input type="hidden" name="{{ field.name }}" value="{{ field.value }}">{% endfor %}
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+<label for="u">Who</label><input id="u" name="username" value="{{ username }}">
+<label for="p">Secret</label><input id="p" type="password" name="password">
+{% for scope in scopes %}{% if scope.elevated %}<label><input type="checkbox" name="scope" value="{{ scope.name }}"> {{ scope.name }}</label>{% endif %}{% endfor %}
+<button type="submit">Go</button>
+</form></body></html>
+"""
 
-    class Memory:
-        tokens = client = None
 
-        async def get_tokens(self) -> Any:
-            return self.tokens
-
-        async def set_tokens(self, tokens: Any) -> None:
-            self.tokens = tokens
-
-        async def get_client_info(self) -> Any:
-            return self.client
-
-        async def set_client_info(self, client: Any) -> None:
-            self.client = client
-
-    answer: dict[str, str] = {}
-
-    async def sign_in(url: str) -> None:
-        async with httpx.AsyncClient(timeout=30) as browser:
-            page = await browser.get(url)
-            assert page.status_code == 200, page.text
-            fields = LoginForm(page.text).hidden() + [("username", "alice"), ("password", ALICE_PASSWORD)]
-            posted = await browser.post(f"{server.base}/authorize", content=urlencode(fields), headers={"Content-Type": "application/x-www-form-urlencoded"})
-            answer.update({key: values[0] for key, values in parse_qs(urlsplit(posted.headers["location"]).query).items()})
-
-    async def callback() -> AuthorizationCodeResult:
-        return AuthorizationCodeResult(code=answer["code"], state=answer.get("state"), iss=answer.get("iss"))
-
-    async def check() -> Any:
-        metadata = OAuthClientMetadata(client_name="sdk", redirect_uris=["http://localhost:3030/callback"], grant_types=["authorization_code", "refresh_token"], response_types=["code"])
-        provider = OAuthClientProvider(f"{server.base}/mcp", metadata, Memory(), sign_in, callback)
-        async with httpx2.AsyncClient(auth=provider, timeout=30) as http_client, Client(streamable_http_client(f"{server.base}/mcp", http_client=http_client)) as client:
-            return (await client.call_tool("count_books", {})).structured_content
-
-    assert run(check)["count"] > 0
-    assert answer["iss"] == server.base
+def test_a_custom_login_page_is_served_and_signs_in_and_a_broken_one_stops_the_start(sample_server, http_servers, http, tmp_path):
+    (tmp_path / "custom").mkdir()
+    (tmp_path / "custom" / "login.html").write_text(CUSTOM_LOGIN_PAGE)
+    custom = OAuthServer(sample_server, http_servers, tmp_path / "custom", "oauth-custom-page", 'login_page = "login.html"')
+    try:
+        client = register(http, custom)
+        verifier, challenge_ = pkce()
+        page = authorize(http, custom, client["client_id"], challenge_, scope="mcp:read books:delete")
+        assert page.status_code == 200, page.text
+        assert "Welcome to the shop&#x27;s data" in page.text or "Welcome to the shop's data" in page.text, page.text
+        assert LoginForm(page.text).checkboxes() == ["books:delete"]
+        location = sign_in(f"{custom.base}/authorize?{urlsplit(str(page.url)).query}", "alice", ALICE_PASSWORD, ("books:delete",))
+        code = parse_qs(urlsplit(location).query)["code"][0]
+        token = redeem(http, custom, client["client_id"], code, verifier)
+        assert token.status_code == 200, token.text
+        assert set(token.json()["scope"].split()) == {"mcp:read", "books:delete"}
+    finally:
+        custom.process.stop()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "login.html").write_text("{% for field in hidden %}<input>")
+    (broken / "mcpgen.toml").write_text(f'[auth]\nmode = "oauth"\nlogin_page = "login.html"\n[[auth.users]]\nname = "alice"\npassword_hash = "{hash_password(sample_server.binary, ALICE_PASSWORD)}"\nscopes = "mcp:read"\n')
+    completed = subprocess.run(
+        [str(sample_server.binary), "serve", "--transport", "http", "--listen", "127.0.0.1:0", "--database-url", sample_server.database_url, "--config", str(broken / "mcpgen.toml")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert completed.returncode != 0
+    assert "auth.login_page" in completed.stderr, completed.stderr
