@@ -129,7 +129,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// The workspace's target directory, as cargo sees it (`CARGO_TARGET_DIR`, `build.target-dir`
 /// or `target/`).
 fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
-    let output = Command::new(cargo_command())
+    let output = cargo_command()
         .args([
             "metadata",
             "--format-version",
@@ -190,14 +190,36 @@ fn build_database(script: &Path, database: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot build {}", database.display()))
 }
 
-fn cargo_command() -> PathBuf {
-    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
+/// A cargo command without what `cargo run` told this program about its own package
+/// (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, ...): build scripts that watch those (ring's) would
+/// otherwise see them change between this cargo and the next one run from a shell, and
+/// rebuild every time.
+fn cargo_command() -> Command {
+    let mut command = Command::new(
+        std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from),
+    );
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with("CARGO_PKG_")
+            || matches!(
+                name,
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+            )
+        {
+            command.env_remove(name);
+        }
+    }
+    command
 }
 
 /// Runs cargo in the repository with `target` as its target directory, its output (progress
 /// included) shown as it comes.
 fn cargo(root: &Path, args: &[&str], target: &Path) -> anyhow::Result<()> {
-    let status = Command::new(cargo_command())
+    let status = cargo_command()
         .args(args)
         .current_dir(root)
         .env("CARGO_TARGET_DIR", target)
