@@ -37,6 +37,21 @@ pub struct StoreError {
     pub message: String,
 }
 
+impl StoreError {
+    /// `error` of the store named `store`.
+    fn of(store: &str, error: &dyn std::fmt::Display) -> Self {
+        Self {
+            store: store.to_owned(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// A record's JSON text, read back from the store named `store`.
+fn decode(store: &str, text: &str) -> Result<Value, StoreError> {
+    serde_json::from_str(text).map_err(|error| StoreError::of(store, &error))
+}
+
 /// The authorization store.
 pub enum Store {
     /// A SQLite file.
@@ -198,14 +213,11 @@ impl SqliteStore {
     }
 
     fn error(&self, error: &dyn std::fmt::Display) -> StoreError {
-        StoreError {
-            store: self.path.clone(),
-            message: error.to_string(),
-        }
+        StoreError::of(&self.path, error)
     }
 
     fn decode(&self, text: &str) -> Result<Value, StoreError> {
-        serde_json::from_str(text).map_err(|error| self.error(&error))
+        decode(&self.path, text)
     }
 
     async fn insert(

@@ -121,14 +121,11 @@ impl RedisStore {
     }
 
     fn error(&self, error: &dyn std::fmt::Display) -> StoreError {
-        StoreError {
-            store: self.name.clone(),
-            message: error.to_string(),
-        }
+        StoreError::of(&self.name, error)
     }
 
     fn decode(&self, text: &str) -> Result<Value, StoreError> {
-        serde_json::from_str(text).map_err(|error| self.error(&error))
+        super::decode(&self.name, text)
     }
 
     /// What the keys of `kind` start with.
